@@ -1,0 +1,15 @@
+# Writes OUT, a C++ file holding every schemas/*.json as a string, so the installed binary needs
+# no data files. Run as: cmake -DSCHEMA_DIR=... -DOUT=... -P embed_schemas.cmake
+file(GLOB schema_files RELATIVE "${SCHEMA_DIR}" "${SCHEMA_DIR}/*.json")
+list(SORT schema_files)
+set(body "// Generated from schemas/*.json by cmake/embed_schemas.cmake. Do not edit.\n")
+string(APPEND body "#include \"tap/embedded_schemas.h\"\n\nnamespace tap {\n\n")
+string(APPEND body "const std::vector<EmbeddedFile>& EmbeddedSchemaFiles() {\n")
+string(APPEND body "  static const std::vector<EmbeddedFile> files = {\n")
+foreach(name IN LISTS schema_files)
+  file(READ "${SCHEMA_DIR}/${name}" content)
+  string(APPEND body "      {\"${name}\", R\"__schema__(${content})__schema__\"},\n")
+endforeach()
+string(APPEND body "  };\n  return files;\n}\n\n}  // namespace tap\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

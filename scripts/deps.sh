@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tap-tiktok-ads needs to build and test; does nothing when all are
+# present. Used by `make deps` (and so by `make test` and `make demo`).
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ make pkg-config
+  rapidjson-dev libcurl4-openssl-dev libfmt-dev
+  libgtest-dev libcpp-httplib-dev
+  clang-format
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing Debian packages: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "need root (or sudo) to apt-get install ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,191 @@
+#include "tap/api.h"
+
+#include <fmt/format.h>
+
+#include "tap/json.h"
+#include "tap/log.h"
+
+namespace tap {
+namespace {
+
+long long ToInteger(const rapidjson::Value* v) {
+  if (v == nullptr) return -1;
+  if (v->IsInt64()) return v->GetInt64();
+  if (v->IsString()) {
+    std::string_view s(v->GetString(), v->GetStringLength());
+    if (s.empty() || s.size() > 18) return -1;
+    long long out = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return -1;
+      out = out * 10 + (c - '0');
+    }
+    return out;
+  }
+  return -1;
+}
+
+std::string Where(const ApiRequest& request) {
+  std::string advertiser = request.Param("advertiser_id");
+  if (advertiser.empty()) return request.path;
+  return fmt::format("{} (advertiser {})", request.path, advertiser);
+}
+
+std::string ActionHint(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kAuth:
+      return " The access token is expired, missing or invalid: generate a new long-term access "
+             "token for your app in the TikTok for Business developer portal and set "
+             "access_token.";
+    case ErrorKind::kSkipAdvertiser:
+      return " Check that the token is authorized for this advertiser, or remove it from "
+             "advertiser_ids.";
+    case ErrorKind::kRateLimited:
+      return " TikTok's rate limit was reached; wait and run again.";
+    case ErrorKind::kTransient:
+      return " TikTok had a temporary problem; run again.";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+std::string ApiRequest::Param(std::string_view name) const {
+  for (const auto& [key, value] : params) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+const rapidjson::Value& ApiResponse::data() const {
+  static const rapidjson::Value kEmpty(rapidjson::kObjectType);
+  const rapidjson::Value* data = FindMember(body, "data");
+  return data != nullptr && data->IsObject() ? *data : kEmpty;
+}
+
+std::optional<PageInfo> ReadPageInfo(const rapidjson::Value& data) {
+  const rapidjson::Value* info = FindMember(data, "page_info");
+  if (info == nullptr || !info->IsObject()) return std::nullopt;
+  PageInfo p;
+  p.page = ToInteger(FindMember(*info, "page"));
+  p.page_size = ToInteger(FindMember(*info, "page_size"));
+  p.total_number = ToInteger(FindMember(*info, "total_number"));
+  p.total_page = ToInteger(FindMember(*info, "total_page"));
+  if (p.page < 0 || p.total_number < 0 || p.total_page < 0) return std::nullopt;
+  return p;
+}
+
+ErrorKind ClassifyTikTokCode(long long code) {
+  switch (code) {
+    case 0:
+    case 20001:  // partial success
+      return ErrorKind::kOk;
+    case 40100:  // app QPS/QPM/QPD
+    case 40133:  // advertiser QPS for this path
+    case 40016:  // endpoint called too frequently
+    case 40132:  // QPS for one field value
+    case 61000:  // too many requests (blocklist)
+      return ErrorKind::kRateLimited;
+    case 40102:  // token expired
+    case 40104:  // token missing
+    case 40105:  // token invalid or revoked
+      return ErrorKind::kAuth;
+    case 40001:  // no permission for this advertiser
+    case 40007:  // object does not exist
+      return ErrorKind::kSkipAdvertiser;
+    case 40067:  // report query too large
+      return ErrorKind::kQueryTooLarge;
+    case 50000:
+    case 50002:
+    case 53102:
+    case 53103:
+    case 60001:  // maintenance
+    case 40200:  // task error
+    case 40202:  // write conflict
+    case 40700:  // internal validation
+      return ErrorKind::kTransient;
+    default:
+      break;
+  }
+  if (code >= 40300 && code <= 40399) return ErrorKind::kSkipAdvertiser;
+  if (code >= 51000 && code <= 52999) return ErrorKind::kTransient;
+  return ErrorKind::kFatal;
+}
+
+Api::Api(Transport& transport, std::string base_url, Secret access_token, long timeout_seconds)
+    : transport_(transport),
+      base_url_(std::move(base_url)),
+      access_token_(std::move(access_token)),
+      timeout_seconds_(timeout_seconds) {}
+
+std::string Api::BuildUrl(const ApiRequest& request) const {
+  std::string url = base_url_ + request.path;
+  char separator = '?';
+  for (const auto& [key, value] : request.params) {
+    url += separator;
+    url += UrlEncode(key);
+    url += '=';
+    url += UrlEncode(value);
+    separator = '&';
+  }
+  return url;
+}
+
+Result<ApiResponse> Api::Get(const ApiRequest& request) {
+  HttpRequest http;
+  http.url = BuildUrl(request);
+  http.headers.emplace_back("Access-Token", access_token_.reveal());
+  http.headers.emplace_back("Accept", "application/json");
+  http.timeout_seconds = timeout_seconds_;
+  HttpResponse response = transport_.Get(http);
+  std::string where = Where(request);
+
+  if (!response.transport_error.empty()) {
+    return Status::Error(ErrorKind::kTransient, fmt::format("request to {} failed: {}", where,
+                                                            Log::Redact(response.transport_error)));
+  }
+  if (response.status == 429) {
+    return Status::Error(ErrorKind::kRateLimited, fmt::format("HTTP 429 from {}", where));
+  }
+  if (response.status >= 500) {
+    return Status::Error(ErrorKind::kTransient,
+                         fmt::format("HTTP {} from {}", response.status, where));
+  }
+  if (response.status != 200) {
+    return Status::Error(ErrorKind::kFatal,
+                         fmt::format("HTTP {} from {}: the endpoint path or method is wrong, or "
+                                     "api_base_url does not point at the TikTok API",
+                                     response.status, where));
+  }
+  auto parsed = ParseJson(response.body, fmt::format("the response of {}", where), true);
+  if (!parsed.ok() || !parsed->IsObject()) {
+    // A truncated or non-JSON body is an infrastructure fault worth retrying.
+    return Status::Error(ErrorKind::kTransient,
+                         fmt::format("the response of {} is not a JSON envelope ({} bytes)", where,
+                                     response.body.size()));
+  }
+  ApiResponse out{std::move(parsed).value()};
+  long long code = ToInteger(FindMember(out.body, "code"));
+  const rapidjson::Value* message = FindMember(out.body, "message");
+  const rapidjson::Value* request_id = FindMember(out.body, "request_id");
+  std::string message_text = message != nullptr && message->IsString() ? message->GetString() : "";
+  std::string request_id_text =
+      request_id != nullptr && request_id->IsString() ? request_id->GetString() : "none";
+  if (code < 0) {
+    return Status::Error(ErrorKind::kTransient,
+                         fmt::format("the response of {} has no numeric 'code'", where));
+  }
+  ErrorKind kind = ClassifyTikTokCode(code);
+  if (kind == ErrorKind::kOk) {
+    if (code != 0) {
+      LogWarning("TikTok answered {} with code {} (partial success): {} (request_id {})", where,
+                 code, Log::Redact(message_text), request_id_text);
+    }
+    return out;
+  }
+  return Status::Error(kind,
+                       fmt::format("TikTok API error {} on {}: {} (request_id {}).{}", code, where,
+                                   Log::Redact(message_text), request_id_text, ActionHint(kind)));
+}
+
+}  // namespace tap

@@ -1,0 +1,320 @@
+#include "tap/catalog.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "tap/embedded_schemas.h"
+#include "tap/json.h"
+
+namespace tap {
+namespace {
+
+using Breadcrumb = std::vector<std::string>;
+using Allocator = rapidjson::Document::AllocatorType;
+
+rapidjson::Value Str(std::string_view text, Allocator& a) {
+  return rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), a);
+}
+
+rapidjson::Value StrArray(const std::vector<std::string_view>& items, Allocator& a) {
+  rapidjson::Value array(rapidjson::kArrayType);
+  for (std::string_view item : items) array.PushBack(Str(item, a), a);
+  return array;
+}
+
+bool IsAutomatic(const EntityStream& stream, std::string_view property) {
+  return property == stream.replication_key ||
+         std::find(stream.key_properties.begin(), stream.key_properties.end(), property) !=
+             stream.key_properties.end();
+}
+
+// Reads a JSON boolean, accepting "true"/"false" strings as singer-io's docs write them.
+std::optional<bool> Flag(const rapidjson::Value* v) {
+  if (v == nullptr) return std::nullopt;
+  if (v->IsBool()) return v->GetBool();
+  if (v->IsString()) {
+    std::string_view s(v->GetString(), v->GetStringLength());
+    if (s == "true" || s == "True") return true;
+    if (s == "false" || s == "False") return false;
+  }
+  return std::nullopt;
+}
+
+// The metadata of one catalog entry, by breadcrumb.
+class Metadata {
+ public:
+  Status Load(const rapidjson::Value* list, std::string_view stream) {
+    if (list == nullptr || list->IsNull()) return Status::Ok();
+    if (!list->IsArray()) {
+      return Invalid(stream,
+                     fmt::format("'metadata' must be an array, got {}", JsonTypeName(*list)));
+    }
+    for (const auto& entry : list->GetArray()) {
+      const rapidjson::Value* crumb = FindMember(entry, "breadcrumb");
+      const rapidjson::Value* md = FindMember(entry, "metadata");
+      if (crumb == nullptr || !crumb->IsArray() || md == nullptr || !md->IsObject()) {
+        return Invalid(stream,
+                       "every metadata entry needs a 'breadcrumb' array and a "
+                       "'metadata' object");
+      }
+      Breadcrumb path;
+      for (const auto& part : crumb->GetArray()) {
+        if (!part.IsString()) return Invalid(stream, "breadcrumb parts must be strings");
+        path.emplace_back(part.GetString(), part.GetStringLength());
+      }
+      entries_[path] = md;
+    }
+    return Status::Ok();
+  }
+
+  bool empty() const { return entries_.empty(); }
+
+  const rapidjson::Value* Get(const Breadcrumb& path, std::string_view key) const {
+    auto it = entries_.find(path);
+    return it == entries_.end() ? nullptr : FindMember(*it->second, key);
+  }
+
+  // Field selection rules of reference/singer_meltano.md §3.5.
+  bool FieldSelected(const Breadcrumb& path) const {
+    if (entries_.empty()) return true;
+    if (entries_.find(path) == entries_.end()) return true;  // inherits its (selected) parent
+    const rapidjson::Value* inclusion = Get(path, "inclusion");
+    if (inclusion != nullptr && inclusion->IsString()) {
+      std::string_view value = inclusion->GetString();
+      if (value == "unsupported") return false;
+      if (value == "automatic") return true;
+    }
+    if (auto selected = Flag(Get(path, "selected"))) return *selected;
+    if (auto by_default = Flag(Get(path, "selected-by-default"))) return *by_default;
+    return true;
+  }
+
+  static Status Invalid(std::string_view stream, std::string text) {
+    return Status::Error(ErrorKind::kInvalidInput,
+                         fmt::format("catalog stream '{}': {}", stream, text));
+  }
+
+ private:
+  std::map<Breadcrumb, const rapidjson::Value*> entries_;
+};
+
+// Removes deselected properties from `schema` (an object schema) and, below it, from nested
+// objects and array items. `path` is the breadcrumb of `schema`.
+void Prune(rapidjson::Value& schema, const Breadcrumb& path, const Metadata& md,
+           const EntityStream& stream) {
+  if (!schema.IsObject()) return;
+  if (rapidjson::Value* items = const_cast<rapidjson::Value*>(FindMember(schema, "items"))) {
+    Breadcrumb item_path = path;
+    item_path.push_back("items");
+    Prune(*items, item_path, md, stream);
+  }
+  auto props = schema.FindMember("properties");
+  if (props == schema.MemberEnd() || !props->value.IsObject()) return;
+  rapidjson::Value& properties = props->value;
+  for (auto it = properties.MemberBegin(); it != properties.MemberEnd();) {
+    std::string name(it->name.GetString(), it->name.GetStringLength());
+    Breadcrumb child = path;
+    child.push_back("properties");
+    child.push_back(name);
+    bool forced = path.empty() && IsAutomatic(stream, name);
+    if (!forced && !md.FieldSelected(child)) {
+      it = properties.EraseMember(it);
+      continue;
+    }
+    Prune(it->value, child, md, stream);
+    ++it;
+  }
+}
+
+CatalogStream MakeStream(const EntityStream& stream, rapidjson::Document schema, bool selected) {
+  CatalogStream cs;
+  cs.stream = &stream;
+  cs.selected = selected;
+  cs.schema = std::move(schema);
+  for (std::string_view key : stream.key_properties) cs.key_properties.emplace_back(key);
+  cs.replication_key = std::string(stream.replication_key);
+  return cs;
+}
+
+}  // namespace
+
+std::vector<std::string> CatalogStream::PropertyNames() const {
+  std::vector<std::string> names;
+  if (const rapidjson::Value* props = FindMember(schema, "properties");
+      props && props->IsObject()) {
+    for (const auto& m : props->GetObject()) {
+      names.emplace_back(m.name.GetString(), m.name.GetStringLength());
+    }
+  }
+  return names;
+}
+
+rapidjson::Document BuiltinSchema(const EntityStream& stream) {
+  std::string file = std::string(stream.name) + ".json";
+  auto doc = ParseJson(EmbeddedSchema(file), file);
+  if (!doc.ok()) throw std::logic_error("embedded schema " + file + " is broken");
+  return std::move(doc).value();
+}
+
+rapidjson::Document DiscoverCatalog() {
+  rapidjson::Document catalog(rapidjson::kObjectType);
+  Allocator& a = catalog.GetAllocator();
+  rapidjson::Value streams(rapidjson::kArrayType);
+  for (const EntityStream& stream : EntityStreams()) {
+    rapidjson::Value entry(rapidjson::kObjectType);
+    entry.AddMember("tap_stream_id", Str(stream.name, a), a);
+    entry.AddMember("stream", Str(stream.name, a), a);
+    entry.AddMember("key_properties", StrArray(stream.key_properties, a), a);
+    bool incremental = !stream.replication_key.empty();
+    entry.AddMember("replication_method", Str(incremental ? "INCREMENTAL" : "FULL_TABLE", a), a);
+    if (incremental) entry.AddMember("replication_key", Str(stream.replication_key, a), a);
+    rapidjson::Document schema = BuiltinSchema(stream);
+    rapidjson::Value schema_copy(schema, a);
+
+    rapidjson::Value metadata(rapidjson::kArrayType);
+    rapidjson::Value top(rapidjson::kObjectType);
+    top.AddMember("inclusion", "available", a);
+    top.AddMember("selected-by-default", true, a);
+    top.AddMember("table-key-properties", StrArray(stream.key_properties, a), a);
+    top.AddMember("valid-replication-keys",
+                  incremental ? StrArray({stream.replication_key}, a)
+                              : rapidjson::Value(rapidjson::kArrayType),
+                  a);
+    top.AddMember("forced-replication-method", Str(incremental ? "INCREMENTAL" : "FULL_TABLE", a),
+                  a);
+    if (incremental) top.AddMember("replication-key", Str(stream.replication_key, a), a);
+    rapidjson::Value top_entry(rapidjson::kObjectType);
+    top_entry.AddMember("breadcrumb", rapidjson::Value(rapidjson::kArrayType), a);
+    top_entry.AddMember("metadata", top, a);
+    metadata.PushBack(top_entry, a);
+    for (const auto& prop : schema["properties"].GetObject()) {
+      std::string_view name(prop.name.GetString(), prop.name.GetStringLength());
+      rapidjson::Value crumb(rapidjson::kArrayType);
+      crumb.PushBack("properties", a);
+      crumb.PushBack(Str(name, a), a);
+      rapidjson::Value md(rapidjson::kObjectType);
+      md.AddMember("inclusion", IsAutomatic(stream, name) ? "automatic" : "available", a);
+      rapidjson::Value e(rapidjson::kObjectType);
+      e.AddMember("breadcrumb", crumb, a);
+      e.AddMember("metadata", md, a);
+      metadata.PushBack(e, a);
+    }
+    entry.AddMember("schema", schema_copy, a);
+    entry.AddMember("metadata", metadata, a);
+    streams.PushBack(entry, a);
+  }
+  catalog.AddMember("streams", streams, a);
+  return catalog;
+}
+
+Catalog DefaultCatalog() {
+  Catalog catalog;
+  for (const EntityStream& stream : EntityStreams()) {
+    catalog.streams.push_back(MakeStream(stream, BuiltinSchema(stream), true));
+  }
+  return catalog;
+}
+
+Result<Catalog> ParseCatalog(const rapidjson::Value& doc, std::vector<std::string>* warnings) {
+  const rapidjson::Value* list = FindMember(doc, "streams");
+  if (list == nullptr || !list->IsArray()) {
+    return Status::Error(ErrorKind::kInvalidInput,
+                         "the catalog must be an object with a 'streams' array; generate one "
+                         "with --discover");
+  }
+  std::map<std::string_view, CatalogStream> chosen;
+  for (const auto& entry : list->GetArray()) {
+    const rapidjson::Value* id = FindMember(entry, "tap_stream_id");
+    if (id == nullptr) id = FindMember(entry, "stream");
+    if (id == nullptr || !id->IsString()) {
+      return Status::Error(ErrorKind::kInvalidInput,
+                           "every catalog stream needs a 'tap_stream_id' string");
+    }
+    std::string_view name(id->GetString(), id->GetStringLength());
+    const EntityStream* stream = FindEntityStream(name);
+    if (stream == nullptr) {
+      return Metadata::Invalid(name,
+                               "tap-tiktok-ads has no such stream; regenerate the catalog "
+                               "with --discover (or remove the stream)");
+    }
+    if (chosen.count(stream->name) != 0) return Metadata::Invalid(name, "listed twice");
+
+    Metadata md;
+    if (Status s = md.Load(FindMember(entry, "metadata"), name); !s.ok()) return s;
+
+    // Stream selection: [] metadata, then the legacy top-level and schema flags.
+    std::optional<bool> selected = Flag(md.Get({}, "selected"));
+    if (!selected) selected = Flag(FindMember(entry, "selected"));
+    const rapidjson::Value* schema_value = FindMember(entry, "schema");
+    if (!selected && schema_value != nullptr)
+      selected = Flag(FindMember(*schema_value, "selected"));
+    if (!selected)
+      selected = md.empty() ? std::optional<bool>(true) : Flag(md.Get({}, "selected-by-default"));
+
+    if (schema_value == nullptr || !schema_value->IsObject() ||
+        FindMember(*schema_value, "properties") == nullptr ||
+        !FindMember(*schema_value, "properties")->IsObject()) {
+      return Metadata::Invalid(name, "'schema' must be a JSON Schema object with 'properties'");
+    }
+    rapidjson::Document schema;
+    schema.CopyFrom(*schema_value, schema.GetAllocator());
+    schema.RemoveMember("selected");
+    for (std::string_view key : stream->key_properties) {
+      if (FindMember(schema["properties"], key) == nullptr) {
+        return Metadata::Invalid(name, fmt::format("the schema lacks the key property '{}'", key));
+      }
+    }
+    Prune(schema, {}, md, *stream);
+
+    CatalogStream cs = MakeStream(*stream, std::move(schema), selected.value_or(false));
+    const rapidjson::Value* method = md.Get({}, "replication-method");
+    if (method == nullptr) method = FindMember(entry, "replication_method");
+    if (method != nullptr && method->IsString()) {
+      std::string_view m = method->GetString();
+      if (m == "FULL_TABLE" && cs.incremental()) {
+        cs.replication_key.clear();  // an explicit full refresh of an incremental stream
+      } else if (m == "INCREMENTAL" && !cs.incremental() && warnings != nullptr) {
+        warnings->push_back(
+            fmt::format("catalog stream '{}': INCREMENTAL is not possible, the "
+                        "API has no replication key for it; using FULL_TABLE",
+                        name));
+      }
+    }
+    const rapidjson::Value* key = md.Get({}, "replication-key");
+    if (key != nullptr && key->IsString() && cs.incremental() &&
+        std::string_view(key->GetString()) != stream->replication_key && warnings != nullptr) {
+      warnings->push_back(
+          fmt::format("catalog stream '{}': replication key '{}' is not "
+                      "supported; using '{}'",
+                      name, key->GetString(), stream->replication_key));
+    }
+    chosen.emplace(stream->name, std::move(cs));
+  }
+
+  Catalog catalog;
+  for (const EntityStream& stream : EntityStreams()) {
+    auto it = chosen.find(stream.name);
+    if (it != chosen.end()) {
+      catalog.streams.push_back(std::move(it->second));
+    } else {
+      catalog.streams.push_back(MakeStream(stream, BuiltinSchema(stream), false));
+    }
+  }
+  return catalog;
+}
+
+Result<Catalog> LoadCatalog(const std::string& path, std::vector<std::string>* warnings) {
+  auto doc = ReadJsonFile(path, "catalog file");
+  if (!doc.ok()) return doc.status();
+  auto catalog = ParseCatalog(*doc, warnings);
+  if (!catalog.ok()) {
+    return Status::Error(ErrorKind::kInvalidInput, fmt::format("catalog file '{}' is invalid: {}",
+                                                               path, catalog.status().message()));
+  }
+  return catalog;
+}
+
+}  // namespace tap

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <string>
+#include <vector>
+
+#include "tap/status.h"
+#include "tap/streams.h"
+
+namespace tap {
+
+/// One stream as a sync sees it: its table row, whether it is selected, and the schema to emit
+/// (the catalog's schema, user overrides kept, deselected fields removed).
+struct CatalogStream {
+  const EntityStream* stream = nullptr;
+  bool selected = false;
+  rapidjson::Document schema;
+  std::vector<std::string> key_properties;
+  std::string replication_key;  // empty: FULL_TABLE
+  bool incremental() const { return !replication_key.empty(); }
+  /// Top-level property names of `schema`, in schema order.
+  std::vector<std::string> PropertyNames() const;
+};
+
+/// The streams to sync, in the tap's stream order (unselected streams included, marked so).
+struct Catalog {
+  std::vector<CatalogStream> streams;
+};
+
+/// The schema of `stream` as shipped in schemas/ (embedded in the binary).
+rapidjson::Document BuiltinSchema(const EntityStream& stream);
+
+/// The full catalog for --discover and catalog/catalog.json.
+rapidjson::Document DiscoverCatalog();
+
+/// Every stream selected by default, with its full schema: the sync without --catalog.
+Catalog DefaultCatalog();
+
+/// Applies a catalog given with --catalog / --properties. A stream the tap does not know, or a
+/// malformed entry, is a kInvalidInput error naming the stream; known streams the catalog
+/// omits are not selected. Notes about ignored overrides go to `warnings`.
+Result<Catalog> ParseCatalog(const rapidjson::Value& doc, std::vector<std::string>* warnings);
+
+/// Reads a catalog file and applies it.
+Result<Catalog> LoadCatalog(const std::string& path, std::vector<std::string>* warnings);
+
+}  // namespace tap

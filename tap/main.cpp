@@ -1,0 +1,106 @@
+// tap-tiktok-ads: parses the command line and dispatches; all logic lives in the library.
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "tap/about.h"
+#include "tap/api.h"
+#include "tap/catalog.h"
+#include "tap/cli.h"
+#include "tap/http.h"
+#include "tap/json.h"
+#include "tap/log.h"
+#include "tap/settings.h"
+#include "tap/singer_writer.h"
+#include "tap/state.h"
+#include "tap/sync.h"
+#include "tap/version.h"
+
+namespace {
+
+int Fail(const tap::Status& status) {
+  tap::LogCritical("{}", status.message());
+  return status.kind() == tap::ErrorKind::kUsage ? 2 : 1;
+}
+
+void PrintWarnings(const std::vector<std::string>& warnings) {
+  for (const std::string& w : warnings) tap::LogWarning("{}", w);
+}
+
+int RunSync(const tap::Options& options) {
+  std::vector<std::string> warnings;
+  auto settings = tap::LoadSettings(options.config, &warnings);
+  if (!settings.ok()) return Fail(settings.status());
+  tap::Log::AddSecret(settings->access_token.reveal());
+  tap::Log::AddSecret(settings->secret.reveal());
+  tap::Log::SetLevel(settings->log_level);
+
+  tap::Catalog catalog;
+  if (!options.catalog.empty()) {
+    auto loaded = tap::LoadCatalog(options.catalog, &warnings);
+    if (!loaded.ok()) return Fail(loaded.status());
+    catalog = std::move(loaded).value();
+  } else {
+    catalog = tap::DefaultCatalog();
+  }
+  tap::State state;
+  if (!options.state.empty()) {
+    auto loaded = tap::State::Load(options.state);
+    if (!loaded.ok()) return Fail(loaded.status());
+    state = std::move(loaded).value();
+  }
+  PrintWarnings(warnings);
+
+  tap::CurlTransport transport;
+  tap::Api api(transport, settings->api_base_url, settings->access_token,
+               settings->request_timeout);
+  tap::SingerWriter writer(stdout);
+  tap::Sync sync(*settings, catalog, state, api, writer);
+  tap::Status status = sync.Run();
+  writer.Flush();
+  if (!writer.ok()) return 1;  // the target went away: nothing more to say on a closed pipe
+  if (!status.ok()) return Fail(status);
+  return 0;
+}
+
+int Main(const std::vector<std::string>& args) {
+  auto options = tap::ParseCommandLine(args);
+  if (!options.ok()) {
+    std::fprintf(stderr, "tap-tiktok-ads: %s\nRun 'tap-tiktok-ads --help' for usage.\n",
+                 options.status().message().c_str());
+    return 2;
+  }
+  if (options->help) {
+    std::fputs(tap::UsageText().c_str(), stdout);
+    return 0;
+  }
+  if (options->version) {
+    std::printf("%s %s\n", tap::kTapName, tap::kTapVersion);
+    return 0;
+  }
+  if (options->about) {
+    std::fputs(tap::AboutText(options->format).c_str(), stdout);
+    return 0;
+  }
+  if (options->discover) {
+    // Schemas are static: discovery needs no config, credentials or network.
+    std::string text = tap::ToPrettyJson(tap::DiscoverCatalog()) + "\n";
+    std::fputs(text.c_str(), stdout);
+    return 0;
+  }
+  return RunSync(*options);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout shows up as a failed write instead
+  try {
+    return Main(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::exception& e) {
+    tap::LogCritical("internal error: {}. Please report this as a bug.", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,451 @@
+#include "tap/settings.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "tap/json.h"
+
+namespace tap {
+namespace {
+
+constexpr std::string_view kProductionRoot = "https://business-api.tiktok.com/open_api/v1.3/";
+constexpr std::string_view kSandboxRoot = "https://sandbox-ads.tiktok.com/open_api/v1.3/";
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string Trim(std::string_view text) {
+  size_t begin = 0, end = text.size();
+  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
+  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
+  return std::string(text.substr(begin, end - begin));
+}
+
+bool AllDigits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Collects problems so that all of them are reported together.
+class Checker {
+ public:
+  void Problem(std::string_view key, std::string text) {
+    problems_.push_back(fmt::format("{}: {}", key, text));
+  }
+  const std::vector<std::string>& problems() const { return problems_; }
+
+  std::optional<std::string> String(std::string_view key, const rapidjson::Value& v) {
+    if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
+    Problem(key, fmt::format("expected a string, got {}", JsonTypeName(v)));
+    return std::nullopt;
+  }
+
+  std::optional<bool> Boolean(std::string_view key, const rapidjson::Value& v) {
+    if (v.IsBool()) return v.GetBool();
+    if (v.IsString()) {
+      std::string text = Lower(Trim(v.GetString()));
+      if (text == "true" || text == "1" || text == "yes") return true;
+      if (text == "false" || text == "0" || text == "no" || text.empty()) return false;
+    }
+    Problem(key, "expected true or false");
+    return std::nullopt;
+  }
+
+  std::optional<long long> Integer(std::string_view key, const rapidjson::Value& v, long long min,
+                                   long long max) {
+    std::optional<long long> value;
+    if (v.IsInt64()) {
+      value = v.GetInt64();
+    } else if (v.IsString()) {
+      std::string text = Trim(v.GetString());
+      bool negative = !text.empty() && text[0] == '-';
+      std::string digits = negative ? text.substr(1) : text;
+      if (AllDigits(digits) && digits.size() < 18) {
+        value = std::stoll(digits) * (negative ? -1 : 1);
+      }
+    }
+    if (!value) {
+      Problem(key, fmt::format("expected a whole number from {} to {}", min, max));
+    } else if (*value < min || *value > max) {
+      Problem(key, fmt::format("{} is out of range: use a whole number from {} to {}", *value, min,
+                               max));
+      value.reset();
+    }
+    return value;
+  }
+
+  std::optional<Timestamp> Date(std::string_view key, const rapidjson::Value& v) {
+    if (v.IsString()) {
+      if (auto t = ParseTimestamp(Trim(v.GetString()))) return t;
+      Problem(key, fmt::format("'{}' is not a date: use 2024-01-31, 2024-01-31T00:00:00Z or "
+                               "2024-01-31T00:00:00+02:00",
+                               v.GetString()));
+      return std::nullopt;
+    }
+    Problem(key, fmt::format("expected a date string such as 2024-01-31, got {}", JsonTypeName(v)));
+    return std::nullopt;
+  }
+
+  // Advertiser ids: an array of strings (or integers), or one comma-separated string.
+  std::optional<std::vector<std::string>> Ids(std::string_view key, const rapidjson::Value& v) {
+    std::vector<std::string> ids;
+    auto add = [&](std::string id) -> bool {
+      id = Trim(id);
+      if (id.empty()) return true;
+      if (!AllDigits(id)) {
+        Problem(key, fmt::format("'{}' is not an advertiser id: ids are digits only, e.g. "
+                                 "\"7002238017842757633\"",
+                                 id));
+        return false;
+      }
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      return true;
+    };
+    if (v.IsString()) {
+      std::string_view text(v.GetString(), v.GetStringLength());
+      size_t start = 0;
+      while (start <= text.size()) {
+        size_t comma = text.find(',', start);
+        if (comma == std::string_view::npos) comma = text.size();
+        if (!add(std::string(text.substr(start, comma - start)))) return std::nullopt;
+        start = comma + 1;
+      }
+      return ids;
+    }
+    if (v.IsArray()) {
+      for (const auto& item : v.GetArray()) {
+        if (item.IsString()) {
+          if (!add(item.GetString())) return std::nullopt;
+        } else if (item.IsUint64()) {
+          if (!add(std::to_string(item.GetUint64()))) return std::nullopt;
+        } else {
+          Problem(key,
+                  fmt::format("expected advertiser ids as strings, got {}", JsonTypeName(item)));
+          return std::nullopt;
+        }
+      }
+      return ids;
+    }
+    if (v.IsUint64()) {
+      if (!add(std::to_string(v.GetUint64()))) return std::nullopt;
+      return ids;
+    }
+    Problem(key, fmt::format("expected an array of advertiser id strings or a comma-separated "
+                             "string, got {}",
+                             JsonTypeName(v)));
+    return std::nullopt;
+  }
+
+ private:
+  std::vector<std::string> problems_;
+};
+
+bool IsLoopbackHost(std::string_view host) {
+  if (host == "localhost" || host == "[::1]") return true;
+  if (host.substr(0, 4) != "127.") return false;
+  return std::all_of(host.begin(), host.end(), [](char c) { return c == '.' || std::isdigit(c); });
+}
+
+}  // namespace
+
+const std::vector<SettingSpec>& SettingSpecs() {
+  static const std::vector<SettingSpec> specs = {
+      {"access_token",
+       SettingKind::kString,
+       true,
+       true,
+       "",
+       "Long-term access token of your TikTok for Business app (sent as the Access-Token header).",
+       {}},
+      {"advertiser_ids",
+       SettingKind::kArray,
+       false,
+       false,
+       "",
+       "Advertiser (ad account) ids to extract: an array of strings, or one comma-separated "
+       "string. When empty, every advertiser the token is authorized for is extracted (needs "
+       "app_id and secret).",
+       {"advertiser_id", "accounts"}},
+      {"app_id",
+       SettingKind::kString,
+       false,
+       false,
+       "",
+       "App id of your TikTok for Business app; with secret, used to list the authorized "
+       "advertisers when advertiser_ids is empty.",
+       {}},
+      {"secret",
+       SettingKind::kString,
+       false,
+       true,
+       "",
+       "App secret of your TikTok for Business app; see app_id.",
+       {"app_secret"}},
+      {"start_date",
+       SettingKind::kDate,
+       true,
+       false,
+       "",
+       "Earliest date to extract: 2024-01-31, or RFC 3339 with Z or an offset.",
+       {}},
+      {"end_date",
+       SettingKind::kDate,
+       false,
+       false,
+       "",
+       "Latest date to extract (inclusive); default: now.",
+       {}},
+      {"include_deleted",
+       SettingKind::kBoolean,
+       false,
+       false,
+       "false",
+       "Also extract deleted campaigns, ad groups and ads (their status says DELETE).",
+       {}},
+      {"sandbox",
+       SettingKind::kBoolean,
+       false,
+       false,
+       "false",
+       "Use TikTok's sandbox host (sandbox-ads.tiktok.com) instead of production.",
+       {}},
+      {"api_base_url",
+       SettingKind::kString,
+       false,
+       false,
+       "",
+       "Override the API host, e.g. for a proxy (https) or the bundled simulator (http, "
+       "loopback only).",
+       {}},
+      {"page_size",
+       SettingKind::kInteger,
+       false,
+       false,
+       "1000",
+       "Rows per page, 1 to 1000 (endpoints with a lower maximum use theirs).",
+       {}},
+      {"request_timeout",
+       SettingKind::kInteger,
+       false,
+       false,
+       "300",
+       "Seconds before one HTTP request is abandoned.",
+       {}},
+      {"log_level",
+       SettingKind::kString,
+       false,
+       false,
+       "\"info\"",
+       "Least severe log level written to stderr: debug, info, warning, error.",
+       {}},
+  };
+  return specs;
+}
+
+Result<std::string> ResolveApiBaseUrl(std::string_view configured, bool sandbox) {
+  if (configured.empty()) return std::string(sandbox ? kSandboxRoot : kProductionRoot);
+  std::string url = Trim(configured);
+  std::string_view rest;
+  bool plain_http = false;
+  if (url.rfind("https://", 0) == 0) {
+    rest = std::string_view(url).substr(8);
+  } else if (url.rfind("http://", 0) == 0) {
+    rest = std::string_view(url).substr(7);
+    plain_http = true;
+  } else {
+    return Status::Error(ErrorKind::kInvalidInput,
+                         fmt::format("api_base_url: '{}' must start with https://", url));
+  }
+  std::string_view authority = rest.substr(0, rest.find('/'));
+  std::string_view host = authority;
+  if (!host.empty() && host.front() == '[') {
+    host = host.substr(0, host.find(']') + 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  if (host.empty()) {
+    return Status::Error(ErrorKind::kInvalidInput,
+                         fmt::format("api_base_url: '{}' has no host name", url));
+  }
+  if (plain_http && !IsLoopbackHost(host)) {
+    return Status::Error(ErrorKind::kInvalidInput,
+                         fmt::format("api_base_url: plain http is allowed only to a loopback "
+                                     "address (127.0.0.1, localhost); use https:// for '{}'",
+                                     host));
+  }
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  constexpr std::string_view kVersionPath = "/open_api/v1.3";
+  if (url.size() < kVersionPath.size() ||
+      url.compare(url.size() - kVersionPath.size(), kVersionPath.size(), kVersionPath) != 0) {
+    url += kVersionPath;
+  }
+  return url + "/";
+}
+
+Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::string>* warnings) {
+  if (!config.IsObject()) {
+    return Status::Error(
+        ErrorKind::kInvalidInput,
+        fmt::format("the config must be a JSON object, got {}", JsonTypeName(config)));
+  }
+  Checker check;
+  Settings s;
+
+  // Finds a key or one of its aliases; two spellings of one setting are an error.
+  auto find = [&](const SettingSpec& spec) -> const rapidjson::Value* {
+    const rapidjson::Value* found = nullptr;
+    std::string_view found_name;
+    std::vector<std::string_view> names = {spec.name};
+    names.insert(names.end(), spec.aliases.begin(), spec.aliases.end());
+    for (std::string_view name : names) {
+      const rapidjson::Value* v = FindMember(config, name);
+      if (v == nullptr || v->IsNull()) continue;
+      if (found != nullptr) {
+        check.Problem(spec.name,
+                      fmt::format("given twice, as '{}' and '{}'; keep one", found_name, name));
+        return nullptr;
+      }
+      found = v;
+      found_name = name;
+    }
+    return found;
+  };
+  auto spec_of = [](std::string_view name) -> const SettingSpec& {
+    for (const SettingSpec& spec : SettingSpecs()) {
+      if (spec.name == name) return spec;
+    }
+    throw std::logic_error("unknown setting");
+  };
+
+  if (const auto* v = find(spec_of("access_token"))) {
+    if (auto text = check.String("access_token", *v)) {
+      std::string token = Trim(*text);
+      if (token.empty()) {
+        check.Problem("access_token", "is empty; paste the long-term access token of your app");
+      } else if (Lower(token).rfind("bearer ", 0) == 0) {
+        check.Problem("access_token",
+                      "starts with 'Bearer '; TikTok expects the bare token, remove the prefix");
+      } else {
+        s.access_token = Secret(token);
+      }
+    }
+  } else {
+    check.Problem("access_token",
+                  "missing; set it to the long-term access token of your TikTok for Business app");
+  }
+
+  bool ids_valid = true;
+  if (const auto* v = find(spec_of("advertiser_ids"))) {
+    auto ids = check.Ids("advertiser_ids", *v);
+    ids_valid = ids.has_value();
+    if (ids) s.advertiser_ids = std::move(*ids);
+  }
+  if (const auto* v = find(spec_of("app_id"))) {
+    if (v->IsUint64()) {
+      s.app_id = std::to_string(v->GetUint64());
+    } else if (auto text = check.String("app_id", *v)) {
+      s.app_id = Trim(*text);
+    }
+  }
+  if (const auto* v = find(spec_of("secret"))) {
+    if (auto text = check.String("secret", *v)) s.secret = Secret(Trim(*text));
+  }
+  if (ids_valid && s.advertiser_ids.empty() && (s.app_id.empty() || s.secret.empty())) {
+    check.Problem("advertiser_ids",
+                  "no advertisers to extract: list them in advertiser_ids, or set app_id and "
+                  "secret to extract every advertiser the token is authorized for");
+  }
+
+  if (const auto* v = find(spec_of("start_date"))) {
+    if (auto t = check.Date("start_date", *v)) s.start_date = *t;
+  } else {
+    check.Problem("start_date", "missing; set the earliest date to extract, e.g. 2024-01-01");
+  }
+  if (const auto* v = find(spec_of("end_date"))) {
+    if (auto t = check.Date("end_date", *v)) {
+      s.end_date = *t;
+      if (*t < s.start_date) {
+        check.Problem("end_date", fmt::format("{} is before start_date {}", FormatRfc3339(*t),
+                                              FormatRfc3339(s.start_date)));
+      }
+    }
+  }
+  if (const auto* v = find(spec_of("include_deleted"))) {
+    if (auto b = check.Boolean("include_deleted", *v)) s.include_deleted = *b;
+  }
+  if (const auto* v = find(spec_of("sandbox"))) {
+    if (auto b = check.Boolean("sandbox", *v)) s.sandbox = *b;
+  }
+  std::string base_url;
+  if (const auto* v = find(spec_of("api_base_url"))) {
+    if (auto text = check.String("api_base_url", *v)) base_url = *text;
+  }
+  if (auto root = ResolveApiBaseUrl(base_url, s.sandbox); root.ok()) {
+    s.api_base_url = *root;
+  } else {
+    check.Problem("api_base_url",
+                  root.status().message().substr(std::string("api_base_url: ").size()));
+  }
+  if (const auto* v = find(spec_of("page_size"))) {
+    if (auto n = check.Integer("page_size", *v, 1, 1000)) s.page_size = static_cast<int>(*n);
+  }
+  if (const auto* v = find(spec_of("request_timeout"))) {
+    if (auto n = check.Integer("request_timeout", *v, 1, 3600)) {
+      s.request_timeout = static_cast<int>(*n);
+    }
+  }
+  if (const auto* v = find(spec_of("log_level"))) {
+    if (auto text = check.String("log_level", *v)) {
+      if (auto level = ParseLogLevel(*text)) {
+        s.log_level = *level;
+      } else {
+        check.Problem("log_level",
+                      fmt::format("'{}' is not a level: use debug, info, warning or error", *text));
+      }
+    }
+  }
+
+  for (const auto& member : config.GetObject()) {
+    std::string_view key(member.name.GetString(), member.name.GetStringLength());
+    bool known = false;
+    for (const SettingSpec& spec : SettingSpecs()) {
+      known = known || spec.name == key ||
+              std::find(spec.aliases.begin(), spec.aliases.end(), key) != spec.aliases.end();
+    }
+    if (!known && warnings != nullptr) {
+      warnings->push_back(
+          fmt::format("config key '{}' is not a setting of tap-tiktok-ads and is "
+                      "ignored; check its spelling",
+                      key));
+    }
+  }
+
+  if (!check.problems().empty()) {
+    std::string message;
+    for (const std::string& problem : check.problems()) {
+      if (!message.empty()) message += "; ";
+      message += problem;
+    }
+    return Status::Error(ErrorKind::kInvalidInput, message);
+  }
+  return s;
+}
+
+Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>* warnings) {
+  auto doc = ReadJsonFile(path, "config file");
+  if (!doc.ok()) return doc.status();
+  auto settings = ParseSettings(*doc, warnings);
+  if (!settings.ok()) {
+    return Status::Error(ErrorKind::kInvalidInput, fmt::format("config file '{}' is invalid: {}",
+                                                               path, settings.status().message()));
+  }
+  return settings;
+}
+
+}  // namespace tap

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tap/log.h"
+#include "tap/secret.h"
+#include "tap/status.h"
+#include "tap/timestamp.h"
+
+namespace tap {
+
+/// The kinds of config values, named as Meltano names setting kinds.
+enum class SettingKind { kString, kInteger, kBoolean, kDate, kArray };
+
+/// One config key: the table below drives validation, --about and the README settings table.
+struct SettingSpec {
+  std::string_view name;
+  SettingKind kind;
+  bool required;
+  bool secret;
+  std::string_view default_value;  // as JSON text; empty when there is no default
+  std::string_view description;
+  std::vector<std::string_view> aliases;
+};
+
+/// Every config key the tap understands, in the order users see them.
+const std::vector<SettingSpec>& SettingSpecs();
+
+/// The validated config. Built once at start-up; read-only afterwards.
+struct Settings {
+  Secret access_token;
+  std::vector<std::string> advertiser_ids;  // empty: discover them with app_id + secret
+  std::string app_id;
+  Secret secret;
+  Timestamp start_date{};
+  std::optional<Timestamp> end_date;
+  bool include_deleted = false;
+  bool sandbox = false;
+  std::string api_base_url;  // always ends in "/open_api/v1.3/"
+  int page_size = 1000;
+  int request_timeout = 300;
+  LogLevel log_level = LogLevel::kInfo;
+};
+
+/// Validates a parsed config object. Every problem is reported at once, each naming its key and
+/// what was expected. Unknown keys are appended to `warnings`.
+Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::string>* warnings);
+
+/// Reads and validates a config file.
+Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>* warnings);
+
+/// Resolves the API root for `api_base_url` / `sandbox`: production, the sandbox host, or a
+/// user-given host (https anywhere, plain http only to loopback). Returns an error message or
+/// the root URL ending in "/open_api/v1.3/".
+Result<std::string> ResolveApiBaseUrl(std::string_view configured, bool sandbox);
+
+}  // namespace tap

@@ -1,0 +1,92 @@
+#include "tap/singer_writer.h"
+
+#include <stdexcept>
+
+namespace tap {
+namespace {
+
+constexpr size_t kFlushBytes = 1 << 16;
+
+void WriteStringArray(JsonWriter& w, const std::vector<std::string>& items) {
+  w.StartArray();
+  for (const std::string& item : items) {
+    w.String(item.data(), static_cast<rapidjson::SizeType>(item.size()));
+  }
+  w.EndArray();
+}
+
+}  // namespace
+
+SingerWriter::SingerWriter(std::FILE* out) : out_(out) { buffer_.reserve(kFlushBytes * 2); }
+
+SingerWriter::~SingerWriter() { Flush(); }
+
+void SingerWriter::Append(std::string_view text) {
+  buffer_.append(text);
+  if (buffer_.size() >= kFlushBytes) Flush();
+}
+
+void SingerWriter::Flush() {
+  if (!buffer_.empty() && ok_) {
+    if (std::fwrite(buffer_.data(), 1, buffer_.size(), out_) != buffer_.size()) ok_ = false;
+  }
+  buffer_.clear();
+  if (ok_ && std::fflush(out_) != 0) ok_ = false;
+}
+
+void SingerWriter::WriteSchema(std::string_view stream, const rapidjson::Value& schema,
+                               const std::vector<std::string>& key_properties,
+                               const std::vector<std::string>& bookmark_properties) {
+  scratch_.Clear();
+  JsonWriter w(scratch_);
+  w.StartObject();
+  w.Key("type");
+  w.String("SCHEMA");
+  w.Key("stream");
+  w.String(stream.data(), static_cast<rapidjson::SizeType>(stream.size()));
+  w.Key("schema");
+  schema.Accept(w);
+  w.Key("key_properties");
+  WriteStringArray(w, key_properties);
+  if (!bookmark_properties.empty()) {
+    w.Key("bookmark_properties");
+    WriteStringArray(w, bookmark_properties);
+  }
+  w.EndObject();
+  Append(std::string_view(scratch_.GetString(), scratch_.GetSize()));
+  Append("\n");
+  schemas_sent_.emplace(stream);
+  counts_.try_emplace(std::string(stream), 0);
+}
+
+bool SingerWriter::WriteRecord(std::string_view stream, Transformer& transformer,
+                               const rapidjson::Value& row, std::string_view time_extracted) {
+  if (schemas_sent_.find(stream) == schemas_sent_.end()) {
+    throw std::logic_error("RECORD before SCHEMA");  // a bug in the sync loop, not user input
+  }
+  scratch_.Clear();
+  JsonWriter w(scratch_);
+  w.StartObject();
+  w.Key("type");
+  w.String("RECORD");
+  w.Key("stream");
+  w.String(stream.data(), static_cast<rapidjson::SizeType>(stream.size()));
+  w.Key("record");
+  if (!transformer.Write(row, w)) return false;
+  w.Key("time_extracted");
+  w.String(time_extracted.data(), static_cast<rapidjson::SizeType>(time_extracted.size()));
+  w.EndObject();
+  Append(std::string_view(scratch_.GetString(), scratch_.GetSize()));
+  Append("\n");
+  ++counts_.find(stream)->second;
+  return true;
+}
+
+void SingerWriter::WriteState(const std::string& state_json) {
+  Append("{\"type\":\"STATE\",\"value\":");
+  Append(state_json);
+  Append("}\n");
+  Flush();
+}
+
+}  // namespace tap

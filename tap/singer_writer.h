@@ -1,0 +1,55 @@
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tap/json.h"
+#include "tap/transform.h"
+
+namespace tap {
+
+/// Owns stdout: one Singer message per line, SCHEMA before any RECORD of its stream, output
+/// buffered and flushed after every STATE. A failed write (the target went away) is remembered
+/// and further output is dropped; the caller checks ok() and exits non-zero.
+class SingerWriter {
+ public:
+  explicit SingerWriter(std::FILE* out);
+  ~SingerWriter();
+  SingerWriter(const SingerWriter&) = delete;
+  SingerWriter& operator=(const SingerWriter&) = delete;
+
+  void WriteSchema(std::string_view stream, const rapidjson::Value& schema,
+                   const std::vector<std::string>& key_properties,
+                   const std::vector<std::string>& bookmark_properties);
+
+  /// Writes `row` through `transformer` as a RECORD of `stream`. False when the row is not an
+  /// object. `time_extracted` is RFC 3339.
+  bool WriteRecord(std::string_view stream, Transformer& transformer, const rapidjson::Value& row,
+                   std::string_view time_extracted);
+
+  /// Writes a STATE message whose value is the JSON text `state_json`, then flushes.
+  void WriteState(const std::string& state_json);
+
+  void Flush();
+  bool ok() const { return ok_; }
+  /// RECORDs written per stream.
+  const std::map<std::string, long long, std::less<>>& record_counts() const { return counts_; }
+
+ private:
+  void Append(std::string_view text);
+
+  std::FILE* out_;
+  std::string buffer_;
+  rapidjson::StringBuffer scratch_;
+  std::set<std::string, std::less<>> schemas_sent_;
+  std::map<std::string, long long, std::less<>> counts_;
+  bool ok_ = true;
+};
+
+}  // namespace tap

@@ -1,0 +1,116 @@
+#include "tap/timestamp.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+namespace tap {
+namespace {
+
+using std::chrono::days;
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+// Reads exactly `n` digits at `pos`; advances pos.
+bool Digits(std::string_view s, size_t& pos, size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int value = 0;
+  for (size_t i = 0; i < n; ++i) {
+    char c = s[pos + i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  pos += n;
+  *out = value;
+  return true;
+}
+
+bool Expect(std::string_view s, size_t& pos, char c) {
+  if (pos >= s.size() || s[pos] != c) return false;
+  ++pos;
+  return true;
+}
+
+}  // namespace
+
+std::optional<Timestamp> ParseTimestamp(std::string_view s) {
+  size_t pos = 0;
+  int y = 0, mo = 0, d = 0;
+  if (!Digits(s, pos, 4, &y) || !Expect(s, pos, '-') || !Digits(s, pos, 2, &mo) ||
+      !Expect(s, pos, '-') || !Digits(s, pos, 2, &d)) {
+    return std::nullopt;
+  }
+  std::chrono::year_month_day ymd{std::chrono::year{y},
+                                  std::chrono::month{static_cast<unsigned>(mo)},
+                                  std::chrono::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  Timestamp t{std::chrono::sys_days{ymd}};
+  if (pos == s.size()) return t;
+
+  if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
+  ++pos;
+  int h = 0, mi = 0, sec = 0;
+  if (!Digits(s, pos, 2, &h) || !Expect(s, pos, ':') || !Digits(s, pos, 2, &mi)) {
+    return std::nullopt;
+  }
+  if (pos < s.size() && s[pos] == ':') {
+    ++pos;
+    if (!Digits(s, pos, 2, &sec)) return std::nullopt;
+  }
+  if (h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  if (sec == 60) sec = 59;  // a leap second is kept inside its minute
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    size_t start = pos;
+    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) ++pos;
+    if (pos == start) return std::nullopt;
+  }
+  t += hours{h} + minutes{mi} + seconds{sec};
+  if (pos == s.size()) return t;
+  if (s[pos] == 'Z' || s[pos] == 'z') {
+    return pos + 1 == s.size() ? std::optional<Timestamp>(t) : std::nullopt;
+  }
+  if (s[pos] != '+' && s[pos] != '-') return std::nullopt;
+  int sign = s[pos] == '+' ? 1 : -1;
+  ++pos;
+  int oh = 0, om = 0;
+  if (!Digits(s, pos, 2, &oh)) return std::nullopt;
+  if (pos < s.size()) {
+    if (s[pos] == ':') ++pos;
+    if (!Digits(s, pos, 2, &om)) return std::nullopt;
+  }
+  if (pos != s.size() || oh > 23 || om > 59) return std::nullopt;
+  // Local time = UTC + offset, so UTC = local - offset.
+  t -= sign * (hours{oh} + minutes{om});
+  return t;
+}
+
+std::optional<Timestamp> ParseEpochSeconds(std::string_view digits) {
+  if (digits.empty() || digits.size() > 12) return std::nullopt;
+  long long value = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return Timestamp{seconds{value}};
+}
+
+std::string FormatRfc3339(Timestamp t) {
+  auto day = std::chrono::floor<days>(t);
+  std::chrono::year_month_day ymd{day};
+  std::chrono::hh_mm_ss<seconds> tod{t - day};
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                     tod.hours().count(), tod.minutes().count(), tod.seconds().count());
+}
+
+std::string FormatDate(Timestamp t) {
+  std::chrono::year_month_day ymd{std::chrono::floor<days>(t)};
+  return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+Timestamp NowUtc() { return std::chrono::floor<seconds>(std::chrono::system_clock::now()); }
+
+}  // namespace tap

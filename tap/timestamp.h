@@ -1,0 +1,30 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tap {
+
+using Timestamp = std::chrono::sys_seconds;
+
+/// Parses the timestamp forms TikTok and Singer users write: "2024-03-01",
+/// "2024-03-01 10:15:00" (TikTok entities, UTC), "2024-03-01T10:15:00", each optionally with
+/// fractional seconds and "Z" or an offset ("+02:00", "-0500"). Without an offset the time is
+/// UTC. Returns nullopt for anything else, including impossible dates.
+std::optional<Timestamp> ParseTimestamp(std::string_view text);
+
+/// Parses Unix epoch seconds written as decimal digits ("1630335591").
+std::optional<Timestamp> ParseEpochSeconds(std::string_view digits);
+
+/// RFC 3339 in UTC with a "Z": "2024-03-01T10:15:00Z".
+std::string FormatRfc3339(Timestamp t);
+
+/// The calendar date of `t` in UTC: "2024-03-01".
+std::string FormatDate(Timestamp t);
+
+/// Now, to the second.
+Timestamp NowUtc();
+
+}  // namespace tap

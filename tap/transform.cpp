@@ -1,0 +1,300 @@
+#include "tap/transform.h"
+
+#include <fmt/format.h>
+
+#include "tap/timestamp.h"
+
+namespace tap {
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+ValueType TypeOf(const rapidjson::Value& schema, bool* nullable) {
+  *nullable = true;
+  const rapidjson::Value* type = FindMember(schema, "type");
+  std::string_view name;
+  if (type != nullptr && type->IsString()) {
+    name = type->GetString();
+    *nullable = name == "null";
+  } else if (type != nullptr && type->IsArray()) {
+    *nullable = false;
+    for (const auto& t : type->GetArray()) {
+      if (!t.IsString()) return ValueType::kAny;
+      std::string_view n = t.GetString();
+      if (n == "null") {
+        *nullable = true;
+      } else if (name.empty()) {
+        name = n;
+      } else {
+        return ValueType::kAny;  // several non-null types: pass the value through
+      }
+    }
+  } else {
+    return ValueType::kAny;
+  }
+  if (name == "string") {
+    const rapidjson::Value* format = FindMember(schema, "format");
+    if (format != nullptr && format->IsString()) {
+      std::string_view f = format->GetString();
+      if (f == "date-time") return ValueType::kDateTime;
+      if (f == "date") return ValueType::kDate;
+    }
+    return ValueType::kString;
+  }
+  if (name == "integer") return ValueType::kInteger;
+  if (name == "number") return ValueType::kNumber;
+  if (name == "boolean") return ValueType::kBoolean;
+  if (name == "object") return ValueType::kObject;
+  if (name == "array") return ValueType::kArray;
+  return ValueType::kAny;
+}
+
+}  // namespace
+
+std::string NumberToken(std::string_view s, bool integer) {
+  size_t i = 0;
+  std::string out;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) {
+    if (s[i] == '-') out += '-';
+    ++i;
+  }
+  size_t int_start = i;
+  while (i < s.size() && IsDigit(s[i])) ++i;
+  std::string_view int_part = s.substr(int_start, i - int_start);
+  std::string_view frac_part;
+  if (i < s.size() && s[i] == '.') {
+    size_t f = ++i;
+    while (i < s.size() && IsDigit(s[i])) ++i;
+    frac_part = s.substr(f, i - f);
+  }
+  if (int_part.empty() && frac_part.empty()) return {};
+  std::string_view exponent;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    size_t e = i++;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t digits = i;
+    while (i < s.size() && IsDigit(s[i])) ++i;
+    if (i == digits) return {};
+    exponent = s.substr(e, i - e);
+  }
+  if (i != s.size()) return {};
+  while (int_part.size() > 1 && int_part.front() == '0') int_part.remove_prefix(1);
+  if (integer) {
+    if (!exponent.empty()) return {};
+    for (char c : frac_part) {
+      if (c != '0') return {};
+    }
+    if (int_part.empty()) int_part = "0";
+    if (int_part == "0") return "0";  // no "-0"
+    out += int_part;
+    return out;
+  }
+  out += int_part.empty() ? "0" : int_part;
+  if (!frac_part.empty()) {
+    out += '.';
+    out += frac_part;
+  }
+  out += exponent;
+  return out;
+}
+
+Shape CompileShape(const rapidjson::Value& schema) {
+  Shape shape;
+  shape.type = TypeOf(schema, &shape.nullable);
+  if (shape.type == ValueType::kObject) {
+    if (const rapidjson::Value* props = FindMember(schema, "properties");
+        props != nullptr && props->IsObject()) {
+      for (const auto& m : props->GetObject()) {
+        shape.properties.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()),
+                                      CompileShape(m.value));
+      }
+    }
+  } else if (shape.type == ValueType::kArray) {
+    if (const rapidjson::Value* items = FindMember(schema, "items");
+        items != nullptr && items->IsObject()) {
+      shape.items.push_back(CompileShape(*items));
+    }
+  }
+  return shape;
+}
+
+Transformer::Transformer(std::string stream, Shape shape)
+    : stream_(std::move(stream)), shape_(std::move(shape)) {
+  for (size_t i = 0; i < shape_.properties.size(); ++i) {
+    index_.emplace(shape_.properties[i].first, i);
+  }
+  slots_.resize(shape_.properties.size());
+}
+
+void Transformer::SetInjected(std::string property, std::string value) {
+  for (auto& entry : injected_) {
+    if (entry.first == property) {
+      entry.second = std::move(value);
+      return;
+    }
+  }
+  injected_.emplace_back(std::move(property), std::move(value));
+}
+
+bool Transformer::Write(const rapidjson::Value& row, JsonWriter& out) {
+  if (!row.IsObject()) return false;
+  std::fill(slots_.begin(), slots_.end(), nullptr);
+  for (const auto& m : row.GetObject()) {
+    auto it = index_.find(std::string_view(m.name.GetString(), m.name.GetStringLength()));
+    if (it != index_.end()) slots_[it->second] = &m.value;
+  }
+  out.StartObject();
+  for (size_t i = 0; i < shape_.properties.size(); ++i) {
+    const auto& [name, shape] = shape_.properties[i];
+    out.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    const std::string* injected = nullptr;
+    for (const auto& entry : injected_) {
+      if (entry.first == name) injected = &entry.second;
+    }
+    if (injected != nullptr) {
+      out.String(injected->data(), static_cast<rapidjson::SizeType>(injected->size()));
+    } else if (slots_[i] == nullptr) {
+      out.Null();
+    } else {
+      WriteValue(*slots_[i], shape, name, out);
+    }
+  }
+  out.EndObject();
+  return true;
+}
+
+void Transformer::Fail(std::string_view path, const rapidjson::Value& v, std::string_view expected,
+                       JsonWriter& out) {
+  Issue& issue = issues_[std::string(path)];
+  if (issue.count++ == 0) {
+    issue.example = ToJson(v);
+    issue.expected = std::string(expected);
+  }
+  out.Null();
+}
+
+void Transformer::WriteAny(const rapidjson::Value& v, JsonWriter& out) {
+  // Numbers arrive as digit strings; without a schema type there is nothing to convert to.
+  v.Accept(out);
+}
+
+void Transformer::WriteValue(const rapidjson::Value& v, const Shape& shape, std::string_view path,
+                             JsonWriter& out) {
+  if (v.IsNull()) {
+    out.Null();
+    return;
+  }
+  std::string_view text;
+  if (v.IsString()) text = std::string_view(v.GetString(), v.GetStringLength());
+  // TikTok writes "-" for a metric that does not apply; "" is no value.
+  bool blank = v.IsString() && (text.empty() || text == "-");
+
+  switch (shape.type) {
+    case ValueType::kAny:
+      WriteAny(v, out);
+      return;
+    case ValueType::kString:
+      if (v.IsString()) {
+        out.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+      } else if (v.IsBool()) {
+        out.String(v.GetBool() ? "true" : "false");
+      } else {
+        std::string json = ToJson(v);
+        out.String(json.data(), static_cast<rapidjson::SizeType>(json.size()));
+      }
+      return;
+    case ValueType::kDateTime: {
+      if (blank) return out.Null(), void();
+      if (v.IsString()) {
+        std::optional<Timestamp> t = ParseTimestamp(text);
+        if (!t && !text.empty() && IsDigit(text[0])) t = ParseEpochSeconds(text);
+        if (t) {
+          std::string formatted = FormatRfc3339(*t);
+          out.String(formatted.data(), static_cast<rapidjson::SizeType>(formatted.size()));
+          return;
+        }
+      }
+      return Fail(path, v, "a timestamp", out);
+    }
+    case ValueType::kDate: {
+      if (blank) return out.Null(), void();
+      if (v.IsString()) {
+        if (std::optional<Timestamp> t = ParseTimestamp(text)) {
+          std::string formatted = FormatDate(*t);
+          out.String(formatted.data(), static_cast<rapidjson::SizeType>(formatted.size()));
+          return;
+        }
+      }
+      return Fail(path, v, "a date", out);
+    }
+    case ValueType::kInteger:
+    case ValueType::kNumber: {
+      if (blank) return out.Null(), void();
+      bool integer = shape.type == ValueType::kInteger;
+      if (v.IsString()) {
+        std::string token = NumberToken(text, integer);
+        if (!token.empty()) {
+          out.RawValue(token.data(), token.size(), rapidjson::kNumberType);
+          return;
+        }
+      } else if (v.IsBool()) {
+        out.RawValue(v.GetBool() ? "1" : "0", 1, rapidjson::kNumberType);
+        return;
+      }
+      return Fail(path, v, integer ? "an integer" : "a number", out);
+    }
+    case ValueType::kBoolean:
+      if (v.IsBool()) {
+        out.Bool(v.GetBool());
+        return;
+      }
+      if (blank) return out.Null(), void();
+      if (text == "true" || text == "1" || text == "True") {
+        out.Bool(true);
+        return;
+      }
+      if (text == "false" || text == "0" || text == "False") {
+        out.Bool(false);
+        return;
+      }
+      return Fail(path, v, "a boolean", out);
+    case ValueType::kObject:
+      if (!v.IsObject()) {
+        if (blank) return out.Null(), void();
+        return Fail(path, v, "an object", out);
+      }
+      out.StartObject();
+      if (shape.properties.empty()) {
+        for (const auto& m : v.GetObject()) {
+          out.Key(m.name.GetString(), m.name.GetStringLength());
+          WriteAny(m.value, out);
+        }
+      } else {
+        for (const auto& [name, child] : shape.properties) {
+          const rapidjson::Value* value = FindMember(v, name);
+          if (value == nullptr) continue;  // nested objects keep the keys they came with
+          out.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+          WriteValue(*value, child, fmt::format("{}.{}", path, name), out);
+        }
+      }
+      out.EndObject();
+      return;
+    case ValueType::kArray:
+      if (!v.IsArray()) {
+        if (blank) return out.Null(), void();
+        return Fail(path, v, "an array", out);
+      }
+      out.StartArray();
+      for (const auto& item : v.GetArray()) {
+        if (shape.items.empty()) {
+          WriteAny(item, out);
+        } else {
+          WriteValue(item, shape.items[0], path, out);
+        }
+      }
+      out.EndArray();
+      return;
+  }
+}
+
+}  // namespace tap

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "tap/json.h"
+
+namespace tap {
+
+/// The JSON Schema types a value is converted to.
+enum class ValueType {
+  kAny,
+  kString,
+  kDateTime,
+  kDate,
+  kInteger,
+  kNumber,
+  kBoolean,
+  kObject,
+  kArray
+};
+
+/// A JSON Schema compiled for fast record conversion.
+struct Shape {
+  ValueType type = ValueType::kAny;
+  bool nullable = true;
+  std::vector<std::pair<std::string, Shape>> properties;  // objects; empty: pass every key
+  std::vector<Shape> items;                               // arrays: zero or one item shape
+};
+
+/// Compiles a (resolved, $ref-free) JSON Schema. Unknown or mixed types become kAny.
+Shape CompileShape(const rapidjson::Value& schema);
+
+/// Converts API rows into Singer records of one stream's schema: every schema property is
+/// written (null when the row lacks it), nothing else is; values are typed by the schema
+/// (exact number tokens, "-" and "" as null for non-strings, ids as strings, timestamps as
+/// RFC 3339 UTC, dates as YYYY-MM-DD). Values that cannot be converted become null and are
+/// counted in issues(), never dropped silently.
+class Transformer {
+ public:
+  Transformer(std::string stream, Shape shape);
+
+  /// A value written in place of the row's own for `property` (e.g. advertiser_id).
+  void SetInjected(std::string property, std::string value);
+
+  /// Writes `row` as a record object. Returns false (and writes nothing usable) when a row is
+  /// not an object; the caller fails the stream.
+  bool Write(const rapidjson::Value& row, JsonWriter& out);
+
+  /// Values that could not be converted, by property: count and one example.
+  struct Issue {
+    long long count = 0;
+    std::string example;
+    std::string expected;
+  };
+  const std::map<std::string, Issue>& issues() const { return issues_; }
+
+ private:
+  void WriteValue(const rapidjson::Value& v, const Shape& shape, std::string_view path,
+                  JsonWriter& out);
+  void WriteAny(const rapidjson::Value& v, JsonWriter& out);
+  void Fail(std::string_view path, const rapidjson::Value& v, std::string_view expected,
+            JsonWriter& out);
+
+  std::string stream_;
+  Shape shape_;
+  std::unordered_map<std::string_view, size_t> index_;  // top-level property -> position
+  std::vector<std::pair<std::string, std::string>> injected_;
+  std::vector<const rapidjson::Value*> slots_;
+  std::map<std::string, Issue> issues_;
+};
+
+/// A JSON number token for `text` ("20.000" stays "20.000"; "007" -> "7", ".5" -> "0.5"), or an
+/// empty string when `text` is not a number. With `integer`, fractions must be zero and are
+/// dropped ("5.000" -> "5").
+std::string NumberToken(std::string_view text, bool integer);
+
+}  // namespace tap

@@ -1,0 +1,93 @@
+// tiktok-simulator: serves the simulated TikTok API on loopback for tests, the demo and the
+// benchmarks. Prints "listening on http://HOST:PORT" once ready; stops on SIGINT or SIGTERM.
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "tests/simulator/sim_server.h"
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void OnSignal(int) { g_stop = 1; }
+
+int Usage() {
+  std::fputs(
+      "Usage: tiktok-simulator [--host 127.0.0.1] [--port 0] [--seed 1] [--advertisers 3]\n"
+      "         [--campaigns 4] [--adgroups 3] [--ads 3] [--audiences 5]\n"
+      "         [--token sim-token] [--app-id ID] [--secret SECRET]\n"
+      "--campaigns is per advertiser, --adgroups per campaign, --ads per ad group.\n",
+      stderr);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  sim::SimConfig config;
+  std::string host = "127.0.0.1";
+  int port = 0;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    std::string value;
+    if (size_t eq = arg.find('='); eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return Usage();
+    }
+    auto number = [&] { return std::atoi(value.c_str()); };
+    if (arg == "--host") {
+      host = value;
+    } else if (arg == "--port") {
+      port = number();
+    } else if (arg == "--seed") {
+      config.seed = std::strtoull(value.c_str(), nullptr, 10);
+    } else if (arg == "--advertisers") {
+      config.advertisers = number();
+    } else if (arg == "--campaigns") {
+      config.campaigns_per_advertiser = number();
+    } else if (arg == "--adgroups") {
+      config.adgroups_per_campaign = number();
+    } else if (arg == "--ads") {
+      config.ads_per_adgroup = number();
+    } else if (arg == "--audiences") {
+      config.audiences_per_advertiser = number();
+    } else if (arg == "--token") {
+      config.access_token = value;
+    } else if (arg == "--app-id") {
+      config.app_id = value;
+    } else if (arg == "--secret") {
+      config.secret = value;
+    } else {
+      return Usage();
+    }
+  }
+  if (host != "127.0.0.1" && host != "localhost" && host != "::1") {
+    std::fputs("tiktok-simulator serves on loopback only\n", stderr);
+    return 2;
+  }
+  sim::Simulator simulator(config);
+  int bound = simulator.Start(host, port);
+  if (bound < 0) {
+    std::fprintf(stderr, "tiktok-simulator: cannot listen on %s:%d\n", host.c_str(), port);
+    return 1;
+  }
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  std::printf("listening on http://%s:%d\n", host.c_str(), bound);
+  std::fflush(stdout);
+  while (!g_stop) pause();
+  simulator.Stop();
+  return 0;
+}

@@ -1,0 +1,134 @@
+#include "tests/simulator/sim_data.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace sim {
+namespace {
+
+constexpr int64_t kWindowStart = 1672531200;    // 2023-01-01T00:00:00Z
+constexpr int64_t kWindowSpan = 900LL * 86400;  // objects are created over ~2.5 years
+
+struct Zone {
+  const char* timezone;
+  const char* display;
+  const char* currency;
+};
+// One west of UTC with daylight saving, one east of UTC, and UTC itself.
+constexpr Zone kZones[] = {
+    {"Etc/GMT+8", "America/Los_Angeles", "USD"},
+    {"Etc/GMT-9", "Asia/Tokyo", "JPY"},
+    {"Etc/GMT", "UTC", "EUR"},
+    {"Etc/GMT-1", "Europe/Berlin", "EUR"},
+};
+
+}  // namespace
+
+uint64_t Mix(uint64_t a, uint64_t b) {
+  uint64_t z = a * 0x9E3779B97F4A7C15ULL + b + 0x632BE59BD9B4E019ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+uint64_t Mix(uint64_t a, std::string_view text) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a, then mixed
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+  return Mix(a, h);
+}
+
+std::string TikTokTime(int64_t t) {
+  using namespace std::chrono;
+  sys_seconds s{seconds{t}};
+  auto day = floor<days>(s);
+  year_month_day ymd{day};
+  hh_mm_ss<seconds> tod{s - day};
+  return fmt::format("{:04d}-{:02d}-{:02d} {:02d}:{:02d}:{:02d}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                     tod.hours().count(), tod.minutes().count(), tod.seconds().count());
+}
+
+SimData Generate(const SimConfig& config) {
+  SimData data;
+  const uint64_t seed = config.seed;
+  // Ids are above 2^53 like TikTok's, so a tap that parses them as doubles corrupts them.
+  const uint64_t campaign_base = 1700000000000000000ULL + (seed % 1000) * 1000000000ULL;
+  const uint64_t adgroup_base = 1710000000000000000ULL + (seed % 1000) * 1000000000ULL;
+  const uint64_t ad_base = 1720000000000000000ULL + (seed % 1000) * 1000000000ULL;
+  const uint64_t audience_base = 90000000000000ULL + (seed % 1000) * 1000000ULL;
+
+  auto entity = [&](uint64_t id, uint32_t advertiser, int64_t not_before) {
+    Entity e;
+    e.id = id;
+    e.advertiser = advertiser;
+    uint64_t h = Mix(seed, id);
+    e.create_time = not_before + static_cast<int64_t>(h % (86400ULL * 30));
+    if (e.create_time >= kWindowStart + kWindowSpan) e.create_time = kWindowStart + kWindowSpan - 1;
+    e.modify_time = e.create_time + static_cast<int64_t>((h >> 20) % (86400ULL * 120));
+    e.deleted = (h >> 8) % 10 == 0;
+    e.enabled = (h >> 12) % 4 != 0;
+    return e;
+  };
+
+  for (int a = 0; a < config.advertisers; ++a) {
+    Advertiser adv;
+    adv.id = std::to_string(7002238017842757633ULL + static_cast<uint64_t>(a) * 1000003ULL +
+                            (seed % 1000) * 7ULL);
+    adv.name = fmt::format("Simulated Advertiser {}", a + 1);
+    const Zone& zone = kZones[a % 4];
+    adv.timezone = zone.timezone;
+    adv.display_timezone = zone.display;
+    adv.currency = zone.currency;
+    adv.create_time = kWindowStart - 86400 * static_cast<int64_t>(30 + Mix(seed, a) % 300);
+    uint32_t adv_index = static_cast<uint32_t>(a);
+
+    for (int c = 0; c < config.campaigns_per_advertiser; ++c) {
+      uint64_t cid = campaign_base + data.campaigns.size() * 17 + 3;
+      int64_t not_before = kWindowStart + static_cast<int64_t>(Mix(seed, cid) % kWindowSpan);
+      Entity camp = entity(cid, adv_index, not_before);
+      uint64_t bh = Mix(seed ^ 0xB0, cid) % 12;
+      camp.buying_type = bh == 0   ? BuyingType::kReservationTopView
+                         : bh == 1 ? BuyingType::kReservationRf
+                                   : BuyingType::kAuction;
+      camp.campaign = static_cast<uint32_t>(data.campaigns.size());
+      adv.campaigns.push_back(camp.campaign);
+      data.campaigns.push_back(camp);
+
+      for (int g = 0; g < config.adgroups_per_campaign; ++g) {
+        uint64_t gid = adgroup_base + data.adgroups.size() * 13 + 5;
+        Entity group = entity(gid, adv_index, camp.create_time);
+        group.buying_type = camp.buying_type;
+        group.campaign = camp.campaign;
+        group.adgroup = static_cast<uint32_t>(data.adgroups.size());
+        group.deleted = group.deleted || camp.deleted;
+        adv.adgroups.push_back(group.adgroup);
+        data.adgroups.push_back(group);
+
+        for (int d = 0; d < config.ads_per_adgroup; ++d) {
+          uint64_t did = ad_base + data.ads.size() * 11 + 7;
+          Entity ad = entity(did, adv_index, group.create_time);
+          ad.buying_type = group.buying_type;
+          ad.campaign = group.campaign;
+          ad.adgroup = group.adgroup;
+          ad.deleted = ad.deleted || group.deleted;
+          ad.has_modify_time = Mix(seed ^ 0xAD, did) % 40 != 0;
+          adv.ads.push_back(static_cast<uint32_t>(data.ads.size()));
+          data.ads.push_back(ad);
+        }
+      }
+    }
+    for (int u = 0; u < config.audiences_per_advertiser; ++u) {
+      Audience aud;
+      aud.id = audience_base + data.audiences.size() * 19 + 1;
+      aud.advertiser = adv_index;
+      aud.create_time = kWindowStart + static_cast<int64_t>(Mix(seed, aud.id) % kWindowSpan);
+      adv.audiences.push_back(static_cast<uint32_t>(data.audiences.size()));
+      data.audiences.push_back(aud);
+    }
+    data.advertisers.push_back(std::move(adv));
+  }
+  return data;
+}
+
+}  // namespace sim

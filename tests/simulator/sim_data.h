@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sim {
+
+/// Sizes and credentials of one simulated TikTok account set. Everything generated from it is
+/// a pure function of these values.
+struct SimConfig {
+  uint64_t seed = 1;
+  int advertisers = 3;
+  int campaigns_per_advertiser = 4;
+  int adgroups_per_campaign = 3;
+  int ads_per_adgroup = 3;
+  int audiences_per_advertiser = 5;
+  std::string access_token = "sim-token";
+  std::string app_id = "7100000000000000001";
+  std::string secret = "sim-app-secret";
+};
+
+enum class BuyingType : uint8_t { kAuction, kReservationRf, kReservationTopView };
+enum class Level : uint8_t { kCampaign, kAdgroup, kAd };
+
+/// One campaign, ad group or ad. Only what filtering and ordering need is stored; every other
+/// field is derived from the id when a response is written.
+struct Entity {
+  uint64_t id = 0;
+  uint32_t advertiser = 0;  // index into advertisers
+  uint32_t campaign = 0;    // index into campaigns (self for campaigns)
+  uint32_t adgroup = 0;     // index into adgroups (self for ad groups; unused for campaigns)
+  int64_t create_time = 0;  // epoch seconds, UTC
+  int64_t modify_time = 0;
+  BuyingType buying_type = BuyingType::kAuction;
+  bool deleted = false;
+  bool enabled = true;
+  bool has_modify_time = true;  // Smart+ ads can come without modify_time
+};
+
+struct Advertiser {
+  std::string id;
+  std::string name;
+  std::string timezone;          // GMT-offset form, e.g. Etc/GMT+8 (POSIX sign: UTC-8)
+  std::string display_timezone;  // IANA name
+  std::string currency;
+  int64_t create_time = 0;
+  std::vector<uint32_t> campaigns, adgroups, ads, audiences;
+};
+
+struct Audience {
+  uint64_t id = 0;
+  uint32_t advertiser = 0;
+  int64_t create_time = 0;
+};
+
+/// The whole simulated data set.
+struct SimData {
+  std::vector<Advertiser> advertisers;
+  std::vector<Entity> campaigns, adgroups, ads;
+  std::vector<Audience> audiences;
+};
+
+/// Generates the data set of `config`; deterministic.
+SimData Generate(const SimConfig& config);
+
+/// A 64-bit mix of its inputs (splitmix64), the source of every derived value.
+uint64_t Mix(uint64_t a, uint64_t b = 0);
+uint64_t Mix(uint64_t a, std::string_view text);
+
+/// "YYYY-MM-DD HH:MM:SS", TikTok's entity timestamp format (UTC).
+std::string TikTokTime(int64_t epoch_seconds);
+
+}  // namespace sim

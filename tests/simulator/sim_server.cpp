@@ -1,0 +1,705 @@
+#include "tests/simulator/sim_server.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <set>
+
+#include "tap/embedded_schemas.h"
+
+namespace sim {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// A request that breaks the API's rules: answered with its TikTok code and message.
+struct ApiError {
+  long code;
+  std::string message;
+};
+
+const char* StreamOf(Level level) {
+  switch (level) {
+    case Level::kCampaign:
+      return "campaigns";
+    case Level::kAdgroup:
+      return "adgroups";
+    case Level::kAd:
+      return "ads";
+  }
+  return "";
+}
+
+// The field vocabulary of an endpoint: the properties of the matching schema.
+const rapidjson::Document& Schema(std::string_view stream) {
+  static std::map<std::string, rapidjson::Document, std::less<>> cache;
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(stream);
+  if (it == cache.end()) {
+    rapidjson::Document doc;
+    std::string_view text = tap::EmbeddedSchema(std::string(stream) + ".json");
+    doc.Parse(text.data(), text.size());
+    it = cache.emplace(std::string(stream), std::move(doc)).first;
+  }
+  return it->second;
+}
+
+const rapidjson::Value& Properties(std::string_view stream) { return Schema(stream)["properties"]; }
+
+std::string Param(const Params& params, const std::string& key) {
+  auto it = params.find(key);
+  return it == params.end() ? std::string() : it->second;
+}
+
+long long ParseInt(const Params& params, const std::string& key, long long fallback, long long min,
+                   long long max) {
+  auto it = params.find(key);
+  if (it == params.end()) return fallback;
+  const std::string& text = it->second;
+  if (text.empty() || text.size() > 9 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    throw ApiError{40002, fmt::format("{}: Not a valid integer.", key)};
+  }
+  long long value = std::stoll(text);
+  if (value < min || value > max) {
+    throw ApiError{
+        40002, fmt::format("{}: Must be greater than or equal to {} and less than or equal to {}.",
+                           key, min, max)};
+  }
+  return value;
+}
+
+// JSON-valued query parameter; absent -> null document.
+rapidjson::Document ParseJsonParam(const Params& params, const std::string& key) {
+  rapidjson::Document doc;
+  auto it = params.find(key);
+  if (it == params.end()) return doc;
+  doc.Parse(it->second.c_str(), it->second.size());
+  if (doc.HasParseError()) {
+    throw ApiError{40002, fmt::format("{}: Invalid JSON string.", key)};
+  }
+  return doc;
+}
+
+std::vector<std::string> StringList(const rapidjson::Value& v, const std::string& key,
+                                    size_t max_items) {
+  if (!v.IsArray()) throw ApiError{40002, fmt::format("{}: Not a valid list.", key)};
+  if (v.Size() > max_items) {
+    throw ApiError{40002, fmt::format("{}: Length must be between 1 and {}.", key, max_items)};
+  }
+  std::vector<std::string> out;
+  for (const auto& item : v.GetArray()) {
+    if (!item.IsString()) throw ApiError{40002, fmt::format("{}: Not a valid string.", key)};
+    out.emplace_back(item.GetString(), item.GetStringLength());
+  }
+  return out;
+}
+
+void Raw(Writer& w, const std::string& token) {
+  w.RawValue(token.data(), token.size(), rapidjson::kNumberType);
+}
+
+void Str(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+// A plausible value of any schema type, derived from `h`.
+void Generic(Writer& w, const rapidjson::Value& schema, std::string_view field, uint64_t h,
+             int64_t base_time) {
+  std::string type;
+  const auto& t = schema["type"];
+  if (t.IsString()) {
+    type = t.GetString();
+  } else {
+    for (const auto& item : t.GetArray()) {
+      if (std::string_view(item.GetString()) != "null") type = item.GetString();
+    }
+  }
+  bool date_time =
+      schema.HasMember("format") && std::string_view(schema["format"].GetString()) == "date-time";
+  if (type == "string" && date_time) {
+    Str(w, TikTokTime(base_time + static_cast<int64_t>(h % 864000)));
+  } else if (type == "string") {
+    Str(w, fmt::format("{}_{}", field, h % 5));
+  } else if (type == "integer") {
+    Raw(w, std::to_string(h % 1000));
+  } else if (type == "number") {
+    Raw(w, fmt::format("{}.{:02d}", h % 1000, (h >> 10) % 100));
+  } else if (type == "boolean") {
+    w.Bool((h & 1) != 0);
+  } else if (type == "array") {
+    w.StartArray();
+    int n = 1 + static_cast<int>((h >> 3) % 2);
+    for (int i = 0; i < n; ++i) {
+      Generic(w, schema["items"], field, Mix(h, static_cast<uint64_t>(i)), base_time);
+    }
+    w.EndArray();
+  } else if (type == "object") {
+    w.StartObject();
+    if (schema.HasMember("properties")) {
+      for (const auto& m : schema["properties"].GetObject()) {
+        w.Key(m.name.GetString());
+        Generic(w, m.value, m.name.GetString(), Mix(h, m.name.GetString()), base_time);
+      }
+    }
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+}
+
+const char* BuyingTypeName(BuyingType b) {
+  switch (b) {
+    case BuyingType::kAuction:
+      return "AUCTION";
+    case BuyingType::kReservationRf:
+      return "RESERVATION_RF";
+    case BuyingType::kReservationTopView:
+      return "RESERVATION_TOP_VIEW";
+  }
+  return "AUCTION";
+}
+
+// Fields the API always returns; every other field is missing from some rows.
+bool IsCore(std::string_view f) {
+  static const std::set<std::string_view> core = {"advertiser_id",    "campaign_id",
+                                                  "campaign_name",    "adgroup_id",
+                                                  "adgroup_name",     "ad_id",
+                                                  "ad_name",          "create_time",
+                                                  "modify_time",      "operation_status",
+                                                  "secondary_status", "budget",
+                                                  "audience_id",      "name",
+                                                  "cover_num",        "is_valid"};
+  return core.count(f) != 0;
+}
+
+}  // namespace
+
+Simulator::Simulator(SimConfig config) : config_(std::move(config)), data_(Generate(config_)) {}
+
+Simulator::~Simulator() { Stop(); }
+
+int Simulator::Start(const std::string& host, int port) {
+  server_ = std::make_unique<httplib::Server>();
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    Params params(req.params.begin(), req.params.end());
+    bool has_token = req.has_header("Access-Token");
+    Reply reply =
+        Handle(req.method, req.path, params,
+               has_token ? req.get_header_value("Access-Token") : std::string(), has_token);
+    res.status = reply.status;
+    res.set_content(reply.body, reply.content_type.c_str());
+  };
+  server_->Get(".*", handler);
+  server_->Post(".*", handler);
+  int bound = port == 0 ? server_->bind_to_any_port(host.c_str())
+                        : (server_->bind_to_port(host.c_str(), port) ? port : -1);
+  if (bound < 0) return -1;
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  return bound;
+}
+
+void Simulator::Stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+  server_.reset();
+}
+
+std::string Simulator::Envelope(long code, std::string_view message, std::string_view data_json) {
+  rapidjson::StringBuffer quoted;
+  Writer w(quoted);
+  Str(w, message);
+  unsigned long long n = static_cast<unsigned long long>(requests_.load());
+  return fmt::format(R"({{"code":{},"message":{},"request_id":"{:016X}{:016X}","data":{}}})", code,
+                     std::string_view(quoted.GetString(), quoted.GetSize()), n,
+                     Mix(config_.seed, n), data_json);
+}
+
+int Simulator::AdvertiserIndex(std::string_view id) const {
+  for (size_t i = 0; i < data_.advertisers.size(); ++i) {
+    if (data_.advertisers[i].id == id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Reply Simulator::Handle(std::string_view method, std::string_view path, const Params& params,
+                        std::string_view token, bool has_token) {
+  if (path.rfind("/_sim/", 0) == 0) return Control(path, params);
+  ++requests_;
+  {
+    std::lock_guard<std::mutex> lock(by_path_mutex_);
+    ++by_path_[std::string(path)];
+  }
+
+  constexpr std::string_view kRoot = "/open_api/v1.3/";
+  static const std::set<std::string_view> known = {"campaign/get/",
+                                                   "adgroup/get/",
+                                                   "ad/get/",
+                                                   "advertiser/info/",
+                                                   "dmp/custom_audience/list/",
+                                                   "oauth2/advertiser/get/"};
+  if (path.rfind(kRoot, 0) != 0 || known.count(path.substr(kRoot.size())) == 0 || method != "GET") {
+    // The real API answers an unknown path, or one without its trailing slash, like this.
+    return Reply{404, "404 page not found", "text/plain"};
+  }
+  std::string_view endpoint = path.substr(kRoot.size());
+  for (const auto& [key, value] : params) {
+    if (params.count(key) > 1) {
+      return Reply{200, Envelope(40002, fmt::format("{}: Duplicate parameter.", key), "{}")};
+    }
+  }
+  if (!has_token) {
+    return Reply{200, Envelope(40104,
+                               "Access token is null, you should set it in http header with key "
+                               "Access-Token.",
+                               "{}")};
+  }
+  if (token != config_.access_token) {
+    return Reply{200, Envelope(40105, "Access token is incorrect or has been revoked.", "{}")};
+  }
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  try {
+    if (endpoint == "campaign/get/") return Entities(Level::kCampaign, params);
+    if (endpoint == "adgroup/get/") return Entities(Level::kAdgroup, params);
+    if (endpoint == "ad/get/") return Entities(Level::kAd, params);
+    if (endpoint == "advertiser/info/") return AdvertiserInfo(params);
+    if (endpoint == "dmp/custom_audience/list/") return Audiences(params);
+    return AuthorizedAdvertisers(params);
+  } catch (const ApiError& e) {
+    return Reply{200, Envelope(e.code, e.message, "{}")};
+  }
+}
+
+Reply Simulator::Entities(Level level, const Params& params) {
+  std::string advertiser_id = Param(params, "advertiser_id");
+  if (advertiser_id.empty())
+    throw ApiError{40002, "advertiser_id: Missing data for required field."};
+  int adv_index = AdvertiserIndex(advertiser_id);
+  if (adv_index < 0) {
+    throw ApiError{40001, fmt::format("No permission to operate advertiser {}.", advertiser_id)};
+  }
+  const Advertiser& adv = data_.advertisers[static_cast<size_t>(adv_index)];
+  long long page = ParseInt(params, "page", 1, 1, 99999);
+  long long page_size = ParseInt(params, "page_size", 10, 1, 1000);
+  const char* stream = StreamOf(level);
+  const rapidjson::Value& props = Properties(stream);
+
+  std::vector<std::string> fields;
+  rapidjson::Document fields_doc = ParseJsonParam(params, "fields");
+  if (!fields_doc.IsNull()) {
+    fields = StringList(fields_doc, "fields", 1000);
+    for (const std::string& f : fields) {
+      if (!props.HasMember(f.c_str())) {
+        throw ApiError{40002, fmt::format("fields: Invalid field: {}.", f)};
+      }
+    }
+  } else {
+    for (const auto& m : props.GetObject()) fields.emplace_back(m.name.GetString());
+  }
+  ParseJsonParam(params, "exclude_field_types_in_response");
+
+  // filtering: an object (§3.2).
+  std::set<BuyingType> buying = {BuyingType::kAuction, BuyingType::kReservationRf};
+  std::string primary = "STATUS_NOT_DELETE";
+  std::set<uint64_t> campaign_ids, adgroup_ids, ad_ids;
+  int64_t modified_after = -1;
+  rapidjson::Document filtering = ParseJsonParam(params, "filtering");
+  if (!filtering.IsNull()) {
+    if (!filtering.IsObject()) throw ApiError{40002, "filtering: Not a valid dict."};
+    for (const auto& m : filtering.GetObject()) {
+      std::string key = m.name.GetString();
+      if (key == "buying_types") {
+        buying.clear();
+        std::vector<std::string> values = StringList(m.value, "filtering.buying_types", 3);
+        for (const std::string& v : values) {
+          if (v == "AUCTION") {
+            buying.insert(BuyingType::kAuction);
+          } else if (v == "RESERVATION_RF") {
+            buying.insert(BuyingType::kReservationRf);
+          } else if (v == "RESERVATION_TOP_VIEW") {
+            buying.insert(BuyingType::kReservationTopView);
+          } else {
+            throw ApiError{40002, fmt::format("filtering.buying_types: Invalid value {}.", v)};
+          }
+        }
+        if (buying.count(BuyingType::kReservationTopView) != 0 && buying.size() > 1) {
+          throw ApiError{40002,
+                         "filtering.buying_types: RESERVATION_TOP_VIEW cannot be used together "
+                         "with other buying types."};
+        }
+      } else if (key == "primary_status" && m.value.IsString()) {
+        primary = m.value.GetString();
+        static const std::set<std::string> allowed = {
+            "STATUS_NOT_DELETE",      "STATUS_ALL",
+            "STATUS_DELETE",          "STATUS_DELIVERY_OK",
+            "STATUS_DISABLE",         "STATUS_NOT_DELIVERY",
+            "STATUS_TIME_DONE",       "STATUS_RF_CLOSED",
+            "STATUS_FROZEN",          "STATUS_DELIVERY_PARTIAL",
+            "STATUS_DELIVERY_CATALOG"};
+        if (allowed.count(primary) == 0) {
+          throw ApiError{40002,
+                         fmt::format("filtering.primary_status: Invalid value {}.", primary)};
+        }
+      } else if (key == "secondary_status" && m.value.IsString()) {
+        std::string v = m.value.GetString();
+        if (v.size() > 4 && v.compare(v.size() - 4, 4, "_ALL") == 0) {
+          primary = "STATUS_ALL";
+        } else if (v.find("NOT_DELETE") != std::string::npos) {
+          primary = "STATUS_NOT_DELETE";
+        } else if (v.size() > 7 && v.compare(v.size() - 7, 7, "_DELETE") == 0) {
+          primary = "STATUS_DELETE";
+        } else {
+          throw ApiError{40002, fmt::format("filtering.secondary_status: Invalid value {}.", v)};
+        }
+      } else if (key == "campaign_ids" || key == "adgroup_ids" || key == "ad_ids") {
+        if ((key == "adgroup_ids" && level == Level::kCampaign) ||
+            (key == "ad_ids" && level != Level::kAd)) {
+          throw ApiError{40002, fmt::format("filtering.{}: Unknown field.", key)};
+        }
+        auto& target = key == "campaign_ids"  ? campaign_ids
+                       : key == "adgroup_ids" ? adgroup_ids
+                                              : ad_ids;
+        for (const std::string& id : StringList(m.value, "filtering." + key, 100)) {
+          target.insert(std::strtoull(id.c_str(), nullptr, 10));
+        }
+      } else if (key == "modified_after" && level == Level::kAd && m.value.IsString()) {
+        std::string v = m.value.GetString();
+        struct tm tm {};
+        if (strptime(v.c_str(), "%Y-%m-%d %H:%M:%S", &tm) == nullptr) {
+          throw ApiError{40002, "filtering.modified_after: Not a valid datetime."};
+        }
+        modified_after = timegm(&tm);
+      } else if (key == "objective_type" || key == "creation_filter_start_time" ||
+                 key == "creation_filter_end_time" || key == "campaign_system_origins") {
+        // Accepted; the simulated objects do not vary on these.
+      } else {
+        throw ApiError{40002, fmt::format("filtering.{}: Unknown field.", key)};
+      }
+    }
+  }
+  bool top_view = buying.count(BuyingType::kReservationTopView) != 0;
+  if (top_view && page_size > 100) {
+    throw ApiError{40002,
+                   "page_size: Must be less than or equal to 100 when filtering by "
+                   "RESERVATION_TOP_VIEW."};
+  }
+
+  const std::vector<Entity>& all = level == Level::kCampaign  ? data_.campaigns
+                                   : level == Level::kAdgroup ? data_.adgroups
+                                                              : data_.ads;
+  const std::vector<uint32_t>& mine = level == Level::kCampaign  ? adv.campaigns
+                                      : level == Level::kAdgroup ? adv.adgroups
+                                                                 : adv.ads;
+  std::vector<const Entity*> matched;
+  for (uint32_t index : mine) {
+    const Entity& e = all[index];
+    if (buying.count(e.buying_type) == 0) continue;
+    bool keep = primary == "STATUS_ALL" || (primary == "STATUS_DELETE" && e.deleted) ||
+                (primary == "STATUS_NOT_DELETE" && !e.deleted) ||
+                (primary == "STATUS_DELIVERY_OK" && !e.deleted && e.enabled) ||
+                (primary == "STATUS_DISABLE" && !e.deleted && !e.enabled);
+    if (!keep) continue;
+    if (!campaign_ids.empty() && campaign_ids.count(data_.campaigns[e.campaign].id) == 0) continue;
+    if (!adgroup_ids.empty() && adgroup_ids.count(data_.adgroups[e.adgroup].id) == 0) continue;
+    if (!ad_ids.empty() && ad_ids.count(e.id) == 0) continue;
+    if (modified_after >= 0 && e.has_modify_time && e.modify_time < modified_after) continue;
+    matched.push_back(&e);
+  }
+
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("list");
+  w.StartArray();
+  size_t begin = static_cast<size_t>((page - 1) * page_size);
+  size_t end = std::min(matched.size(), begin + static_cast<size_t>(page_size));
+  const std::string prefix = level == Level::kCampaign  ? "CAMPAIGN"
+                             : level == Level::kAdgroup ? "ADGROUP"
+                                                        : "AD";
+  for (size_t i = begin; i < end; ++i) {
+    const Entity& e = *matched[i];
+    const Entity& camp = data_.campaigns[e.campaign];
+    const Entity& group = data_.adgroups[e.adgroup];
+    w.StartObject();
+    for (const std::string& f : fields) {
+      uint64_t h = Mix(e.id, f);
+      if (!IsCore(f) && h % 9 == 0) continue;  // conditional fields are often absent
+      if (f == "modify_time" && !e.has_modify_time) continue;
+      w.Key(f.c_str());
+      if (f == "advertiser_id") {
+        Str(w, adv.id);
+      } else if (f == "campaign_id") {
+        Str(w, std::to_string(camp.id));
+      } else if (f == "campaign_name") {
+        Str(w, fmt::format("Campaign {} \xC3\xA9t\xC3\xA9", camp.id % 100000));  // non-ASCII too
+      } else if (f == "adgroup_id") {
+        Str(w, std::to_string(group.id));
+      } else if (f == "adgroup_name") {
+        Str(w, fmt::format("Ad group {}", group.id % 100000));
+      } else if (f == "ad_id") {
+        Str(w, std::to_string(e.id));
+      } else if (f == "ad_name") {
+        Str(w, fmt::format("Ad \"{}\"", e.id % 100000));
+      } else if (f == "create_time") {
+        Str(w, TikTokTime(e.create_time));
+      } else if (f == "modify_time") {
+        Str(w, TikTokTime(e.modify_time));
+      } else if (f == "operation_status") {
+        Str(w, e.deleted ? "DELETE" : e.enabled ? "ENABLE" : "DISABLE");
+      } else if (f == "secondary_status") {
+        Str(w, fmt::format("{}_STATUS_{}", prefix,
+                           e.deleted   ? "DELETE"
+                           : e.enabled ? "DELIVERY_OK"
+                                       : "DISABLE"));
+      } else if (f == "budget") {
+        // TikTok sends budgets as JSON numbers with varying decimals.
+        Raw(w, fmt::format("{}.{}", 50 + h % 5000, h % 3 == 0 ? "0" : h % 3 == 1 ? "5" : "25"));
+      } else if (f == "page_id" || f == "tracking_pixel_id" || f == "product_set_id") {
+        Raw(w, std::to_string(7100000000000000000ULL + h % 1000000));  // ints in the API
+      } else if (f == "buying_type") {
+        Str(w, BuyingTypeName(e.buying_type));
+      } else {
+        Generic(w, props[f.c_str()], f, h, e.create_time);
+      }
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("page_info");
+  w.StartObject();
+  w.Key("page");
+  w.Int64(page);
+  w.Key("page_size");
+  w.Int64(page_size);
+  w.Key("total_number");
+  w.Uint64(matched.size());
+  w.Key("total_page");
+  w.Uint64((matched.size() + static_cast<size_t>(page_size) - 1) / static_cast<size_t>(page_size));
+  w.EndObject();
+  w.EndObject();
+  return Reply{200, Envelope(0, "OK", std::string_view(buffer.GetString(), buffer.GetSize()))};
+}
+
+Reply Simulator::AdvertiserInfo(const Params& params) {
+  rapidjson::Document ids_doc = ParseJsonParam(params, "advertiser_ids");
+  if (ids_doc.IsNull()) throw ApiError{40002, "advertiser_ids: Missing data for required field."};
+  std::vector<std::string> ids = StringList(ids_doc, "advertiser_ids", 100);
+  const rapidjson::Value& props = Properties("advertisers");
+  std::vector<std::string> fields;
+  rapidjson::Document fields_doc = ParseJsonParam(params, "fields");
+  if (!fields_doc.IsNull()) {
+    fields = StringList(fields_doc, "fields", 100);
+    for (const std::string& f : fields) {
+      if (!props.HasMember(f.c_str()))
+        throw ApiError{40002, fmt::format("fields: Invalid field: {}.", f)};
+    }
+  } else {
+    for (const auto& m : props.GetObject()) fields.emplace_back(m.name.GetString());
+  }
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("list");
+  w.StartArray();
+  for (const std::string& id : ids) {
+    int index = AdvertiserIndex(id);
+    if (index < 0)
+      throw ApiError{40001, fmt::format("No permission to operate advertiser {}.", id)};
+    const Advertiser& adv = data_.advertisers[static_cast<size_t>(index)];
+    w.StartObject();
+    for (const std::string& f : fields) {
+      uint64_t h = Mix(std::strtoull(adv.id.c_str(), nullptr, 10), f);
+      w.Key(f.c_str());
+      if (f == "advertiser_id") {
+        Str(w, adv.id);
+      } else if (f == "name") {
+        Str(w, adv.name);
+      } else if (f == "timezone") {
+        Str(w, adv.timezone);
+      } else if (f == "display_timezone") {
+        Str(w, adv.display_timezone);
+      } else if (f == "currency") {
+        Str(w, adv.currency);
+      } else if (f == "create_time") {
+        Raw(w, std::to_string(adv.create_time));  // epoch seconds, an integer
+      } else if (f == "balance") {
+        Raw(w, fmt::format("{}.{:02d}", h % 100000, h % 100));
+      } else if (f == "status") {
+        Str(w, "STATUS_ENABLE");
+      } else if (f == "role") {
+        Str(w, "ROLE_ADVERTISER");
+      } else if (f == "language") {
+        Str(w, h % 2 == 0 ? "en" : "");
+      } else if (f == "license_url") {
+        w.Null();
+      } else {
+        Generic(w, props[f.c_str()], f, h, adv.create_time);
+      }
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return Reply{200, Envelope(0, "OK", std::string_view(buffer.GetString(), buffer.GetSize()))};
+}
+
+Reply Simulator::Audiences(const Params& params) {
+  std::string advertiser_id = Param(params, "advertiser_id");
+  if (advertiser_id.empty())
+    throw ApiError{40002, "advertiser_id: Missing data for required field."};
+  int adv_index = AdvertiserIndex(advertiser_id);
+  if (adv_index < 0) {
+    throw ApiError{40001, fmt::format("No permission to operate advertiser {}.", advertiser_id)};
+  }
+  long long page = ParseInt(params, "page", 1, 1, 99999);
+  long long page_size = ParseInt(params, "page_size", 10, 1, 100);
+  std::set<uint64_t> only;
+  rapidjson::Document ids_doc = ParseJsonParam(params, "custom_audience_ids");
+  if (!ids_doc.IsNull()) {
+    for (const std::string& id : StringList(ids_doc, "custom_audience_ids", 100)) {
+      only.insert(std::strtoull(id.c_str(), nullptr, 10));
+    }
+  }
+  const Advertiser& adv = data_.advertisers[static_cast<size_t>(adv_index)];
+  std::vector<const Audience*> matched;
+  for (uint32_t index : adv.audiences) {
+    const Audience& a = data_.audiences[index];
+    if (only.empty() || only.count(a.id) != 0) matched.push_back(&a);
+  }
+  const rapidjson::Value& props = Properties("audiences");
+  static const char* const kTypes[] = {"Customer File Audience", "Lookalike Audience",
+                                       "Engagement Audience", "Website Traffic Audience"};
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("list");
+  w.StartArray();
+  size_t begin = static_cast<size_t>((page - 1) * page_size);
+  size_t end = std::min(matched.size(), begin + static_cast<size_t>(page_size));
+  for (size_t i = begin; i < end; ++i) {
+    const Audience& a = *matched[i];
+    w.StartObject();
+    for (const auto& m : props.GetObject()) {
+      std::string_view f = m.name.GetString();
+      if (f == "advertiser_id") continue;  // the list does not carry it
+      uint64_t h = Mix(a.id, f);
+      bool lookalike = a.id % 4 == 1;
+      if (f == "lookalike_spec" && !lookalike) continue;
+      if (!IsCore(f) && f != "lookalike_spec" && h % 9 == 0) continue;
+      w.Key(f.data(), static_cast<rapidjson::SizeType>(f.size()));
+      if (f == "audience_id") {
+        Str(w, std::to_string(a.id));
+      } else if (f == "name") {
+        Str(w, fmt::format("Audience {}", a.id % 10000));
+      } else if (f == "audience_type") {
+        Str(w, kTypes[a.id % 4]);
+      } else if (f == "create_time") {
+        Str(w, TikTokTime(a.create_time));
+      } else if (f == "expired_time") {
+        Str(w, TikTokTime(a.create_time + 365LL * 86400));
+      } else if (f == "owner_id") {
+        Str(w, adv.id);
+      } else {
+        Generic(w, m.value, f, h, a.create_time);
+      }
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("page_info");
+  w.StartObject();
+  w.Key("page");
+  w.Int64(page);
+  w.Key("page_size");
+  w.Int64(page_size);
+  w.Key("total_number");
+  w.Uint64(matched.size());
+  w.Key("total_page");
+  w.Uint64((matched.size() + static_cast<size_t>(page_size) - 1) / static_cast<size_t>(page_size));
+  w.EndObject();
+  w.EndObject();
+  return Reply{200, Envelope(0, "OK", std::string_view(buffer.GetString(), buffer.GetSize()))};
+}
+
+Reply Simulator::AuthorizedAdvertisers(const Params& params) {
+  if (Param(params, "app_id").empty() || Param(params, "secret").empty()) {
+    throw ApiError{40002, "app_id and secret: Missing data for required field."};
+  }
+  if (Param(params, "app_id") != config_.app_id || Param(params, "secret") != config_.secret) {
+    throw ApiError{40101, "Invalid app_id or secret."};
+  }
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("list");
+  w.StartArray();
+  for (const Advertiser& adv : data_.advertisers) {
+    w.StartObject();
+    w.Key("advertiser_id");
+    Str(w, adv.id);
+    w.Key("advertiser_name");
+    Str(w, adv.name);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return Reply{200, Envelope(0, "OK", std::string_view(buffer.GetString(), buffer.GetSize()))};
+}
+
+std::vector<std::string> Simulator::Modify(std::string_view stream, size_t advertiser, int count,
+                                           int64_t when) {
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  std::vector<std::string> ids;
+  if (advertiser >= data_.advertisers.size()) return ids;
+  Advertiser& adv = data_.advertisers[advertiser];
+  std::vector<Entity>* all = stream == "campaigns"  ? &data_.campaigns
+                             : stream == "adgroups" ? &data_.adgroups
+                             : stream == "ads"      ? &data_.ads
+                                                    : nullptr;
+  if (all == nullptr) return ids;
+  const std::vector<uint32_t>& mine = stream == "campaigns"  ? adv.campaigns
+                                      : stream == "adgroups" ? adv.adgroups
+                                                             : adv.ads;
+  for (uint32_t index : mine) {
+    Entity& e = (*all)[index];
+    if (e.deleted || e.buying_type == BuyingType::kReservationTopView) continue;
+    if (static_cast<int>(ids.size()) >= count) break;
+    e.modify_time = when;
+    e.has_modify_time = true;
+    ids.push_back(std::to_string(e.id));
+  }
+  return ids;
+}
+
+Reply Simulator::Control(std::string_view path, const Params& params) {
+  if (path == "/_sim/stats") {
+    std::lock_guard<std::mutex> lock(by_path_mutex_);
+    std::string body = fmt::format(R"({{"requests":{},"by_path":{{)", requests_.load());
+    bool first = true;
+    for (const auto& [p, n] : by_path_) {
+      body += fmt::format(R"({}"{}":{})", first ? "" : ",", p, n);
+      first = false;
+    }
+    return Reply{200, body + "}}"};
+  }
+  if (path == "/_sim/modify") {
+    int64_t when = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+    std::vector<std::string> ids =
+        Modify(Param(params, "stream"),
+               static_cast<size_t>(std::atoi(Param(params, "advertiser").c_str())),
+               std::atoi(Param(params, "count").c_str()), when);
+    std::string body = "{\"ids\":[";
+    for (size_t i = 0; i < ids.size(); ++i) body += (i ? ",\"" : "\"") + ids[i] + "\"";
+    return Reply{200, body + "]}"};
+  }
+  return Reply{404, "404 page not found", "text/plain"};
+}
+
+}  // namespace sim

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "tests/simulator/sim_data.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace sim {
+
+/// Query parameters of one request (a key may repeat; TikTok never wants that).
+using Params = std::multimap<std::string, std::string>;
+
+/// An HTTP answer.
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+};
+
+/// The TikTok API for Business v1.3 as reference/tiktok_api.md describes it, for the endpoints
+/// the tap reads: token checks (40104/40105), the trailing-slash rule, JSON-encoded query
+/// parameters (40002 when malformed), page_size maxima, buying-type and status filtering,
+/// ids above 2^53, TikTok's timestamp formats, errors as HTTP 200 with a non-zero code.
+class Simulator {
+ public:
+  explicit Simulator(SimConfig config);
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  /// Serves on a background thread at host:port (0 picks a free port). Returns the port, or -1
+  /// when it cannot bind.
+  int Start(const std::string& host, int port);
+  /// Stops serving and joins the thread.
+  void Stop();
+
+  /// Answers one request without HTTP.
+  Reply Handle(std::string_view method, std::string_view path, const Params& params,
+               std::string_view access_token_header, bool has_token_header);
+
+  /// Marks up to `count` live objects of `stream` ("campaigns", "adgroups", "ads") of advertiser
+  /// `advertiser` as modified at `when` (epoch seconds); returns their ids.
+  std::vector<std::string> Modify(std::string_view stream, size_t advertiser, int count,
+                                  int64_t when);
+
+  /// The data set. Not synchronised with Modify(): read it while no request is in flight.
+  const SimData& data() const { return data_; }
+  const SimConfig& config() const { return config_; }
+  long long request_count() const { return requests_; }
+
+ private:
+  Reply Entities(Level level, const Params& params);
+  Reply AdvertiserInfo(const Params& params);
+  Reply Audiences(const Params& params);
+  Reply AuthorizedAdvertisers(const Params& params);
+  Reply Control(std::string_view path, const Params& params);
+  int AdvertiserIndex(std::string_view id) const;
+  std::string Envelope(long code, std::string_view message, std::string_view data_json);
+
+  SimConfig config_;
+  SimData data_;
+  std::shared_mutex mutex_;
+  std::atomic<long long> requests_{0};
+  std::map<std::string, long long> by_path_;
+  std::mutex by_path_mutex_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+};
+
+}  // namespace sim

@@ -1,0 +1,56 @@
+#include "tap/timestamp.h"
+
+#include <gtest/gtest.h>
+
+namespace tap {
+namespace {
+
+struct TimestampCase {
+  const char* input;
+  const char* expected;  // nullptr: rejected
+};
+
+class ParseTimestampTest : public ::testing::TestWithParam<TimestampCase> {};
+
+TEST_P(ParseTimestampTest, ParsesToUtc) {
+  auto t = ParseTimestamp(GetParam().input);
+  if (GetParam().expected == nullptr) {
+    EXPECT_FALSE(t.has_value()) << GetParam().input;
+  } else {
+    ASSERT_TRUE(t.has_value()) << GetParam().input;
+    EXPECT_EQ(FormatRfc3339(*t), GetParam().expected);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Forms, ParseTimestampTest,
+    ::testing::Values(TimestampCase{"2024-03-01", "2024-03-01T00:00:00Z"},
+                      TimestampCase{"2024-03-01 10:15:00", "2024-03-01T10:15:00Z"},
+                      TimestampCase{"2024-03-01T10:15:00Z", "2024-03-01T10:15:00Z"},
+                      TimestampCase{"2024-03-01T10:15:00.123456Z", "2024-03-01T10:15:00Z"},
+                      TimestampCase{"2024-03-01T10:15:00+02:00", "2024-03-01T08:15:00Z"},
+                      TimestampCase{"2024-03-01T01:15:00-0500", "2024-03-01T06:15:00Z"},
+                      TimestampCase{"2024-03-01T00:30:00+01:00", "2024-02-29T23:30:00Z"},
+                      TimestampCase{"2024-05-01T10:23:45.123456+00:00", "2024-05-01T10:23:45Z"},
+                      TimestampCase{"2021-08-10T06:56:51.000000Z", "2021-08-10T06:56:51Z"},
+                      TimestampCase{"2024-02-29", "2024-02-29T00:00:00Z"},
+                      TimestampCase{"2023-02-29", nullptr}, TimestampCase{"2024-13-01", nullptr},
+                      TimestampCase{"2024-03-01T25:00:00Z", nullptr},
+                      TimestampCase{"2024-03-01T10:15:00Q", nullptr},
+                      TimestampCase{"yesterday", nullptr}, TimestampCase{"", nullptr},
+                      TimestampCase{"2024-3-1", nullptr}));
+
+TEST(EpochSeconds, ConvertsAdvertiserCreateTime) {
+  auto t = ParseEpochSeconds("1630335591");
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(FormatRfc3339(*t), "2021-08-30T14:59:51Z");
+  EXPECT_FALSE(ParseEpochSeconds("16303a5591").has_value());
+  EXPECT_FALSE(ParseEpochSeconds("").has_value());
+}
+
+TEST(FormatDate, IsTheUtcCalendarDay) {
+  EXPECT_EQ(FormatDate(*ParseTimestamp("2024-03-01T23:59:59Z")), "2024-03-01");
+}
+
+}  // namespace
+}  // namespace tap
