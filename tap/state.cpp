@@ -158,8 +158,11 @@ std::string State::ToJson() const {
       partitions.PushBack(p, a);
     }
     entry.AddMember("partitions", partitions, a);
-    bookmarks.RemoveMember(stream.c_str());
-    bookmarks.AddMember(rapidjson::Value(stream.c_str(), a), entry, a);
+    if (auto it = bookmarks.FindMember(stream.c_str()); it != bookmarks.MemberEnd()) {
+      it->value = entry;  // in place, so the state keeps its order from run to run
+    } else {
+      bookmarks.AddMember(rapidjson::Value(stream.c_str(), a), entry, a);
+    }
   }
   return tap::ToJson(out);
 }

@@ -220,6 +220,11 @@ std::string Simulator::Envelope(long code, std::string_view message, std::string
                      Mix(config_.seed, n), data_json);
 }
 
+std::vector<Simulator::LoggedRequest> Simulator::RequestLog() {
+  std::lock_guard<std::mutex> lock(by_path_mutex_);
+  return log_;
+}
+
 int Simulator::AdvertiserIndex(std::string_view id) const {
   for (size_t i = 0; i < data_.advertisers.size(); ++i) {
     if (data_.advertisers[i].id == id) return static_cast<int>(i);
@@ -234,6 +239,7 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
   {
     std::lock_guard<std::mutex> lock(by_path_mutex_);
     ++by_path_[std::string(path)];
+    log_.push_back(LoggedRequest{std::string(path), params});
   }
 
   constexpr std::string_view kRoot = "/open_api/v1.3/";

@@ -58,6 +58,13 @@ class Simulator {
   const SimConfig& config() const { return config_; }
   long long request_count() const { return requests_; }
 
+  /// Every API request answered so far (control paths excluded), in arrival order.
+  struct LoggedRequest {
+    std::string path;
+    Params params;
+  };
+  std::vector<LoggedRequest> RequestLog();
+
  private:
   Reply Entities(Level level, const Params& params);
   Reply AdvertiserInfo(const Params& params);
@@ -72,7 +79,8 @@ class Simulator {
   std::shared_mutex mutex_;
   std::atomic<long long> requests_{0};
   std::map<std::string, long long> by_path_;
-  std::mutex by_path_mutex_;
+  std::vector<LoggedRequest> log_;
+  std::mutex by_path_mutex_;  // guards by_path_ and log_
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
 };

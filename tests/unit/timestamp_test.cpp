@@ -38,7 +38,8 @@ INSTANTIATE_TEST_SUITE_P(
                       TimestampCase{"2024-03-01T25:00:00Z", nullptr},
                       TimestampCase{"2024-03-01T10:15:00Q", nullptr},
                       TimestampCase{"yesterday", nullptr}, TimestampCase{"", nullptr},
-                      TimestampCase{"2024-3-1", nullptr}));
+                      TimestampCase{"2024-3-1", nullptr}),
+    [](const auto& test) { return "Case" + std::to_string(test.index); });
 
 TEST(EpochSeconds, ConvertsAdvertiserCreateTime) {
   auto t = ParseEpochSeconds("1630335591");

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/simulator/sim_server.h"
+
+namespace e2e {
+
+/// What one run of the tap binary produced.
+struct TapRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  std::vector<std::string> lines;  // stdout split into lines
+};
+
+/// A fresh temporary directory, removed with the object.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  /// Writes `content` to <dir>/<name> and returns the full path.
+  std::string Write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::string path_;
+};
+
+/// Runs the built tap-tiktok-ads with `args`, capturing stdout, stderr and the exit code.
+TapRun RunTap(const std::vector<std::string>& args, const TempDir& dir);
+
+/// Singer messages of one run, grouped for assertions.
+struct Messages {
+  std::vector<rapidjson::Document> all;                                 // every line, parsed
+  std::map<std::string, rapidjson::Document> schemas;                   // last SCHEMA per stream
+  std::map<std::string, std::vector<const rapidjson::Value*>> records;  // record objects
+  const rapidjson::Value* last_state = nullptr;
+};
+
+/// Parses every stdout line; fails the current test on a line that is not one JSON object.
+Messages Parse(const TapRun& run);
+
+/// Checks the Singer rules a target relies on: SCHEMA before RECORD, every RECORD valid against
+/// its schema (and date-time values RFC 3339), key properties present and non-null, a STATE
+/// after the last RECORD. Adds a test failure for each violation.
+void ExpectValidSingerStream(const Messages& messages);
+
+/// The config JSON for a simulator on `port`, merged with `extra` (a JSON object text).
+std::string Config(int port, const sim::SimConfig& sim, const std::string& extra = "{}");
+
+}  // namespace e2e
