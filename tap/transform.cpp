@@ -30,7 +30,8 @@ ValueType TypeOf(const rapidjson::Value& schema, bool* nullable) {
       }
     }
   } else {
-    return ValueType::kAny;
+    // A schema with properties but no type is an object schema (common in hand-edited catalogs).
+    return FindMember(schema, "properties") != nullptr ? ValueType::kObject : ValueType::kAny;
   }
   if (name == "string") {
     const rapidjson::Value* format = FindMember(schema, "format");

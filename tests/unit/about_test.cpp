@@ -1,0 +1,43 @@
+#include "tap/about.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "tap/json.h"
+#include "tap/settings.h"
+
+namespace tap {
+namespace {
+
+TEST(About, JsonHasTheMeltanoSdkShape) {
+  auto doc = ParseJson(AboutText("json"), "about");
+  ASSERT_TRUE(doc.ok());
+  for (const char* key : {"name", "description", "version", "capabilities", "settings"}) {
+    EXPECT_TRUE(doc->HasMember(key)) << key;
+  }
+  const auto& settings = (*doc)["settings"];
+  EXPECT_TRUE(settings["properties"]["access_token"]["secret"].GetBool());
+  EXPECT_TRUE(settings["properties"]["access_token"]["writeOnly"].GetBool());
+  EXPECT_TRUE(settings["properties"]["secret"]["secret"].GetBool());
+  EXPECT_EQ(settings["properties"].MemberCount(), SettingSpecs().size());
+  EXPECT_EQ(ToJson(settings["required"]), R"(["access_token","start_date"])");
+  EXPECT_EQ(settings["properties"]["page_size"]["default"].GetInt(), 1000);
+}
+
+TEST(About, ReadmeCarriesTheMarkdownSettingsTable) {
+  std::ifstream in(std::string(TAP_SOURCE_DIR) + "/README.md");
+  std::stringstream readme;
+  readme << in.rdbuf();
+  std::string markdown = AboutText("markdown");
+  size_t table = markdown.find("| Setting |");
+  ASSERT_NE(table, std::string::npos);
+  std::string rows = markdown.substr(table, markdown.find("\n\n", table) - table);
+  EXPECT_NE(readme.str().find(rows), std::string::npos)
+      << "README.md's settings table differs from --about --format=markdown; paste:\n"
+      << rows;
+}
+
+}  // namespace
+}  // namespace tap

@@ -1,0 +1,211 @@
+#include "tap/catalog.h"
+
+#include <gtest/gtest.h>
+
+#include "tap/json.h"
+
+namespace tap {
+namespace {
+
+const rapidjson::Value* StreamEntry(const rapidjson::Document& catalog, std::string_view name) {
+  for (const auto& entry : catalog["streams"].GetArray()) {
+    if (name == entry["tap_stream_id"].GetString()) return &entry;
+  }
+  return nullptr;
+}
+
+const rapidjson::Value* Md(const rapidjson::Value& entry, std::vector<std::string> crumb) {
+  for (const auto& m : entry["metadata"].GetArray()) {
+    std::vector<std::string> got;
+    for (const auto& part : m["breadcrumb"].GetArray()) got.emplace_back(part.GetString());
+    if (got == crumb) return &m["metadata"];
+  }
+  return nullptr;
+}
+
+TEST(Discover, EveryEntityStreamWithStandardMetadata) {
+  rapidjson::Document catalog = DiscoverCatalog();
+  ASSERT_EQ(catalog["streams"].Size(), 5u);
+  for (const char* name : {"advertisers", "campaigns", "adgroups", "ads", "audiences"}) {
+    const rapidjson::Value* entry = StreamEntry(catalog, name);
+    ASSERT_NE(entry, nullptr) << name;
+    const rapidjson::Value* top = Md(*entry, {});
+    ASSERT_NE(top, nullptr);
+    EXPECT_TRUE((*top)["selected-by-default"].GetBool());
+    EXPECT_STREQ((*top)["inclusion"].GetString(), "available");
+    EXPECT_TRUE(top->HasMember("table-key-properties"));
+    EXPECT_TRUE(top->HasMember("forced-replication-method"));
+    // Every property has exactly one entry.
+    EXPECT_EQ((*entry)["metadata"].Size(), (*entry)["schema"]["properties"].MemberCount() + 1);
+  }
+  const rapidjson::Value& campaigns = *StreamEntry(catalog, "campaigns");
+  EXPECT_STREQ((*Md(campaigns, {}))["forced-replication-method"].GetString(), "INCREMENTAL");
+  EXPECT_STREQ((*Md(campaigns, {}))["valid-replication-keys"][0].GetString(), "modify_time");
+  EXPECT_STREQ((*Md(campaigns, {"properties", "campaign_id"}))["inclusion"].GetString(),
+               "automatic");
+  EXPECT_STREQ((*Md(campaigns, {"properties", "modify_time"}))["inclusion"].GetString(),
+               "automatic");
+  EXPECT_STREQ((*Md(campaigns, {"properties", "budget"}))["inclusion"].GetString(), "available");
+  const rapidjson::Value& advertisers = *StreamEntry(catalog, "advertisers");
+  EXPECT_STREQ((*Md(advertisers, {}))["forced-replication-method"].GetString(), "FULL_TABLE");
+  const rapidjson::Value& audiences = *StreamEntry(catalog, "audiences");
+  EXPECT_EQ(audiences["key_properties"].Size(), 2u);
+}
+
+TEST(Discover, IdsAreStringsAndKeysAreNotNullable) {
+  rapidjson::Document catalog = DiscoverCatalog();
+  for (const auto& entry : catalog["streams"].GetArray()) {
+    const auto& props = entry["schema"]["properties"];
+    for (const auto& key : entry["key_properties"].GetArray()) {
+      EXPECT_STREQ(props[key]["type"].GetString(), "string") << key.GetString();
+    }
+    for (const auto& p : props.GetObject()) {
+      std::string name = p.name.GetString();
+      if (name.size() > 3 && name.compare(name.size() - 3, 3, "_id") == 0) {
+        EXPECT_NE(ToJson(p.value["type"]).find("string"), std::string::npos) << name;
+      }
+    }
+  }
+}
+
+rapidjson::Document Select(const std::string& stream, const std::vector<std::string>& off,
+                           bool stream_selected = true) {
+  rapidjson::Document catalog = DiscoverCatalog();
+  auto& a = catalog.GetAllocator();
+  for (auto& entry : catalog["streams"].GetArray()) {
+    bool mine = stream == entry["tap_stream_id"].GetString();
+    for (auto& m : entry["metadata"].GetArray()) {
+      bool selected = mine && stream_selected;
+      if (!m["breadcrumb"].Empty()) {
+        std::string field = m["breadcrumb"][1].GetString();
+        selected = std::find(off.begin(), off.end(), field) == off.end();
+      }
+      m["metadata"].AddMember("selected", selected, a);
+    }
+  }
+  return catalog;
+}
+
+TEST(ParseCatalog, SelectionOfStreamsAndFields) {
+  rapidjson::Document doc = Select("ads", {"ad_text", "ad_id", "modify_time"});
+  auto catalog = ParseCatalog(doc, nullptr);
+  ASSERT_TRUE(catalog.ok()) << catalog.status().message();
+  for (const CatalogStream& cs : catalog->streams) {
+    EXPECT_EQ(cs.selected, cs.stream->name == "ads") << cs.stream->name;
+  }
+  const CatalogStream& ads = catalog->streams[3];
+  ASSERT_EQ(ads.stream->name, "ads");
+  auto names = ads.PropertyNames();
+  EXPECT_EQ(std::count(names.begin(), names.end(), "ad_text"), 0);
+  // Automatic fields survive deselection: keys and the replication key.
+  EXPECT_EQ(std::count(names.begin(), names.end(), "ad_id"), 1);
+  EXPECT_EQ(std::count(names.begin(), names.end(), "modify_time"), 1);
+}
+
+TEST(ParseCatalog, UserSchemaOverridesAreKept) {
+  rapidjson::Document doc = Select("campaigns", {});
+  for (auto& entry : doc["streams"].GetArray()) {
+    if (std::string("campaigns") == entry["tap_stream_id"].GetString()) {
+      entry["schema"]["properties"]["budget"].SetObject();
+      entry["schema"]["properties"]["budget"].AddMember("type", "string", doc.GetAllocator());
+    }
+  }
+  auto catalog = ParseCatalog(doc, nullptr);
+  ASSERT_TRUE(catalog.ok());
+  EXPECT_STREQ(catalog->streams[1].schema["properties"]["budget"]["type"].GetString(), "string");
+}
+
+TEST(ParseCatalog, NestedFieldsCanBeDeselected) {
+  rapidjson::Document doc = Select("adgroups", {});
+  auto& a = doc.GetAllocator();
+  for (auto& entry : doc["streams"].GetArray()) {
+    if (std::string("adgroups") != entry["tap_stream_id"].GetString()) continue;
+    rapidjson::Value crumb(rapidjson::kArrayType);
+    for (const char* part :
+         {"properties", "targeting_expansion", "properties", "expansion_types"}) {
+      crumb.PushBack(rapidjson::StringRef(part), a);
+    }
+    rapidjson::Value md(rapidjson::kObjectType);
+    md.AddMember("selected", false, a);
+    rapidjson::Value e(rapidjson::kObjectType);
+    e.AddMember("breadcrumb", crumb, a);
+    e.AddMember("metadata", md, a);
+    entry["metadata"].PushBack(e, a);
+  }
+  auto catalog = ParseCatalog(doc, nullptr);
+  ASSERT_TRUE(catalog.ok());
+  const auto& te = catalog->streams[2].schema["properties"]["targeting_expansion"]["properties"];
+  EXPECT_TRUE(te.HasMember("expansion_enabled"));
+  EXPECT_FALSE(te.HasMember("expansion_types"));
+}
+
+TEST(ParseCatalog, StreamsWithoutMetadataAreSelectedAndMissingOnesAreNot) {
+  auto doc = ParseJson(R"({"streams":[{"tap_stream_id":"ads","schema":{"type":"object",
+      "properties":{"ad_id":{"type":"string"},"modify_time":{"type":"string"}}}}]})",
+                       "catalog");
+  auto catalog = ParseCatalog(*doc, nullptr);
+  ASSERT_TRUE(catalog.ok()) << catalog.status().message();
+  for (const CatalogStream& cs : catalog->streams) {
+    EXPECT_EQ(cs.selected, cs.stream->name == "ads");
+  }
+}
+
+TEST(ParseCatalog, LegacySelectedFlagsAndStrings) {
+  auto doc = ParseJson(R"({"streams":[
+      {"tap_stream_id":"campaigns","selected":true,"schema":{"properties":{"campaign_id":{"type":"string"}}},
+       "metadata":[{"breadcrumb":[],"metadata":{"inclusion":"available"}}]},
+      {"tap_stream_id":"ads","schema":{"properties":{"ad_id":{"type":"string"}}},
+       "metadata":[{"breadcrumb":[],"metadata":{"selected":"true"}}]}]})",
+                       "catalog");
+  auto catalog = ParseCatalog(*doc, nullptr);
+  ASSERT_TRUE(catalog.ok()) << catalog.status().message();
+  EXPECT_TRUE(catalog->streams[1].selected);
+  EXPECT_TRUE(catalog->streams[3].selected);
+}
+
+TEST(ParseCatalog, FullTableOverrideOfAnIncrementalStream) {
+  rapidjson::Document doc = Select("campaigns", {});
+  for (auto& entry : doc["streams"].GetArray()) {
+    entry["metadata"][0]["metadata"].AddMember("replication-method", "FULL_TABLE",
+                                               doc.GetAllocator());
+  }
+  std::vector<std::string> warnings;
+  auto catalog = ParseCatalog(doc, &warnings);
+  ASSERT_TRUE(catalog.ok());
+  EXPECT_FALSE(catalog->streams[1].incremental());
+}
+
+TEST(ParseCatalog, Errors) {
+  struct Case {
+    const char* json;
+    const char* message;
+  };
+  for (
+      const Case& c : {
+          Case{R"([])", "'streams' array"},
+          Case{R"({"streams":[{"schema":{}}]})", "'tap_stream_id'"},
+          Case{R"({"streams":[{"tap_stream_id":"pixels","schema":{"properties":{}}}]})",
+               "catalog stream 'pixels': tap-tiktok-ads has no such stream"},
+          Case{R"({"streams":[{"tap_stream_id":"ads","schema":{"type":"object"}}]})",
+               "catalog stream 'ads': 'schema' must be a JSON Schema object with 'properties'"},
+          Case{R"({"streams":[{"tap_stream_id":"ads","schema":{"properties":{}}}]})",
+               "the schema lacks the key property 'ad_id'"},
+          Case{
+              R"({"streams":[{"tap_stream_id":"ads","metadata":{},"schema":{"properties":{"ad_id":{}}}}]})",
+              "'metadata' must be an array"},
+          Case{
+              R"({"streams":[{"tap_stream_id":"ads","metadata":[{"breadcrumb":"x"}],"schema":{"properties":{"ad_id":{}}}}]})",
+              "every metadata entry needs"},
+      }) {
+    auto doc = ParseJson(c.json, "catalog");
+    ASSERT_TRUE(doc.ok());
+    auto catalog = ParseCatalog(*doc, nullptr);
+    ASSERT_FALSE(catalog.ok()) << c.json;
+    EXPECT_EQ(catalog.status().kind(), ErrorKind::kInvalidInput);
+    EXPECT_NE(catalog.status().message().find(c.message), std::string::npos)
+        << catalog.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace tap

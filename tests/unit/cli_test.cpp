@@ -1,0 +1,61 @@
+#include "tap/cli.h"
+
+#include <gtest/gtest.h>
+
+namespace tap {
+namespace {
+
+TEST(CommandLine, BothOptionForms) {
+  auto o = ParseCommandLine({"--config=c.json", "--state", "s.json", "--catalog", "k.json"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(o->config, "c.json");
+  EXPECT_EQ(o->state, "s.json");
+  EXPECT_EQ(o->catalog, "k.json");
+}
+
+TEST(CommandLine, PropertiesIsTheLegacyCatalog) {
+  auto o = ParseCommandLine({"-c", "c.json", "--properties", "p.json"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->catalog, "p.json");
+}
+
+TEST(CommandLine, DiscoverAndAboutNeedNoConfigAndTolerateStrayFiles) {
+  auto d = ParseCommandLine({"--discover", "--catalog", "x.json", "--state", "y.json"});
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->discover);
+  auto a = ParseCommandLine({"--about", "--format", "json"});
+  ASSERT_TRUE(a.ok());
+  EXPECT_TRUE(a->about);
+  EXPECT_EQ(a->format, "json");
+  auto m = ParseCommandLine({"--about", "--format=markdown"});
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->format, "markdown");
+}
+
+TEST(CommandLine, UsageErrors) {
+  struct Case {
+    std::vector<std::string> args;
+    const char* message;
+  };
+  for (const Case& c :
+       {Case{{}, "--config is required"}, Case{{"--config"}, "--config needs a value"},
+        Case{{"--config="}, "needs a non-empty value"},
+        Case{{"--discover=yes"}, "--discover takes no value"},
+        Case{{"--about", "--format", "xml"}, "--format must be json or markdown"},
+        Case{{"--format", "json", "--config", "c"}, "--format goes with --about"},
+        Case{{"--config", "c", "extra"}, "unknown argument 'extra'"}}) {
+    auto o = ParseCommandLine(c.args);
+    ASSERT_FALSE(o.ok());
+    EXPECT_EQ(o.status().kind(), ErrorKind::kUsage);
+    EXPECT_NE(o.status().message().find(c.message), std::string::npos) << o.status().message();
+  }
+}
+
+TEST(CommandLine, HelpAndVersion) {
+  EXPECT_TRUE(ParseCommandLine({"--help"})->help);
+  EXPECT_TRUE(ParseCommandLine({"--version"})->version);
+  EXPECT_NE(UsageText().find("--config"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tap

@@ -1,0 +1,118 @@
+#include "tap/transform.h"
+
+#include <gtest/gtest.h>
+
+#include "tap/json.h"
+
+namespace tap {
+namespace {
+
+// Converts `row` (parsed as the API client parses: numbers as strings) with `schema`.
+std::string Convert(const char* schema_json, const char* row_json, Transformer** keep = nullptr) {
+  auto schema = ParseJson(schema_json, "schema");
+  EXPECT_TRUE(schema.ok());
+  auto row = ParseJson(row_json, "row", /*numbers_as_strings=*/true);
+  EXPECT_TRUE(row.ok());
+  static std::unique_ptr<Transformer> transformer;
+  transformer = std::make_unique<Transformer>("s", CompileShape(*schema));
+  if (keep != nullptr) *keep = transformer.get();
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  EXPECT_TRUE(transformer->Write(*row, w));
+  return buffer.GetString();
+}
+
+TEST(NumberToken, KeepsTikTokDigits) {
+  EXPECT_EQ(NumberToken("20.000", false), "20.000");
+  EXPECT_EQ(NumberToken("0.1", false), "0.1");
+  EXPECT_EQ(NumberToken("5830", false), "5830");
+  EXPECT_EQ(NumberToken("-1.5e3", false), "-1.5e3");
+  EXPECT_EQ(NumberToken("007", false), "7");
+  EXPECT_EQ(NumberToken(".5", false), "0.5");
+  EXPECT_EQ(NumberToken("+3", false), "3");
+  EXPECT_EQ(NumberToken("12345678901234567890123", false), "12345678901234567890123");
+  EXPECT_EQ(NumberToken("5.000", true), "5");
+  EXPECT_EQ(NumberToken("-0", true), "0");
+  EXPECT_EQ(NumberToken("5.5", true), "");
+  EXPECT_EQ(NumberToken("1e3", true), "");
+  EXPECT_EQ(NumberToken("1.18%", false), "");
+  EXPECT_EQ(NumberToken("abc", false), "");
+  EXPECT_EQ(NumberToken("", false), "");
+  EXPECT_EQ(NumberToken("-", false), "");
+  EXPECT_EQ(NumberToken("1e", false), "");
+}
+
+constexpr const char* kSchema = R"({"type":"object","properties":{
+  "id":{"type":"string"},
+  "spend":{"type":["null","number"]},
+  "clicks":{"type":["null","integer"]},
+  "name":{"type":["null","string"]},
+  "page_id":{"type":["null","string"]},
+  "on":{"type":["null","boolean"]},
+  "at":{"type":["null","string"],"format":"date-time"},
+  "day":{"type":["null","string"],"format":"date"},
+  "tags":{"type":["null","array"],"items":{"type":["null","string"]}},
+  "spec":{"type":["null","object"],"properties":{"n":{"type":["null","integer"]},"s":{"type":["null","string"]}}},
+  "free":{"type":["null","object"],"properties":{}},
+  "missing":{"type":["null","string"]}}})";
+
+TEST(Transformer, TypesEveryValueBySchema) {
+  EXPECT_EQ(Convert(kSchema, R"({"id":"1720000000000000007","spend":"20.000","clicks":"69",
+      "name":"Caf\u00e9","page_id":7100000000000000123,"on":"0","at":"2021-10-20 08:04:04",
+      "day":"2024-03-01 00:00:00","tags":["a"],"spec":{"n":"3","s":"x","extra":1},
+      "free":{"k":true},"unknown":"dropped"})"),
+            R"({"id":"1720000000000000007","spend":20.000,"clicks":69,"name":"Caf\u00E9",)"
+            R"("page_id":"7100000000000000123","on":false,"at":"2021-10-20T08:04:04Z",)"
+            R"("day":"2024-03-01","tags":["a"],"spec":{"n":3,"s":"x"},"free":{"k":true},)"
+            R"("missing":null})");
+}
+
+TEST(Transformer, DashAndEmptyBecomeNullForNonStrings) {
+  EXPECT_EQ(Convert(R"({"type":"object","properties":{"a":{"type":["null","number"]},
+      "b":{"type":["null","integer"]},"c":{"type":["null","string"],"format":"date-time"},
+      "d":{"type":["null","string"]}}})",
+                    R"({"a":"-","b":"","c":"","d":"-"})"),
+            R"({"a":null,"b":null,"c":null,"d":"-"})");
+}
+
+TEST(Transformer, EpochSecondsAndOffsetsBecomeUtc) {
+  EXPECT_EQ(Convert(R"({"type":"object","properties":{"a":{"type":"string","format":"date-time"},
+      "b":{"type":"string","format":"date-time"}}})",
+                    R"({"a":1630335591,"b":"2020-06-10T09:39:14+02:00"})"),
+            R"({"a":"2021-08-30T14:59:51Z","b":"2020-06-10T07:39:14Z"})");
+}
+
+TEST(Transformer, UnconvertibleValuesAreNullAndCounted) {
+  Transformer* t = nullptr;
+  EXPECT_EQ(Convert(R"({"type":"object","properties":{"n":{"type":["null","number"]},
+      "i":{"type":["null","integer"]},"t":{"type":["null","string"],"format":"date-time"}}})",
+                    R"({"n":"lots","i":"2.5","t":"0000-00-00"})", &t),
+            R"({"n":null,"i":null,"t":null})");
+  ASSERT_EQ(t->issues().size(), 3u);
+  EXPECT_EQ(t->issues().at("n").example, "\"lots\"");
+  EXPECT_EQ(t->issues().at("i").expected, "an integer");
+}
+
+TEST(Transformer, InjectedValuesWin) {
+  auto schema =
+      ParseJson(R"({"properties":{"advertiser_id":{"type":"string"},"x":{"type":"string"}}})", "s");
+  Transformer t("audiences", CompileShape(*schema));
+  t.SetInjected("advertiser_id", "42");
+  auto row = ParseJson(R"({"x":"y"})", "row", true);
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  ASSERT_TRUE(t.Write(*row, w));
+  EXPECT_STREQ(buffer.GetString(), R"({"advertiser_id":"42","x":"y"})");
+}
+
+TEST(Transformer, RejectsRowsThatAreNotObjects) {
+  auto schema = ParseJson(R"({"properties":{}})", "s");
+  Transformer t("x", CompileShape(*schema));
+  auto row = ParseJson("[1]", "row", true);
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  EXPECT_FALSE(t.Write(*row, w));
+}
+
+}  // namespace
+}  // namespace tap
