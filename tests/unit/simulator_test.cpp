@@ -1,0 +1,166 @@
+// The simulator stands in for TikTok, so its strictness is tested like product code.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "tests/simulator/sim_server.h"
+
+namespace sim {
+namespace {
+
+class SimulatorTest : public ::testing::Test {
+ protected:
+  SimulatorTest() : simulator_(Small()) {}
+  static SimConfig Small() {
+    SimConfig c;
+    c.advertisers = 2;
+    c.campaigns_per_advertiser = 13;
+    return c;
+  }
+  rapidjson::Document Get(const std::string& path, const Params& params,
+                          const char* token = "sim-token") {
+    Reply reply = simulator_.Handle("GET", "/open_api/v1.3/" + path, params,
+                                    token == nullptr ? "" : token, token != nullptr);
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    rapidjson::Document doc;
+    doc.Parse(reply.body.c_str());
+    EXPECT_FALSE(doc.HasParseError()) << reply.body;
+    return doc;
+  }
+  std::string Advertiser(size_t i = 0) const { return simulator_.data().advertisers[i].id; }
+
+  Simulator simulator_;
+};
+
+TEST_F(SimulatorTest, TokenChecks) {
+  EXPECT_EQ(Get("campaign/get/", {{"advertiser_id", Advertiser()}}, nullptr)["code"].GetInt(),
+            40104);
+  EXPECT_EQ(
+      Get("campaign/get/", {{"advertiser_id", Advertiser()}}, "Bearer sim-token")["code"].GetInt(),
+      40105);
+  EXPECT_EQ(Get("campaign/get/", {{"advertiser_id", Advertiser()}})["code"].GetInt(), 0);
+}
+
+TEST_F(SimulatorTest, PathsNeedTheirTrailingSlash) {
+  Reply reply = simulator_.Handle("GET", "/open_api/v1.3/campaign/get", {}, "sim-token", true);
+  EXPECT_EQ(reply.status, 404);
+  EXPECT_EQ(simulator_.Handle("GET", "/open_api/v1.3/nope/", {}, "sim-token", true).status, 404);
+}
+
+TEST_F(SimulatorTest, RejectsWhatTheApiRejects) {
+  struct Case {
+    Params params;
+    long code;
+    const char* message;
+  };
+  std::string adv = Advertiser();
+  for (const Case& c : {
+           Case{{}, 40002, "advertiser_id: Missing data"},
+           Case{{{"advertiser_id", "1"}}, 40001, "No permission to operate advertiser 1"},
+           Case{
+               {{"advertiser_id", adv}, {"fields", "[campaign_id"}}, 40002, "fields: Invalid JSON"},
+           Case{{{"advertiser_id", adv}, {"fields", R"(["nope"])"}}, 40002, "Invalid field: nope"},
+           Case{{{"advertiser_id", adv}, {"page_size", "1001"}}, 40002, "page_size: Must be"},
+           Case{{{"advertiser_id", adv}, {"page", "0"}}, 40002, "page: Must be"},
+           Case{
+               {{"advertiser_id", adv}, {"filtering", "[]"}}, 40002, "filtering: Not a valid dict"},
+           Case{{{"advertiser_id", adv},
+                 {"filtering", R"({"buying_types":["AUCTION","RESERVATION_TOP_VIEW"]})"}},
+                40002,
+                "cannot be used together"},
+           Case{{{"advertiser_id", adv},
+                 {"page_size", "500"},
+                 {"filtering", R"({"buying_types":["RESERVATION_TOP_VIEW"]})"}},
+                40002,
+                "less than or equal to 100"},
+           Case{{{"advertiser_id", adv}, {"filtering", R"({"primary_status":"STATUS_MAYBE"})"}},
+                40002,
+                "Invalid value STATUS_MAYBE"},
+       }) {
+    rapidjson::Document doc = Get("campaign/get/", c.params);
+    EXPECT_EQ(doc["code"].GetInt(), c.code) << c.message;
+    EXPECT_NE(std::string(doc["message"].GetString()).find(c.message), std::string::npos)
+        << doc["message"].GetString();
+    EXPECT_TRUE(doc["data"].IsObject());
+  }
+  rapidjson::Document many = Get("advertiser/info/", {{"advertiser_ids", R"(["1"])"}});
+  EXPECT_EQ(many["code"].GetInt(), 40001);
+  rapidjson::Document audiences =
+      Get("dmp/custom_audience/list/", {{"advertiser_id", adv}, {"page_size", "101"}});
+  EXPECT_EQ(audiences["code"].GetInt(), 40002);
+}
+
+TEST_F(SimulatorTest, PagesAreConsistentAndComplete) {
+  std::set<std::string> seen;
+  long total = -1;
+  for (int page = 1; page <= 100; ++page) {
+    rapidjson::Document doc = Get("ad/get/", {{"advertiser_id", Advertiser()},
+                                              {"page", std::to_string(page)},
+                                              {"page_size", "7"},
+                                              {"filtering", R"({"primary_status":"STATUS_ALL"})"}});
+    ASSERT_EQ(doc["code"].GetInt(), 0);
+    const auto& info = doc["data"]["page_info"];
+    total = info["total_number"].GetInt();
+    EXPECT_EQ(info["total_page"].GetInt(), (total + 6) / 7);
+    for (const auto& row : doc["data"]["list"].GetArray()) seen.insert(row["ad_id"].GetString());
+    if (page >= info["total_page"].GetInt()) {
+      // Past the last page: an empty list, same page_info totals.
+      rapidjson::Document past =
+          Get("ad/get/", {{"advertiser_id", Advertiser()},
+                          {"page", std::to_string(page + 1)},
+                          {"page_size", "7"},
+                          {"filtering", R"({"primary_status":"STATUS_ALL"})"}});
+      EXPECT_EQ(past["data"]["list"].Size(), 0u);
+      break;
+    }
+  }
+  EXPECT_EQ(static_cast<long>(seen.size()), total);
+}
+
+TEST_F(SimulatorTest, DefaultsHideDeletedAndTopViewObjects) {
+  size_t live_regular = 0, all_regular = 0, top_view = 0;
+  for (const Entity& e : simulator_.data().campaigns) {
+    if (e.advertiser != 0) continue;
+    bool regular = e.buying_type != BuyingType::kReservationTopView;
+    all_regular += regular;
+    live_regular += regular && !e.deleted;
+    top_view += !regular;
+  }
+  auto count = [&](const char* filtering) {
+    Params params = {{"advertiser_id", Advertiser()}, {"page_size", "100"}};
+    if (filtering != nullptr) params.emplace("filtering", filtering);
+    return Get("campaign/get/", params)["data"]["page_info"]["total_number"].GetUint64();
+  };
+  EXPECT_EQ(count(nullptr), live_regular);
+  EXPECT_EQ(count(R"({"primary_status":"STATUS_ALL"})"), all_regular);
+  EXPECT_EQ(count(R"({"secondary_status":"CAMPAIGN_STATUS_ALL"})"), all_regular);
+  EXPECT_EQ(count(R"({"buying_types":["RESERVATION_TOP_VIEW"],"primary_status":"STATUS_ALL"})"),
+            top_view);
+}
+
+TEST_F(SimulatorTest, IdsAreStringsAboveTwoToThe53AndTimesAreTikTokFormat) {
+  rapidjson::Document doc = Get("ad/get/", {{"advertiser_id", Advertiser()}, {"page_size", "5"}});
+  const auto& row = doc["data"]["list"][0];
+  ASSERT_TRUE(row["ad_id"].IsString());
+  EXPECT_GT(std::stoull(row["ad_id"].GetString()), 1ULL << 53);
+  EXPECT_EQ(std::string(row["create_time"].GetString()).size(), 19u);  // YYYY-MM-DD HH:MM:SS
+  rapidjson::Document info =
+      Get("advertiser/info/", {{"advertiser_ids", "[\"" + Advertiser() + "\"]"}});
+  EXPECT_TRUE(info["data"]["list"][0]["create_time"].IsInt64());  // epoch seconds
+}
+
+TEST_F(SimulatorTest, SomeAdsComeWithoutModifyTime) {
+  bool found = false;
+  for (const Entity& ad : simulator_.data().ads) found = found || !ad.has_modify_time;
+  EXPECT_TRUE(found) << "the data set should exercise the Smart+ fallback";
+}
+
+TEST_F(SimulatorTest, ListsAuthorizedAdvertisersOnlyWithAppCredentials) {
+  EXPECT_EQ(Get("oauth2/advertiser/get/", {{"app_id", "x"}, {"secret", "y"}})["code"].GetInt(),
+            40101);
+  rapidjson::Document ok = Get("oauth2/advertiser/get/",
+                               {{"app_id", "7100000000000000001"}, {"secret", "sim-app-secret"}});
+  EXPECT_EQ(ok["data"]["list"].Size(), 2u);
+}
+
+}  // namespace
+}  // namespace sim
