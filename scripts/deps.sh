@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ make pkg-config
-  rapidjson-dev libcurl4-openssl-dev libfmt-dev
+  rapidjson-dev libcurl4-openssl-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libcpp-httplib-dev
   clang-format
 )

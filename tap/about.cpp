@@ -11,8 +11,8 @@ namespace tap {
 namespace {
 
 constexpr std::string_view kDescription =
-    "Singer tap for the TikTok API for Business v1.3: advertisers, campaigns, ad groups, ads "
-    "and audiences, incremental per advertiser.";
+    "Singer tap for the TikTok API for Business v1.3: advertisers, campaigns, ad groups, ads, "
+    "audiences and every performance report, incremental per advertiser with a lookback.";
 const char* const kCapabilities[] = {"catalog", "discover", "state", "about"};
 
 std::string_view JsonSchemaType(SettingKind kind) {
@@ -22,6 +22,7 @@ std::string_view JsonSchemaType(SettingKind kind) {
     case SettingKind::kBoolean:
       return "boolean";
     case SettingKind::kArray:
+    case SettingKind::kObjectArray:
       return "array";
     case SettingKind::kString:
     case SettingKind::kDate:
@@ -54,9 +55,9 @@ std::string Json() {
     if (!spec.required) type.PushBack("null", a);
     p.AddMember("type", type, a);
     if (spec.kind == SettingKind::kDate) p.AddMember("format", "date-time", a);
-    if (spec.kind == SettingKind::kArray) {
+    if (spec.kind == SettingKind::kArray || spec.kind == SettingKind::kObjectArray) {
       rapidjson::Value items(rapidjson::kObjectType);
-      items.AddMember("type", "string", a);
+      items.AddMember("type", spec.kind == SettingKind::kArray ? "string" : "object", a);
       p.AddMember("items", items, a);
     }
     if (spec.secret) {

@@ -25,10 +25,17 @@ rapidjson::Value StrArray(const std::vector<std::string_view>& items, Allocator&
   return array;
 }
 
-bool IsAutomatic(const EntityStream& stream, std::string_view property) {
+bool IsAutomatic(const StreamDef& stream, std::string_view property) {
   return property == stream.replication_key ||
          std::find(stream.key_properties.begin(), stream.key_properties.end(), property) !=
              stream.key_properties.end();
+}
+
+const StreamDef* FindStream(const std::vector<StreamDef>& streams, std::string_view name) {
+  for (const StreamDef& s : streams) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
 }
 
 // Reads a JSON boolean, accepting "true"/"false" strings as singer-io's docs write them.
@@ -104,7 +111,7 @@ class Metadata {
 // Removes deselected properties from `schema` (an object schema) and, below it, from nested
 // objects and array items. `path` is the breadcrumb of `schema`.
 void Prune(rapidjson::Value& schema, const Breadcrumb& path, const Metadata& md,
-           const EntityStream& stream) {
+           const StreamDef& stream) {
   if (!schema.IsObject()) return;
   if (rapidjson::Value* items = const_cast<rapidjson::Value*>(FindMember(schema, "items"))) {
     Breadcrumb item_path = path;
@@ -129,13 +136,13 @@ void Prune(rapidjson::Value& schema, const Breadcrumb& path, const Metadata& md,
   }
 }
 
-CatalogStream MakeStream(const EntityStream& stream, rapidjson::Document schema, bool selected) {
+CatalogStream MakeStream(const StreamDef& stream, rapidjson::Document schema, bool selected) {
   CatalogStream cs;
-  cs.stream = &stream;
+  cs.def = &stream;
   cs.selected = selected;
   cs.schema = std::move(schema);
-  for (std::string_view key : stream.key_properties) cs.key_properties.emplace_back(key);
-  cs.replication_key = std::string(stream.replication_key);
+  cs.key_properties = stream.key_properties;
+  cs.replication_key = stream.replication_key;
   return cs;
 }
 
@@ -152,33 +159,27 @@ std::vector<std::string> CatalogStream::PropertyNames() const {
   return names;
 }
 
-rapidjson::Document BuiltinSchema(const EntityStream& stream) {
-  std::string file = std::string(stream.name) + ".json";
-  auto doc = ParseJson(EmbeddedSchema(file), file);
-  if (!doc.ok()) throw std::logic_error("embedded schema " + file + " is broken");
-  return std::move(doc).value();
-}
-
-rapidjson::Document DiscoverCatalog() {
+rapidjson::Document DiscoverCatalog(const std::vector<StreamDef>& defs) {
   rapidjson::Document catalog(rapidjson::kObjectType);
   Allocator& a = catalog.GetAllocator();
   rapidjson::Value streams(rapidjson::kArrayType);
-  for (const EntityStream& stream : EntityStreams()) {
+  for (const StreamDef& stream : defs) {
     rapidjson::Value entry(rapidjson::kObjectType);
     entry.AddMember("tap_stream_id", Str(stream.name, a), a);
     entry.AddMember("stream", Str(stream.name, a), a);
-    entry.AddMember("key_properties", StrArray(stream.key_properties, a), a);
+    std::vector<std::string_view> keys(stream.key_properties.begin(), stream.key_properties.end());
+    entry.AddMember("key_properties", StrArray(keys, a), a);
     bool incremental = !stream.replication_key.empty();
     entry.AddMember("replication_method", Str(incremental ? "INCREMENTAL" : "FULL_TABLE", a), a);
     if (incremental) entry.AddMember("replication_key", Str(stream.replication_key, a), a);
-    rapidjson::Document schema = BuiltinSchema(stream);
+    rapidjson::Document schema = stream.Schema();
     rapidjson::Value schema_copy(schema, a);
 
     rapidjson::Value metadata(rapidjson::kArrayType);
     rapidjson::Value top(rapidjson::kObjectType);
     top.AddMember("inclusion", "available", a);
-    top.AddMember("selected-by-default", true, a);
-    top.AddMember("table-key-properties", StrArray(stream.key_properties, a), a);
+    top.AddMember("selected-by-default", stream.selected_by_default, a);
+    top.AddMember("table-key-properties", StrArray(keys, a), a);
     top.AddMember("valid-replication-keys",
                   incremental ? StrArray({stream.replication_key}, a)
                               : rapidjson::Value(rapidjson::kArrayType),
@@ -197,6 +198,7 @@ rapidjson::Document DiscoverCatalog() {
       crumb.PushBack(Str(name, a), a);
       rapidjson::Value md(rapidjson::kObjectType);
       md.AddMember("inclusion", IsAutomatic(stream, name) ? "automatic" : "available", a);
+      if (!stream.PropertySelectedByDefault(name)) md.AddMember("selected-by-default", false, a);
       rapidjson::Value e(rapidjson::kObjectType);
       e.AddMember("breadcrumb", crumb, a);
       e.AddMember("metadata", md, a);
@@ -210,22 +212,32 @@ rapidjson::Document DiscoverCatalog() {
   return catalog;
 }
 
-Catalog DefaultCatalog() {
+Catalog DefaultCatalog(const std::vector<StreamDef>& defs) {
   Catalog catalog;
-  for (const EntityStream& stream : EntityStreams()) {
-    catalog.streams.push_back(MakeStream(stream, BuiltinSchema(stream), true));
+  for (const StreamDef& stream : defs) {
+    rapidjson::Document schema = stream.Schema();
+    rapidjson::Value& props = schema["properties"];
+    for (auto it = props.MemberBegin(); it != props.MemberEnd();) {
+      if (stream.PropertySelectedByDefault(it->name.GetString())) {
+        ++it;
+      } else {
+        it = props.EraseMember(it);
+      }
+    }
+    catalog.streams.push_back(MakeStream(stream, std::move(schema), stream.selected_by_default));
   }
   return catalog;
 }
 
-Result<Catalog> ParseCatalog(const rapidjson::Value& doc, std::vector<std::string>* warnings) {
+Result<Catalog> ParseCatalog(const rapidjson::Value& doc, const std::vector<StreamDef>& defs,
+                             std::vector<std::string>* warnings) {
   const rapidjson::Value* list = FindMember(doc, "streams");
   if (list == nullptr || !list->IsArray()) {
     return Status::Error(ErrorKind::kInvalidInput,
                          "the catalog must be an object with a 'streams' array; generate one "
                          "with --discover");
   }
-  std::map<std::string_view, CatalogStream> chosen;
+  std::map<std::string, CatalogStream, std::less<>> chosen;
   for (const auto& entry : list->GetArray()) {
     const rapidjson::Value* id = FindMember(entry, "tap_stream_id");
     if (id == nullptr) id = FindMember(entry, "stream");
@@ -234,7 +246,7 @@ Result<Catalog> ParseCatalog(const rapidjson::Value& doc, std::vector<std::strin
                            "every catalog stream needs a 'tap_stream_id' string");
     }
     std::string_view name(id->GetString(), id->GetStringLength());
-    const EntityStream* stream = FindEntityStream(name);
+    const StreamDef* stream = FindStream(defs, name);
     if (stream == nullptr) {
       return Metadata::Invalid(name,
                                "tap-tiktok-ads has no such stream; regenerate the catalog "
@@ -262,7 +274,7 @@ Result<Catalog> ParseCatalog(const rapidjson::Value& doc, std::vector<std::strin
     rapidjson::Document schema;
     schema.CopyFrom(*schema_value, schema.GetAllocator());
     schema.RemoveMember("selected");
-    for (std::string_view key : stream->key_properties) {
+    for (const std::string& key : stream->key_properties) {
       if (FindMember(schema["properties"], key) == nullptr) {
         return Metadata::Invalid(name, fmt::format("the schema lacks the key property '{}'", key));
       }
@@ -295,21 +307,22 @@ Result<Catalog> ParseCatalog(const rapidjson::Value& doc, std::vector<std::strin
   }
 
   Catalog catalog;
-  for (const EntityStream& stream : EntityStreams()) {
+  for (const StreamDef& stream : defs) {
     auto it = chosen.find(stream.name);
     if (it != chosen.end()) {
       catalog.streams.push_back(std::move(it->second));
     } else {
-      catalog.streams.push_back(MakeStream(stream, BuiltinSchema(stream), false));
+      catalog.streams.push_back(MakeStream(stream, stream.Schema(), false));
     }
   }
   return catalog;
 }
 
-Result<Catalog> LoadCatalog(const std::string& path, std::vector<std::string>* warnings) {
+Result<Catalog> LoadCatalog(const std::string& path, const std::vector<StreamDef>& defs,
+                            std::vector<std::string>* warnings) {
   auto doc = ReadJsonFile(path, "catalog file");
   if (!doc.ok()) return doc.status();
-  auto catalog = ParseCatalog(*doc, warnings);
+  auto catalog = ParseCatalog(*doc, defs, warnings);
   if (!catalog.ok()) {
     return Status::Error(ErrorKind::kInvalidInput, fmt::format("catalog file '{}' is invalid: {}",
                                                                path, catalog.status().message()));

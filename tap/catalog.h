@@ -10,10 +10,10 @@
 
 namespace tap {
 
-/// One stream as a sync sees it: its table row, whether it is selected, and the schema to emit
+/// One stream as a sync sees it: its definition, whether it is selected, and the schema to emit
 /// (the catalog's schema, user overrides kept, deselected fields removed).
 struct CatalogStream {
-  const EntityStream* stream = nullptr;
+  const StreamDef* def = nullptr;
   bool selected = false;
   rapidjson::Document schema;
   std::vector<std::string> key_properties;
@@ -28,21 +28,20 @@ struct Catalog {
   std::vector<CatalogStream> streams;
 };
 
-/// The schema of `stream` as shipped in schemas/ (embedded in the binary).
-rapidjson::Document BuiltinSchema(const EntityStream& stream);
+/// The full catalog of `streams` for --discover and catalog/catalog.json.
+rapidjson::Document DiscoverCatalog(const std::vector<StreamDef>& streams);
 
-/// The full catalog for --discover and catalog/catalog.json.
-rapidjson::Document DiscoverCatalog();
-
-/// Every stream selected by default, with its full schema: the sync without --catalog.
-Catalog DefaultCatalog();
+/// Every stream and field selected by default: the sync without --catalog.
+Catalog DefaultCatalog(const std::vector<StreamDef>& streams);
 
 /// Applies a catalog given with --catalog / --properties. A stream the tap does not know, or a
 /// malformed entry, is a kInvalidInput error naming the stream; known streams the catalog
 /// omits are not selected. Notes about ignored overrides go to `warnings`.
-Result<Catalog> ParseCatalog(const rapidjson::Value& doc, std::vector<std::string>* warnings);
+Result<Catalog> ParseCatalog(const rapidjson::Value& doc, const std::vector<StreamDef>& streams,
+                             std::vector<std::string>* warnings);
 
 /// Reads a catalog file and applies it.
-Result<Catalog> LoadCatalog(const std::string& path, std::vector<std::string>* warnings);
+Result<Catalog> LoadCatalog(const std::string& path, const std::vector<StreamDef>& streams,
+                            std::vector<std::string>* warnings);
 
 }  // namespace tap

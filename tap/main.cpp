@@ -37,13 +37,14 @@ int RunSync(const tap::Options& options) {
   tap::Log::AddSecret(settings->secret.reveal());
   tap::Log::SetLevel(settings->log_level);
 
+  std::vector<tap::StreamDef> streams = tap::AllStreams(settings->custom_reports);
   tap::Catalog catalog;
   if (!options.catalog.empty()) {
-    auto loaded = tap::LoadCatalog(options.catalog, &warnings);
+    auto loaded = tap::LoadCatalog(options.catalog, streams, &warnings);
     if (!loaded.ok()) return Fail(loaded.status());
     catalog = std::move(loaded).value();
   } else {
-    catalog = tap::DefaultCatalog();
+    catalog = tap::DefaultCatalog(streams);
   }
   tap::State state;
   if (!options.state.empty()) {
@@ -85,8 +86,13 @@ int Main(const std::vector<std::string>& args) {
     return 0;
   }
   if (options->discover) {
-    // Schemas are static: discovery needs no config, credentials or network.
-    std::string text = tap::ToPrettyJson(tap::DiscoverCatalog()) + "\n";
+    // Schemas are static: discovery needs no credentials and no network. Only the config's
+    // custom reports add streams.
+    std::vector<std::string> warnings;
+    auto custom = tap::LoadCustomReports(options->config, &warnings);
+    if (!custom.ok()) return Fail(custom.status());
+    PrintWarnings(warnings);
+    std::string text = tap::ToPrettyJson(tap::DiscoverCatalog(tap::AllStreams(*custom))) + "\n";
     std::fputs(text.c_str(), stdout);
     return 0;
   }

@@ -156,94 +156,101 @@ bool IsLoopbackHost(std::string_view host) {
 
 const std::vector<SettingSpec>& SettingSpecs() {
   static const std::vector<SettingSpec> specs = {
-      {"access_token",
-       SettingKind::kString,
-       true,
-       true,
-       "",
-       "Long-term access token of your TikTok for Business app (sent as the Access-Token header).",
-       {}},
-      {"advertiser_ids",
-       SettingKind::kArray,
-       false,
-       false,
-       "",
-       "Advertiser (ad account) ids to extract: an array of strings, or one comma-separated "
-       "string. When empty, every advertiser the token is authorized for is extracted (needs "
-       "app_id and secret).",
-       {"advertiser_id", "accounts"}},
-      {"app_id",
-       SettingKind::kString,
-       false,
-       false,
-       "",
-       "App id of your TikTok for Business app; with secret, used to list the authorized "
-       "advertisers when advertiser_ids is empty.",
-       {}},
-      {"secret",
-       SettingKind::kString,
-       false,
-       true,
-       "",
-       "App secret of your TikTok for Business app; see app_id.",
-       {"app_secret"}},
-      {"start_date",
-       SettingKind::kDate,
-       true,
-       false,
-       "",
-       "Earliest date to extract: 2024-01-31, or RFC 3339 with Z or an offset.",
-       {}},
-      {"end_date",
-       SettingKind::kDate,
-       false,
-       false,
-       "",
-       "Latest date to extract (inclusive); default: now.",
-       {}},
-      {"include_deleted",
-       SettingKind::kBoolean,
-       false,
-       false,
-       "false",
-       "Also extract deleted campaigns, ad groups and ads (their status says DELETE).",
-       {}},
-      {"sandbox",
-       SettingKind::kBoolean,
-       false,
-       false,
-       "false",
-       "Use TikTok's sandbox host (sandbox-ads.tiktok.com) instead of production.",
-       {}},
-      {"api_base_url",
-       SettingKind::kString,
-       false,
-       false,
-       "",
-       "Override the API host, e.g. for a proxy (https) or the bundled simulator (http, "
-       "loopback only).",
-       {}},
-      {"page_size",
-       SettingKind::kInteger,
-       false,
-       false,
-       "1000",
-       "Rows per page, 1 to 1000 (endpoints with a lower maximum use theirs).",
-       {}},
-      {"request_timeout",
-       SettingKind::kInteger,
-       false,
-       false,
-       "300",
-       "Seconds before one HTTP request is abandoned.",
-       {}},
-      {"log_level",
-       SettingKind::kString,
-       false,
-       false,
-       "\"info\"",
-       "Least severe log level written to stderr: debug, info, warning, error.",
-       {}},
+      {.name = "access_token",
+       .kind = SettingKind::kString,
+       .required = true,
+       .secret = true,
+       .description = "Long-term access token of your TikTok for Business app (sent as the "
+                      "Access-Token header)."},
+      {.name = "advertiser_ids",
+       .kind = SettingKind::kArray,
+       .required = false,
+       .secret = false,
+       .description = "Advertiser (ad account) ids to extract: an array of strings, or one "
+                      "comma-separated string. When empty, every advertiser the token is "
+                      "authorized for is extracted (needs app_id and secret).",
+       .aliases = {"advertiser_id", "accounts"}},
+      {.name = "app_id",
+       .kind = SettingKind::kString,
+       .required = false,
+       .secret = false,
+       .description = "App id of your TikTok for Business app; with secret, used to list the "
+                      "authorized advertisers when advertiser_ids is empty."},
+      {.name = "secret",
+       .kind = SettingKind::kString,
+       .required = false,
+       .secret = true,
+       .description = "App secret of your TikTok for Business app; see app_id.",
+       .aliases = {"app_secret"}},
+      {.name = "start_date",
+       .kind = SettingKind::kDate,
+       .required = true,
+       .secret = false,
+       .description = "Earliest date to extract: 2024-01-31, or RFC 3339 with Z or an offset."},
+      {.name = "end_date",
+       .kind = SettingKind::kDate,
+       .required = false,
+       .secret = false,
+       .description = "Latest report date to extract (inclusive); default: today in each "
+                      "advertiser's time zone."},
+      {.name = "lookback_days",
+       .kind = SettingKind::kInteger,
+       .required = false,
+       .secret = false,
+       .default_value = "7",
+       .description = "Report days re-read before each bookmark, because TikTok restates recent "
+                      "days as conversions are attributed (0 to 365).",
+       .aliases = {"lookback", "attribution_window"}},
+      {.name = "include_deleted",
+       .kind = SettingKind::kBoolean,
+       .required = false,
+       .secret = false,
+       .default_value = "false",
+       .description = "Also extract deleted campaigns, ad groups and ads, and their report rows "
+                      "(their status says DELETE)."},
+      {.name = "custom_reports",
+       .kind = SettingKind::kObjectArray,
+       .required = false,
+       .secret = false,
+       .description = "Extra report streams: a list of {name, report_type, data_level, dimensions, "
+                      "metrics, optional filtering, optional lookback_days, optional lifetime}."},
+      {.name = "max_metrics_per_request",
+       .kind = SettingKind::kInteger,
+       .required = false,
+       .secret = false,
+       .default_value = "100",
+       .description = "Most metrics in one report request; more selected metrics are split over "
+                      "several requests and merged by their dimensions (1 to 1000)."},
+      {.name = "sandbox",
+       .kind = SettingKind::kBoolean,
+       .required = false,
+       .secret = false,
+       .default_value = "false",
+       .description = "Use TikTok's sandbox host (sandbox-ads.tiktok.com) instead of production."},
+      {.name = "api_base_url",
+       .kind = SettingKind::kString,
+       .required = false,
+       .secret = false,
+       .description = "Override the API host, e.g. for a proxy (https) or the bundled simulator "
+                      "(http, loopback only)."},
+      {.name = "page_size",
+       .kind = SettingKind::kInteger,
+       .required = false,
+       .secret = false,
+       .default_value = "1000",
+       .description = "Rows per page, 1 to 1000 (endpoints with a lower maximum use theirs)."},
+      {.name = "request_timeout",
+       .kind = SettingKind::kInteger,
+       .required = false,
+       .secret = false,
+       .default_value = "300",
+       .description = "Seconds before one HTTP request is abandoned."},
+      {.name = "log_level",
+       .kind = SettingKind::kString,
+       .required = false,
+       .secret = false,
+       .default_value = "\"info\"",
+       .description = "Least severe log level written to stderr: debug, info, warning, error."},
   };
   return specs;
 }
@@ -392,6 +399,22 @@ Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::
     check.Problem("api_base_url",
                   root.status().message().substr(std::string("api_base_url: ").size()));
   }
+  if (const auto* v = find(spec_of("lookback_days"))) {
+    if (auto n = check.Integer("lookback_days", *v, 0, 365)) s.lookback_days = static_cast<int>(*n);
+  }
+  if (const auto* v = find(spec_of("max_metrics_per_request"))) {
+    if (auto n = check.Integer("max_metrics_per_request", *v, 1, 1000)) {
+      s.max_metrics_per_request = static_cast<int>(*n);
+    }
+  }
+  if (const auto* v = find(spec_of("custom_reports"))) {
+    auto reports = ParseCustomReports(*v, warnings);
+    if (reports.ok()) {
+      s.custom_reports = std::move(reports).value();
+    } else {
+      check.Problem("custom_reports", reports.status().message().substr(16));
+    }
+  }
   if (const auto* v = find(spec_of("page_size"))) {
     if (auto n = check.Integer("page_size", *v, 1, 1000)) s.page_size = static_cast<int>(*n);
   }
@@ -435,6 +458,16 @@ Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::
     return Status::Error(ErrorKind::kInvalidInput, message);
   }
   return s;
+}
+
+Result<std::vector<ReportStream>> LoadCustomReports(const std::string& path,
+                                                    std::vector<std::string>* warnings) {
+  if (path.empty()) return std::vector<ReportStream>{};
+  auto doc = ReadJsonFile(path, "config file");
+  if (!doc.ok()) return doc.status();
+  const rapidjson::Value* list = FindMember(*doc, "custom_reports");
+  if (list == nullptr || list->IsNull()) return std::vector<ReportStream>{};
+  return ParseCustomReports(*list, warnings);
 }
 
 Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>* warnings) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tap/log.h"
+#include "tap/report_streams.h"
 #include "tap/secret.h"
 #include "tap/status.h"
 #include "tap/timestamp.h"
@@ -15,7 +16,7 @@
 namespace tap {
 
 /// The kinds of config values, named as Meltano names setting kinds.
-enum class SettingKind { kString, kInteger, kBoolean, kDate, kArray };
+enum class SettingKind { kString, kInteger, kBoolean, kDate, kArray, kObjectArray };
 
 /// One config key: the table below drives validation, --about and the README settings table.
 struct SettingSpec {
@@ -23,9 +24,9 @@ struct SettingSpec {
   SettingKind kind;
   bool required;
   bool secret;
-  std::string_view default_value;  // as JSON text; empty when there is no default
-  std::string_view description;
-  std::vector<std::string_view> aliases;
+  std::string_view default_value = {};  // as JSON text; empty when there is no default
+  std::string_view description = {};
+  std::vector<std::string_view> aliases = {};
 };
 
 /// Every config key the tap understands, in the order users see them.
@@ -44,12 +45,20 @@ struct Settings {
   std::string api_base_url;  // always ends in "/open_api/v1.3/"
   int page_size = 1000;
   int request_timeout = 300;
+  int lookback_days = 7;              // report days re-read before each bookmark
+  int max_metrics_per_request = 100;  // more selected metrics are split over requests
+  std::vector<ReportStream> custom_reports;
   LogLevel log_level = LogLevel::kInfo;
 };
 
 /// Validates a parsed config object. Every problem is reported at once, each naming its key and
 /// what was expected. Unknown keys are appended to `warnings`.
 Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::string>* warnings);
+
+/// Only the custom reports of a config file, for --discover (which needs no credentials).
+/// A missing file or key gives none.
+Result<std::vector<ReportStream>> LoadCustomReports(const std::string& path,
+                                                    std::vector<std::string>* warnings);
 
 /// Reads and validates a config file.
 Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>* warnings);

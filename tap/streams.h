@@ -1,7 +1,12 @@
 #pragma once
 
+#include <rapidjson/document.h>
+
+#include <string>
 #include <string_view>
 #include <vector>
+
+#include "tap/report_streams.h"
 
 namespace tap {
 
@@ -33,5 +38,25 @@ const std::vector<EntityStream>& EntityStreams();
 
 /// The stream named `name`, or nullptr.
 const EntityStream* FindEntityStream(std::string_view name);
+
+/// Any stream the tap can sync: an entity stream or a report stream (exactly one is set).
+struct StreamDef {
+  std::string name;
+  std::vector<std::string> key_properties;
+  std::string replication_key;  // empty: FULL_TABLE
+  bool selected_by_default = true;
+  const EntityStream* entity = nullptr;
+  const ReportStream* report = nullptr;
+
+  /// The stream's full JSON Schema (from schemas/).
+  rapidjson::Document Schema() const;
+  /// Whether discovery marks `property` selected by default (a report's long-tail metrics are
+  /// available but not selected by default).
+  bool PropertySelectedByDefault(std::string_view property) const;
+};
+
+/// Every stream: entity streams, the built-in reports, then `custom` reports (which must outlive
+/// the result).
+std::vector<StreamDef> AllStreams(const std::vector<ReportStream>& custom);
 
 }  // namespace tap

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "tap/json.h"
 #include "tap/log.h"
@@ -11,6 +12,7 @@ namespace tap {
 namespace {
 
 rapidjson::Value* MutableMember(rapidjson::Value& object, std::string_view key) {
+  if (!object.IsObject()) return nullptr;
   auto it = object.FindMember(rapidjson::Value(
       rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size()))));
   return it == object.MemberEnd() ? nullptr : &it->value;
@@ -18,6 +20,54 @@ rapidjson::Value* MutableMember(rapidjson::Value& object, std::string_view key) 
 
 bool Present(const rapidjson::Value* v) {
   return v != nullptr && !v->IsNull() && !(v->IsString() && v->GetStringLength() == 0);
+}
+
+// The `data.list` array of a response, or an error naming the endpoint.
+Result<rapidjson::Value*> ListOf(rapidjson::Document& body, const ApiRequest& request,
+                                 bool* empty) {
+  rapidjson::Value* data = MutableMember(body, "data");
+  rapidjson::Value* list = data != nullptr ? MutableMember(*data, "list") : nullptr;
+  *empty = false;
+  if (list != nullptr && list->IsArray()) return list;
+  auto info = data != nullptr ? ReadPageInfo(*data) : std::nullopt;
+  if (info && info->total_number == 0) {
+    *empty = true;
+    return list;
+  }
+  return Status::Error(ErrorKind::kFatal,
+                       fmt::format("the response of {} for advertiser {} has no data.list array",
+                                   request.path, request.Param("advertiser_id")));
+}
+
+bool HasMorePages(const rapidjson::Document& body, long long page) {
+  const rapidjson::Value* data = FindMember(body, "data");
+  auto info = data != nullptr ? ReadPageInfo(*data) : std::nullopt;
+  return info && page < info->total_page;
+}
+
+// A report row {"dimensions":{...},"metrics":{...}} as one flat object, members moved.
+void Flatten(rapidjson::Value& row, rapidjson::Value& out,
+             rapidjson::Document::AllocatorType& allocator) {
+  out.SetObject();
+  for (const char* part : {"dimensions", "metrics"}) {
+    rapidjson::Value* members = MutableMember(row, part);
+    if (members == nullptr || !members->IsObject()) continue;
+    for (auto& m : members->GetObject()) out.AddMember(m.name, m.value, allocator);
+  }
+}
+
+// The identity of a report row: its dimension values.
+std::string DimensionKey(const rapidjson::Value& row) {
+  std::string key;
+  if (const rapidjson::Value* dims = FindMember(row, "dimensions"); dims && dims->IsObject()) {
+    for (const auto& m : dims->GetObject()) {
+      key.append(m.name.GetString(), m.name.GetStringLength());
+      key += '=';
+      key += m.value.IsString() ? m.value.GetString() : ToJson(m.value);
+      key += '\x1f';
+    }
+  }
+  return key;
 }
 
 }  // namespace
@@ -65,27 +115,74 @@ Result<std::vector<std::string>> Sync::ResolveAdvertisers() {
   return ids;
 }
 
+Result<ZoneMap> Sync::ResolveZones(const std::vector<std::string>& advertisers) {
+  ZoneMap zones;
+  for (size_t i = 0; i < advertisers.size(); i += 100) {
+    std::vector<std::string> batch(
+        advertisers.begin() + static_cast<long>(i),
+        advertisers.begin() + static_cast<long>(std::min(advertisers.size(), i + 100)));
+    ApiRequest request{"advertiser/info/",
+                       {{"advertiser_ids", JsonStringArray(batch)},
+                        {"fields", R"(["advertiser_id","timezone","display_timezone"])"}}};
+    auto response = api_.Get(request);
+    if (!response.ok()) return response.status();
+    const rapidjson::Value* list = FindMember(response->data(), "list");
+    if (list == nullptr || !list->IsArray()) continue;
+    for (const auto& row : list->GetArray()) {
+      const rapidjson::Value* id = FindMember(row, "advertiser_id");
+      if (id == nullptr || !id->IsString()) continue;
+      for (const char* field : {"display_timezone", "timezone"}) {
+        const rapidjson::Value* name = FindMember(row, field);
+        if (!Present(name) || !name->IsString()) continue;
+        if (auto zone = TimeZone::Find(name->GetString()); zone.ok()) {
+          zones.emplace(id->GetString(), std::move(zone).value());
+          break;
+        }
+        LogWarning("Advertiser {}: {} '{}' is not a known time zone", id->GetString(), field,
+                   name->GetString());
+      }
+    }
+  }
+  for (const std::string& advertiser : advertisers) {
+    if (zones.find(advertiser) == zones.end()) {
+      LogWarning(
+          "Advertiser {}: no usable time zone from /advertiser/info/; report dates are "
+          "read as UTC",
+          advertiser);
+      zones.emplace(advertiser, TimeZone::Utc());
+    }
+  }
+  return zones;
+}
+
 Status Sync::Run() {
   auto advertisers = ResolveAdvertisers();
   if (!advertisers.ok()) return advertisers.status();
+  bool reports = false;
   for (const CatalogStream& cs : catalog_.streams) {
-    if (!cs.selected) LogInfo("Skipping deselected stream '{}'", cs.stream->name);
+    if (!cs.selected) LogDebug("Skipping deselected stream '{}'", cs.def->name);
+    reports = reports || (cs.selected && cs.def->report != nullptr);
   }
-  std::vector<WorkUnit> plan = MakePlan(settings_, catalog_, state_, *advertisers);
+  ZoneMap zones;
+  if (reports) {
+    auto resolved = ResolveZones(*advertisers);
+    if (!resolved.ok()) return resolved.status();
+    zones = std::move(resolved).value();
+  }
+  std::vector<WorkUnit> plan = MakePlan(settings_, catalog_, state_, *advertisers, zones, NowUtc());
 
   for (const CatalogStream& cs : catalog_.streams) {
     if (!cs.selected) continue;
-    std::string name(cs.stream->name);
+    const std::string& name = cs.def->name;
     std::vector<std::string> bookmark_properties;
     if (cs.incremental()) bookmark_properties.push_back(cs.replication_key);
     writer_.WriteSchema(name, cs.schema, cs.key_properties, bookmark_properties);
     Transformer transformer(name, CompileShape(cs.schema));
     for (const WorkUnit& unit : plan) {
       if (unit.stream != &cs) continue;
-      if (cs.stream->injects_advertiser_id) {
-        transformer.SetInjected("advertiser_id", unit.advertiser_ids.front());
-      }
-      if (Status s = RunUnit(unit, transformer); !s.ok()) return s;
+      Status s = cs.def->report != nullptr ? RunReportUnit(unit, transformer)
+                                           : RunEntityUnit(unit, transformer);
+      if (!s.ok()) return s;
     }
     for (const auto& [path, issue] : transformer.issues()) {
       LogWarning(
@@ -99,10 +196,30 @@ Status Sync::Run() {
   return CheckWriter();
 }
 
-Status Sync::RunUnit(const WorkUnit& unit, Transformer& transformer) {
+Status Sync::WriteRow(const CatalogStream& cs, const std::string& advertiser,
+                      Transformer& transformer, const rapidjson::Value& row,
+                      const std::string& extracted) {
+  for (const std::string& key : cs.key_properties) {
+    if (key == "advertiser_id" &&
+        (cs.def->report != nullptr || cs.def->entity->injects_advertiser_id)) {
+      continue;  // injected by the tap
+    }
+    if (!Present(FindMember(row, key))) {
+      return Status::Error(ErrorKind::kFatal,
+                           fmt::format("TikTok returned a {} row without its key '{}' (advertiser "
+                                       "{}); the record cannot be stored",
+                                       cs.def->name, key, advertiser));
+    }
+  }
+  writer_.WriteRecord(cs.def->name, transformer, row, extracted);
+  return Status::Ok();
+}
+
+Status Sync::RunEntityUnit(const WorkUnit& unit, Transformer& transformer) {
   const CatalogStream& cs = *unit.stream;
-  const EntityStream& es = *cs.stream;
+  const EntityStream& es = *cs.def->entity;
   const std::string& advertiser = unit.advertiser_ids.front();
+  if (es.injects_advertiser_id) transformer.SetInjected("advertiser_id", advertiser);
   std::optional<Timestamp> max_seen;
   long long emitted = 0, filtered = 0, pages = 0, unknown_time = 0;
 
@@ -114,18 +231,12 @@ Status Sync::RunUnit(const WorkUnit& unit, Transformer& transformer) {
       if (!response.ok()) return response.status();
       ++pages;
       rapidjson::Document& body = response->body;
-      rapidjson::Value* data = MutableMember(body, "data");
-      rapidjson::Value* list = data != nullptr ? MutableMember(*data, "list") : nullptr;
-      if (list == nullptr || !list->IsArray()) {
-        auto info = data != nullptr ? ReadPageInfo(*data) : std::nullopt;
-        if (info && info->total_number == 0) break;  // nothing there
-        return Status::Error(ErrorKind::kFatal,
-                             fmt::format("the response of {} for advertiser {} has no data.list "
-                                         "array",
-                                         es.path, advertiser));
-      }
+      bool empty = false;
+      auto list = ListOf(body, request, &empty);
+      if (!list.ok()) return list.status();
+      if (empty) break;
       std::string extracted = FormatRfc3339(NowUtc());
-      for (rapidjson::Value& row : list->GetArray()) {
+      for (rapidjson::Value& row : (*list)->GetArray()) {
         if (!row.IsObject()) {
           return Status::Error(
               ErrorKind::kFatal,
@@ -161,21 +272,11 @@ Status Sync::RunUnit(const WorkUnit& unit, Transformer& transformer) {
             max_seen = t;
           }
         }
-        for (const std::string& key : cs.key_properties) {
-          if (key == "advertiser_id" && es.injects_advertiser_id) continue;
-          if (!Present(FindMember(row, key))) {
-            return Status::Error(ErrorKind::kFatal,
-                                 fmt::format("{} returned a {} row without its key '{}' "
-                                             "(advertiser {}); the record cannot be stored",
-                                             es.path, es.name, key, advertiser));
-          }
-        }
-        writer_.WriteRecord(es.name, transformer, row, extracted);
+        if (Status s = WriteRow(cs, advertiser, transformer, row, extracted); !s.ok()) return s;
         ++emitted;
       }
       if (Status s = CheckWriter(); !s.ok()) return s;
-      auto info = ReadPageInfo(*data);
-      if (!unit.paged || !info || page >= info->total_page || list->Empty()) break;
+      if (!unit.paged || (*list)->Empty() || !HasMorePages(body, page)) break;
     }
   }
 
@@ -196,6 +297,114 @@ Status Sync::RunUnit(const WorkUnit& unit, Transformer& transformer) {
   } else {
     LogInfo("Stream '{}': {} record(s) for {} advertiser(s)", es.name, emitted,
             unit.advertiser_ids.size());
+  }
+  return CheckWriter();
+}
+
+Status Sync::RunReportUnit(const WorkUnit& unit, Transformer& transformer) {
+  const ReportStream& r = *unit.stream->def->report;
+  transformer.SetInjected("advertiser_id", unit.advertiser_ids.front());
+  if (r.granularity == Granularity::kHour) transformer.SetLocalTime("stat_time_hour", unit.zone);
+  return RunReportWindow(unit, unit.first_day, unit.last_day, transformer);
+}
+
+Status Sync::RunReportWindow(const WorkUnit& unit, std::optional<Date> from, std::optional<Date> to,
+                             Transformer& transformer) {
+  const CatalogStream& cs = *unit.stream;
+  const std::string& advertiser = unit.advertiser_ids.front();
+  long long rows = 0;
+  Status s = FetchReport(unit, from, to, transformer, &rows);
+  if (s.kind() == ErrorKind::kQueryTooLarge) {
+    if (!from || *from == *to) {
+      return Status::Error(
+          ErrorKind::kFatal,
+          fmt::format("{} Even the smallest request was too large for stream '{}' (advertiser "
+                      "{}{}): select fewer metrics for it, or split it with a custom report.",
+                      s.message(), cs.def->name, advertiser,
+                      from ? ", " + FormatDay(*from) : std::string()));
+    }
+    // TikTok 40067: halve the window, down to a single day (reference §4.2).
+    Date mid = *from + std::chrono::days{(*to - *from).count() / 2};
+    LogWarning("Stream '{}', advertiser {}: TikTok found {}..{} too large (40067); halving it",
+               cs.def->name, advertiser, FormatDay(*from), FormatDay(*to));
+    if (Status first = RunReportWindow(unit, from, mid, transformer); !first.ok()) return first;
+    return RunReportWindow(unit, mid + std::chrono::days{1}, to, transformer);
+  }
+  if (!s.ok()) return s;
+  if (cs.incremental() && to) {
+    state_.SetBookmark(cs.def->name, advertiser, cs.replication_key, Timestamp{*to});
+  }
+  writer_.WriteState(state_.ToJson());
+  LogInfo("Stream '{}', advertiser {}{}: {} record(s)", cs.def->name, advertiser,
+          from ? fmt::format(", {}..{}", FormatDay(*from), FormatDay(*to)) : "", rows);
+  return CheckWriter();
+}
+
+Status Sync::FetchReport(const WorkUnit& unit, std::optional<Date> from, std::optional<Date> to,
+                         Transformer& transformer, long long* rows) {
+  const CatalogStream& cs = *unit.stream;
+  const std::string& advertiser = unit.advertiser_ids.front();
+  bool merge = unit.metric_groups.size() > 1;
+  // With several metric groups, rows are merged by their dimensions before any is written.
+  std::vector<rapidjson::Document> merged;
+  std::unordered_map<std::string, size_t> index;
+
+  for (const std::vector<std::string>& metrics : unit.metric_groups) {
+    for (long long page = 1;; ++page) {
+      ApiRequest request = unit.series.front();
+      request.params.emplace_back("metrics", JsonStringArray(metrics));
+      if (from) {
+        request.params.emplace_back("start_date", FormatDay(*from));
+        request.params.emplace_back("end_date", FormatDay(*to));
+      }
+      request.params.emplace_back("page", std::to_string(page));
+      auto response = api_.Get(request);
+      if (!response.ok()) return response.status();
+      rapidjson::Document& body = response->body;
+      bool empty = false;
+      auto list = ListOf(body, request, &empty);
+      if (!list.ok()) return list.status();
+      if (empty) break;
+      std::string extracted = FormatRfc3339(NowUtc());
+      for (rapidjson::Value& row : (*list)->GetArray()) {
+        if (!row.IsObject()) {
+          return Status::Error(ErrorKind::kFatal,
+                               "report/integrated/get/ returned a row that is not an object");
+        }
+        if (!merge) {
+          rapidjson::Value flat;
+          Flatten(row, flat, body.GetAllocator());
+          if (Status s = WriteRow(cs, advertiser, transformer, flat, extracted); !s.ok()) return s;
+          ++*rows;
+          continue;
+        }
+        std::string key = DimensionKey(row);
+        auto [it, inserted] = index.emplace(std::move(key), merged.size());
+        if (inserted) {
+          merged.emplace_back();
+          merged.back().SetObject();
+        }
+        rapidjson::Document& target = merged[it->second];
+        rapidjson::Value flat;
+        Flatten(row, flat, body.GetAllocator());
+        for (auto& m : flat.GetObject()) {
+          if (!target.HasMember(m.name)) {
+            target.AddMember(rapidjson::Value(m.name, target.GetAllocator()),
+                             rapidjson::Value(m.value, target.GetAllocator()),
+                             target.GetAllocator());
+          }
+        }
+      }
+      if (Status s = CheckWriter(); !s.ok()) return s;
+      if ((*list)->Empty() || !HasMorePages(body, page)) break;
+    }
+  }
+  if (merge) {
+    std::string extracted = FormatRfc3339(NowUtc());
+    for (const rapidjson::Document& row : merged) {
+      if (Status s = WriteRow(cs, advertiser, transformer, row, extracted); !s.ok()) return s;
+      ++*rows;
+    }
   }
   return CheckWriter();
 }

@@ -137,6 +137,11 @@ void Transformer::SetInjected(std::string property, std::string value) {
   injected_.emplace_back(std::move(property), std::move(value));
 }
 
+void Transformer::SetLocalTime(std::string property, const TimeZone* zone) {
+  local_time_property_ = std::move(property);
+  local_zone_ = zone != nullptr ? *zone : TimeZone::Utc();
+}
+
 bool Transformer::Write(const rapidjson::Value& row, JsonWriter& out) {
   if (!row.IsObject()) return false;
   std::fill(slots_.begin(), slots_.end(), nullptr);
@@ -156,6 +161,15 @@ bool Transformer::Write(const rapidjson::Value& row, JsonWriter& out) {
       out.String(injected->data(), static_cast<rapidjson::SizeType>(injected->size()));
     } else if (slots_[i] == nullptr) {
       out.Null();
+    } else if (name == local_time_property_ && slots_[i]->IsString()) {
+      std::optional<Timestamp> wall = ParseTimestamp(slots_[i]->GetString());
+      if (wall) {
+        std::string text =
+            local_zone_.FormatLocal(std::chrono::local_seconds{wall->time_since_epoch()});
+        out.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+      } else {
+        Fail(name, *slots_[i], "a local time", out);
+      }
     } else {
       WriteValue(*slots_[i], shape, name, out);
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tap/json.h"
+#include "tap/time_zone.h"
 
 namespace tap {
 
@@ -49,6 +50,10 @@ class Transformer {
   /// A value written in place of the row's own for `property` (e.g. advertiser_id).
   void SetInjected(std::string property, std::string value);
 
+  /// `property` holds wall-clock times of `zone` ("2024-03-10 03:00:00", TikTok's
+  /// stat_time_hour); they are written as RFC 3339 with that zone's offset. nullptr: UTC.
+  void SetLocalTime(std::string property, const TimeZone* zone);
+
   /// Writes `row` as a record object. Returns false (and writes nothing usable) when a row is
   /// not an object; the caller fails the stream.
   bool Write(const rapidjson::Value& row, JsonWriter& out);
@@ -72,6 +77,8 @@ class Transformer {
   Shape shape_;
   std::unordered_map<std::string_view, size_t> index_;  // top-level property -> position
   std::vector<std::pair<std::string, std::string>> injected_;
+  std::string local_time_property_;
+  TimeZone local_zone_ = TimeZone::Utc();
   std::vector<const rapidjson::Value*> slots_;
   std::map<std::string, Issue> issues_;
 };

@@ -5,6 +5,7 @@
 #include <rapidjson/schema.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -167,6 +168,25 @@ void ExpectValidSingerStream(const Messages& messages) {
     }
   }
   EXPECT_FALSE(record_since_state) << "no STATE after the last RECORD";
+}
+
+std::string CatalogSelecting(const std::vector<std::string>& streams) {
+  static const std::string discovered = [] {
+    TempDir dir;
+    return RunTap({"--discover"}, dir).out;
+  }();
+  rapidjson::Document catalog;
+  catalog.Parse(discovered.c_str());
+  auto& a = catalog.GetAllocator();
+  for (auto& entry : catalog["streams"].GetArray()) {
+    bool selected =
+        std::find(streams.begin(), streams.end(), entry["stream"].GetString()) != streams.end();
+    for (auto& md : entry["metadata"].GetArray()) {
+      md["metadata"].RemoveMember("selected");
+      md["metadata"].AddMember("selected", md["breadcrumb"].Empty() ? selected : true, a);
+    }
+  }
+  return tap::ToJson(catalog);
 }
 
 std::string Config(int port, const sim::SimConfig& sim, const std::string& extra) {

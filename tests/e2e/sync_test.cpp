@@ -43,9 +43,16 @@ class SyncTest : public ::testing::Test {
     ASSERT_GT(port_, 0);
   }
 
+  // Runs the tap; without a --catalog in `more`, on the entity streams only.
   TapRun Run(const std::string& extra_config = "{}", std::vector<std::string> more = {}) {
     std::vector<std::string> args = {
         "--config", dir_.Write("config.json", Config(port_, config_, extra_config))};
+    if (std::find(more.begin(), more.end(), "--catalog") == more.end()) {
+      static const std::string entities =
+          CatalogSelecting({"advertisers", "campaigns", "adgroups", "ads", "audiences"});
+      args.push_back("--catalog");
+      args.push_back(dir_.Write("entities.json", entities));
+    }
     args.insert(args.end(), more.begin(), more.end());
     return RunTap(args, dir_);
   }

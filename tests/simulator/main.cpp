@@ -23,6 +23,7 @@ int Usage() {
       "Usage: tiktok-simulator [--host 127.0.0.1] [--port 0] [--seed 1] [--advertisers 3]\n"
       "         [--campaigns 4] [--adgroups 3] [--ads 3] [--audiences 5]\n"
       "         [--token sim-token] [--app-id ID] [--secret SECRET]\n"
+      "         [--max-metrics 100] [--max-report-rows 200000]\n"
       "--campaigns is per advertiser, --adgroups per campaign, --ads per ad group.\n",
       stderr);
   return 2;
@@ -63,6 +64,10 @@ int main(int argc, char** argv) {
       config.ads_per_adgroup = number();
     } else if (arg == "--audiences") {
       config.audiences_per_advertiser = number();
+    } else if (arg == "--max-metrics") {
+      config.max_metrics_per_request = number();
+    } else if (arg == "--max-report-rows") {
+      config.max_report_rows = std::atol(value.c_str());
     } else if (arg == "--token") {
       config.access_token = value;
     } else if (arg == "--app-id") {

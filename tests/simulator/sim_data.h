@@ -19,6 +19,10 @@ struct SimConfig {
   std::string access_token = "sim-token";
   std::string app_id = "7100000000000000001";
   std::string secret = "sim-app-secret";
+  // Report endpoint limits.
+  int max_metrics_per_request = 100;  // more metrics in one request: 40002
+  long max_report_rows = 200000;      // more rows matched by one query: 40067
+  int restated_days = 7;              // last days whose conversions change with Restate()
 };
 
 enum class BuyingType : uint8_t { kAuction, kReservationRf, kReservationTopView };

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "tap/embedded_schemas.h"
+#include "tests/simulator/sim_reports.h"
 
 namespace sim {
 namespace {
@@ -248,7 +249,8 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
                                                    "ad/get/",
                                                    "advertiser/info/",
                                                    "dmp/custom_audience/list/",
-                                                   "oauth2/advertiser/get/"};
+                                                   "oauth2/advertiser/get/",
+                                                   "report/integrated/get/"};
   if (path.rfind(kRoot, 0) != 0 || known.count(path.substr(kRoot.size())) == 0 || method != "GET") {
     // The real API answers an unknown path, or one without its trailing slash, like this.
     return Reply{404, "404 page not found", "text/plain"};
@@ -275,6 +277,17 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
     if (endpoint == "ad/get/") return Entities(Level::kAd, params);
     if (endpoint == "advertiser/info/") return AdvertiserInfo(params);
     if (endpoint == "dmp/custom_audience/list/") return Audiences(params);
+    if (endpoint == "report/integrated/get/") {
+      int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+      try {
+        return Reply{200,
+                     Envelope(0, "OK", IntegratedReport(data_, config_, generation_, now, params))};
+      } catch (const ReportError& e) {
+        return Reply{200, Envelope(e.code, e.message, "{}")};
+      }
+    }
     return AuthorizedAdvertisers(params);
   } catch (const ApiError& e) {
     return Reply{200, Envelope(e.code, e.message, "{}")};
@@ -692,6 +705,10 @@ Reply Simulator::Control(std::string_view path, const Params& params) {
       first = false;
     }
     return Reply{200, body + "}}"};
+  }
+  if (path == "/_sim/restate") {
+    Restate();
+    return Reply{200, fmt::format(R"({{"generation":{}}})", generation_.load())};
   }
   if (path == "/_sim/modify") {
     int64_t when = std::chrono::duration_cast<std::chrono::seconds>(

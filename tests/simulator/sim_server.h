@@ -54,6 +54,10 @@ class Simulator {
   std::vector<std::string> Modify(std::string_view stream, size_t advertiser, int count,
                                   int64_t when);
 
+  /// Restates recent report days: conversion metrics of the last `restated_days` days change,
+  /// as TikTok's do while attribution settles.
+  void Restate() { ++generation_; }
+
   /// The data set. Not synchronised with Modify(): read it while no request is in flight.
   const SimData& data() const { return data_; }
   const SimConfig& config() const { return config_; }
@@ -79,6 +83,7 @@ class Simulator {
   SimData data_;
   std::shared_mutex mutex_;
   std::atomic<long long> requests_{0};
+  std::atomic<int> generation_{0};
   std::map<std::string, long long> by_path_;
   std::vector<LoggedRequest> log_;
   std::mutex by_path_mutex_;  // guards by_path_ and log_

@@ -7,6 +7,11 @@
 namespace tap {
 namespace {
 
+const std::vector<StreamDef>& Streams() {
+  static const std::vector<StreamDef> streams = AllStreams({});
+  return streams;
+}
+
 const rapidjson::Value* StreamEntry(const rapidjson::Document& catalog, std::string_view name) {
   for (const auto& entry : catalog["streams"].GetArray()) {
     if (name == entry["tap_stream_id"].GetString()) return &entry;
@@ -24,8 +29,8 @@ const rapidjson::Value* Md(const rapidjson::Value& entry, std::vector<std::strin
 }
 
 TEST(Discover, EveryEntityStreamWithStandardMetadata) {
-  rapidjson::Document catalog = DiscoverCatalog();
-  ASSERT_EQ(catalog["streams"].Size(), 5u);
+  rapidjson::Document catalog = DiscoverCatalog(Streams());
+  ASSERT_EQ(catalog["streams"].Size(), 5u + 24u);
   for (const char* name : {"advertisers", "campaigns", "adgroups", "ads", "audiences"}) {
     const rapidjson::Value* entry = StreamEntry(catalog, name);
     ASSERT_NE(entry, nullptr) << name;
@@ -53,7 +58,7 @@ TEST(Discover, EveryEntityStreamWithStandardMetadata) {
 }
 
 TEST(Discover, IdsAreStringsAndKeysAreNotNullable) {
-  rapidjson::Document catalog = DiscoverCatalog();
+  rapidjson::Document catalog = DiscoverCatalog(Streams());
   for (const auto& entry : catalog["streams"].GetArray()) {
     const auto& props = entry["schema"]["properties"];
     for (const auto& key : entry["key_properties"].GetArray()) {
@@ -70,7 +75,7 @@ TEST(Discover, IdsAreStringsAndKeysAreNotNullable) {
 
 rapidjson::Document Select(const std::string& stream, const std::vector<std::string>& off,
                            bool stream_selected = true) {
-  rapidjson::Document catalog = DiscoverCatalog();
+  rapidjson::Document catalog = DiscoverCatalog(Streams());
   auto& a = catalog.GetAllocator();
   for (auto& entry : catalog["streams"].GetArray()) {
     bool mine = stream == entry["tap_stream_id"].GetString();
@@ -88,13 +93,13 @@ rapidjson::Document Select(const std::string& stream, const std::vector<std::str
 
 TEST(ParseCatalog, SelectionOfStreamsAndFields) {
   rapidjson::Document doc = Select("ads", {"ad_text", "ad_id", "modify_time"});
-  auto catalog = ParseCatalog(doc, nullptr);
+  auto catalog = ParseCatalog(doc, Streams(), nullptr);
   ASSERT_TRUE(catalog.ok()) << catalog.status().message();
   for (const CatalogStream& cs : catalog->streams) {
-    EXPECT_EQ(cs.selected, cs.stream->name == "ads") << cs.stream->name;
+    EXPECT_EQ(cs.selected, cs.def->name == "ads") << cs.def->name;
   }
   const CatalogStream& ads = catalog->streams[3];
-  ASSERT_EQ(ads.stream->name, "ads");
+  ASSERT_EQ(ads.def->name, "ads");
   auto names = ads.PropertyNames();
   EXPECT_EQ(std::count(names.begin(), names.end(), "ad_text"), 0);
   // Automatic fields survive deselection: keys and the replication key.
@@ -110,7 +115,7 @@ TEST(ParseCatalog, UserSchemaOverridesAreKept) {
       entry["schema"]["properties"]["budget"].AddMember("type", "string", doc.GetAllocator());
     }
   }
-  auto catalog = ParseCatalog(doc, nullptr);
+  auto catalog = ParseCatalog(doc, Streams(), nullptr);
   ASSERT_TRUE(catalog.ok());
   EXPECT_STREQ(catalog->streams[1].schema["properties"]["budget"]["type"].GetString(), "string");
 }
@@ -132,7 +137,7 @@ TEST(ParseCatalog, NestedFieldsCanBeDeselected) {
     e.AddMember("metadata", md, a);
     entry["metadata"].PushBack(e, a);
   }
-  auto catalog = ParseCatalog(doc, nullptr);
+  auto catalog = ParseCatalog(doc, Streams(), nullptr);
   ASSERT_TRUE(catalog.ok());
   const auto& te = catalog->streams[2].schema["properties"]["targeting_expansion"]["properties"];
   EXPECT_TRUE(te.HasMember("expansion_enabled"));
@@ -143,10 +148,10 @@ TEST(ParseCatalog, StreamsWithoutMetadataAreSelectedAndMissingOnesAreNot) {
   auto doc = ParseJson(R"({"streams":[{"tap_stream_id":"ads","schema":{"type":"object",
       "properties":{"ad_id":{"type":"string"},"modify_time":{"type":"string"}}}}]})",
                        "catalog");
-  auto catalog = ParseCatalog(*doc, nullptr);
+  auto catalog = ParseCatalog(*doc, Streams(), nullptr);
   ASSERT_TRUE(catalog.ok()) << catalog.status().message();
   for (const CatalogStream& cs : catalog->streams) {
-    EXPECT_EQ(cs.selected, cs.stream->name == "ads");
+    EXPECT_EQ(cs.selected, cs.def->name == "ads");
   }
 }
 
@@ -157,7 +162,7 @@ TEST(ParseCatalog, LegacySelectedFlagsAndStrings) {
       {"tap_stream_id":"ads","schema":{"properties":{"ad_id":{"type":"string"}}},
        "metadata":[{"breadcrumb":[],"metadata":{"selected":"true"}}]}]})",
                        "catalog");
-  auto catalog = ParseCatalog(*doc, nullptr);
+  auto catalog = ParseCatalog(*doc, Streams(), nullptr);
   ASSERT_TRUE(catalog.ok()) << catalog.status().message();
   EXPECT_TRUE(catalog->streams[1].selected);
   EXPECT_TRUE(catalog->streams[3].selected);
@@ -170,7 +175,7 @@ TEST(ParseCatalog, FullTableOverrideOfAnIncrementalStream) {
                                                doc.GetAllocator());
   }
   std::vector<std::string> warnings;
-  auto catalog = ParseCatalog(doc, &warnings);
+  auto catalog = ParseCatalog(doc, Streams(), &warnings);
   ASSERT_TRUE(catalog.ok());
   EXPECT_FALSE(catalog->streams[1].incremental());
 }
@@ -199,7 +204,7 @@ TEST(ParseCatalog, Errors) {
       }) {
     auto doc = ParseJson(c.json, "catalog");
     ASSERT_TRUE(doc.ok());
-    auto catalog = ParseCatalog(*doc, nullptr);
+    auto catalog = ParseCatalog(*doc, Streams(), nullptr);
     ASSERT_FALSE(catalog.ok()) << c.json;
     EXPECT_EQ(catalog.status().kind(), ErrorKind::kInvalidInput);
     EXPECT_NE(catalog.status().message().find(c.message), std::string::npos)

@@ -7,6 +7,13 @@
 namespace tap {
 namespace {
 
+const std::vector<StreamDef>& Streams() {
+  static const std::vector<StreamDef> streams = AllStreams({});
+  return streams;
+}
+
+const Timestamp kNow = *ParseTimestamp("2024-07-01T12:00:00Z");
+
 Settings MakeSettings() {
   Settings s;
   s.start_date = *ParseTimestamp("2024-01-01");
@@ -20,13 +27,13 @@ State MakeState(const char* json) {
 }
 
 TEST(Plan, StartIsTheLaterOfStartDateAndBookmark) {
-  Catalog catalog = DefaultCatalog();
+  Catalog catalog = DefaultCatalog(Streams());
   State state = MakeState(
       R"({"bookmarks":{"campaigns":{"1":"2024-06-01T00:00:00Z","2":"2023-01-01T00:00:00Z"}}})");
-  auto plan = MakePlan(MakeSettings(), catalog, state, {"1", "2", "3"});
+  auto plan = MakePlan(MakeSettings(), catalog, state, {"1", "2", "3"}, {}, kNow);
   std::map<std::string, std::string> starts;
   for (const WorkUnit& unit : plan) {
-    if (unit.stream->stream->name == "campaigns") {
+    if (unit.stream->def->name == "campaigns") {
       starts[unit.advertiser_ids[0]] = FormatRfc3339(*unit.start);
     }
   }
@@ -36,13 +43,13 @@ TEST(Plan, StartIsTheLaterOfStartDateAndBookmark) {
 }
 
 TEST(Plan, TopViewHasItsOwnRequestsWithTheLowerPageSize) {
-  Catalog catalog = DefaultCatalog();
+  Catalog catalog = DefaultCatalog(Streams());
   Settings settings = MakeSettings();
   settings.include_deleted = true;
-  auto plan = MakePlan(settings, catalog, State(), {"9"});
+  auto plan = MakePlan(settings, catalog, State(), {"9"}, {}, kNow);
   const WorkUnit* ads = nullptr;
   for (const WorkUnit& unit : plan) {
-    if (unit.stream->stream->name == "ads") ads = &unit;
+    if (unit.stream->def->name == "ads") ads = &unit;
   }
   ASSERT_NE(ads, nullptr);
   ASSERT_EQ(ads->series.size(), 2u);
@@ -57,20 +64,20 @@ TEST(Plan, TopViewHasItsOwnRequestsWithTheLowerPageSize) {
 TEST(Plan, AdvertisersGoInBatchesOfAHundred) {
   std::vector<std::string> ids;
   for (int i = 0; i < 250; ++i) ids.push_back(std::to_string(1000 + i));
-  Catalog catalog = DefaultCatalog();
-  auto plan = MakePlan(MakeSettings(), catalog, State(), ids);
+  Catalog catalog = DefaultCatalog(Streams());
+  auto plan = MakePlan(MakeSettings(), catalog, State(), ids, {}, kNow);
   std::vector<size_t> batches;
   for (const WorkUnit& unit : plan) {
-    if (unit.stream->stream->name == "advertisers") batches.push_back(unit.advertiser_ids.size());
+    if (unit.stream->def->name == "advertisers") batches.push_back(unit.advertiser_ids.size());
   }
   EXPECT_EQ(batches, (std::vector<size_t>{100, 100, 50}));
 }
 
 TEST(Plan, AudiencesUseTheirPageSizeMaximumAndNoFields) {
-  Catalog catalog = DefaultCatalog();
-  auto plan = MakePlan(MakeSettings(), catalog, State(), {"9"});
+  Catalog catalog = DefaultCatalog(Streams());
+  auto plan = MakePlan(MakeSettings(), catalog, State(), {"9"}, {}, kNow);
   for (const WorkUnit& unit : plan) {
-    if (unit.stream->stream->name != "audiences") continue;
+    if (unit.stream->def->name != "audiences") continue;
     EXPECT_EQ(unit.series[0].Param("page_size"), "100");
     EXPECT_EQ(unit.series[0].Param("fields"), "");
     EXPECT_FALSE(unit.start.has_value()) << "FULL_TABLE";
@@ -78,21 +85,145 @@ TEST(Plan, AudiencesUseTheirPageSizeMaximumAndNoFields) {
 }
 
 TEST(Plan, UnselectedStreamsHaveNoWork) {
-  Catalog catalog = DefaultCatalog();
-  for (CatalogStream& cs : catalog.streams) cs.selected = cs.stream->name == "ads";
-  auto plan = MakePlan(MakeSettings(), catalog, State(), {"1", "2"});
+  Catalog catalog = DefaultCatalog(Streams());
+  for (CatalogStream& cs : catalog.streams) cs.selected = cs.def->name == "ads";
+  auto plan = MakePlan(MakeSettings(), catalog, State(), {"1", "2"}, {}, kNow);
   ASSERT_EQ(plan.size(), 2u);
-  for (const WorkUnit& unit : plan) EXPECT_EQ(unit.stream->stream->name, "ads");
+  for (const WorkUnit& unit : plan) EXPECT_EQ(unit.stream->def->name, "ads");
 }
 
 TEST(RequestedFields, SelectedPlusWhatTheTapNeeds) {
-  Catalog catalog = DefaultCatalog();
+  Catalog catalog = DefaultCatalog(Streams());
   CatalogStream& ads = catalog.streams[3];
   rapidjson::Document schema;
   auto parsed = ParseJson(R"({"type":"object","properties":{"ad_name":{"type":"string"}}})", "s");
   ads.schema = std::move(parsed).value();
   EXPECT_EQ(RequestedFields(ads),
             (std::vector<std::string>{"ad_name", "modify_time", "create_time", "ad_id"}));
+}
+
+}  // namespace
+}  // namespace tap
+
+namespace tap {
+namespace {
+
+Date Day(const char* text) { return *ParseDay(text); }
+
+std::vector<std::string> WindowTexts(Date first, Date last, int span) {
+  std::vector<std::string> out;
+  for (const auto& [from, to] : Windows(first, last, span)) {
+    out.push_back(FormatDay(from) + ".." + FormatDay(to));
+  }
+  return out;
+}
+
+TEST(Windows, ThirtyDaysAcrossMonthEndsAndLeapDays) {
+  EXPECT_EQ(WindowTexts(Day("2024-01-15"), Day("2024-03-20"), 30),
+            (std::vector<std::string>{"2024-01-15..2024-02-13", "2024-02-14..2024-03-14",
+                                      "2024-03-15..2024-03-20"}));
+  EXPECT_EQ(WindowTexts(Day("2024-02-28"), Day("2024-03-01"), 1),
+            (std::vector<std::string>{"2024-02-28..2024-02-28", "2024-02-29..2024-02-29",
+                                      "2024-03-01..2024-03-01"}));
+  EXPECT_EQ(WindowTexts(Day("2023-02-28"), Day("2023-03-01"), 30),
+            (std::vector<std::string>{"2023-02-28..2023-03-01"}));
+  EXPECT_TRUE(Windows(Day("2024-03-02"), Day("2024-03-01"), 30).empty());
+}
+
+TEST(ReportStartDay, LookbackFromTheBookmarkNeverBeforeStartDate) {
+  EXPECT_EQ(FormatDay(ReportStartDay(Day("2024-01-01"), std::nullopt, 7)), "2024-01-01");
+  EXPECT_EQ(FormatDay(ReportStartDay(Day("2024-01-01"), Day("2024-03-05"), 7)), "2024-02-27");
+  EXPECT_EQ(FormatDay(ReportStartDay(Day("2024-03-01"), Day("2024-03-05"), 7)), "2024-03-01");
+  EXPECT_EQ(FormatDay(ReportStartDay(Day("2024-01-01"), Day("2024-03-05"), 0)), "2024-03-05");
+}
+
+class ReportPlan : public ::testing::Test {
+ protected:
+  std::vector<const WorkUnit*> Units(const std::string& stream) {
+    units_.clear();
+    for (const WorkUnit& unit : plan_) {
+      if (unit.stream->def->name == stream) units_.push_back(&unit);
+    }
+    return units_;
+  }
+  void Make(const Settings& settings, const State& state, Timestamp now, const ZoneMap& zones) {
+    catalog_ = DefaultCatalog(Streams());
+    for (CatalogStream& cs : catalog_.streams) cs.selected = cs.def->report != nullptr;
+    plan_ = MakePlan(settings, catalog_, state, {"1"}, zones, now);
+  }
+  Catalog catalog_;
+  std::vector<WorkUnit> plan_;
+  std::vector<const WorkUnit*> units_;
+};
+
+TEST_F(ReportPlan, TodayIsTodayWhereTheAdvertiserIs) {
+  Settings settings = MakeSettings();
+  settings.start_date = *ParseTimestamp("2024-07-01");
+  ZoneMap zones;
+  zones.emplace("1", std::move(TimeZone::Find("Asia/Tokyo")).value());
+  // 20:00 UTC on July 1 is already July 2 in Tokyo.
+  Make(settings, State(), *ParseTimestamp("2024-07-01T20:00:00Z"), zones);
+  auto daily = Units("ad_insights_daily");
+  ASSERT_EQ(daily.size(), 1u);
+  EXPECT_EQ(FormatDay(*daily[0]->last_day), "2024-07-02");
+  auto hourly = Units("ad_insights_hourly");
+  ASSERT_EQ(hourly.size(), 2u);  // one day per request
+  EXPECT_EQ(FormatDay(*hourly[1]->first_day), "2024-07-02");
+
+  ZoneMap west;
+  west.emplace("1", std::move(TimeZone::Find("America/Los_Angeles")).value());
+  Make(settings, State(), *ParseTimestamp("2024-07-02T03:00:00Z"), west);  // still July 1 in LA
+  EXPECT_EQ(FormatDay(*Units("ad_insights_daily")[0]->last_day), "2024-07-01");
+}
+
+TEST_F(ReportPlan, LookbackEndDateAndLifetime) {
+  Settings settings = MakeSettings();
+  State state = MakeState(R"({"bookmarks":{"ad_insights_daily":{"partitions":[
+      {"context":{"advertiser_id":"1"},"replication_key":"stat_time_day","replication_key_value":"2024-06-20T00:00:00Z"}]}}})");
+  Make(settings, state, kNow, {});
+  auto daily = Units("ad_insights_daily");
+  ASSERT_EQ(daily.size(), 1u);
+  EXPECT_EQ(FormatDay(*daily[0]->first_day), "2024-06-13");  // 7 days of lookback
+  EXPECT_EQ(FormatDay(*daily[0]->last_day), "2024-07-01");
+  EXPECT_EQ(daily[0]->series[0].Param("report_type"), "BASIC");
+  EXPECT_EQ(daily[0]->series[0].Param("data_level"), "AUCTION_AD");
+  EXPECT_EQ(daily[0]->series[0].Param("dimensions"), R"(["ad_id","stat_time_day"])");
+
+  // A backfill with an end_date before the bookmark still plans its own window.
+  settings.end_date = *ParseTimestamp("2024-06-05");
+  settings.lookback_days = 30;
+  Make(settings, state, kNow, {});
+  daily = Units("ad_insights_daily");
+  ASSERT_EQ(daily.size(), 1u);
+  EXPECT_EQ(FormatDay(*daily[0]->first_day), "2024-05-21");
+  EXPECT_EQ(FormatDay(*daily[0]->last_day), "2024-06-05");
+
+  auto lifetime = Units("ad_insights_lifetime");
+  ASSERT_EQ(lifetime.size(), 1u);
+  EXPECT_FALSE(lifetime[0]->first_day.has_value());
+  EXPECT_EQ(lifetime[0]->series[0].Param("query_lifetime"), "true");
+  EXPECT_EQ(lifetime[0]->series[0].Param("dimensions"), R"(["ad_id"])");
+}
+
+TEST_F(ReportPlan, MetricsAreSplitIntoGroupsAndDeletedObjectsFiltered) {
+  Settings settings = MakeSettings();
+  settings.start_date = *ParseTimestamp("2024-06-30");
+  settings.max_metrics_per_request = 10;
+  settings.include_deleted = true;
+  Make(settings, State(), kNow, {});
+  const WorkUnit* unit = Units("adgroup_insights_daily")[0];
+  size_t total = 0;
+  for (const auto& group : unit->metric_groups) {
+    EXPECT_LE(group.size(), 10u);
+    total += group.size();
+  }
+  EXPECT_EQ(total, SelectedMetrics(*unit->stream).size());
+  EXPECT_GT(unit->metric_groups.size(), 1u);
+  EXPECT_EQ(
+      unit->series[0].Param("filtering"),
+      R"([{"field_name":"adgroup_status","filter_type":"IN","filter_value":"[\"STATUS_ALL\"]"}])");
+  // No status filter exists at advertiser level.
+  EXPECT_EQ(Units("advertiser_insights_daily")[0]->series[0].Param("filtering"), "");
 }
 
 }  // namespace

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace tap {
+
+/// Report data levels, as a bit set of where a metric is valid.
+enum LevelBit : unsigned {
+  kAdvertiserLevel = 1,
+  kCampaignLevel = 2,
+  kAdgroupLevel = 4,
+  kAdLevel = 8
+};
+
+/// One report metric of schemas/metrics.json.
+struct MetricInfo {
+  std::string name;
+  const rapidjson::Value* schema = nullptr;  // {"type": ..., "description": ...}
+  unsigned levels = 0;                       // LevelBit set
+  bool basic = false;                        // valid in BASIC reports
+  bool audience = false;                     // valid in AUDIENCE reports
+  bool daily_only = false;                   // cash_spend, voucher_spend
+  bool selected_by_default = false;
+};
+
+/// The metric and dimension catalog (schemas/metrics.json, embedded): the one place that says
+/// which metric exists, its type and description, and where it is valid.
+class MetricCatalog {
+ public:
+  static const MetricCatalog& Get();
+
+  const MetricInfo* Metric(std::string_view name) const;
+  /// The schema of a dimension ({"type","format","description"}), or nullptr.
+  const rapidjson::Value* Dimension(std::string_view name) const;
+  /// Every metric, in catalog order.
+  const std::vector<MetricInfo>& metrics() const { return metrics_; }
+
+  /// Whether `metric` may be requested in a report of this type, level and granularity.
+  static bool ValidFor(const MetricInfo& metric, std::string_view report_type, unsigned level_bit,
+                       bool daily);
+
+ private:
+  MetricCatalog();
+  rapidjson::Document doc_;
+  std::vector<MetricInfo> metrics_;
+  std::unordered_map<std::string_view, size_t> index_;
+};
+
+}  // namespace tap

@@ -1,0 +1,321 @@
+#include "tap/report_streams.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "tap/json.h"
+#include "tap/metric_catalog.h"
+
+namespace tap {
+namespace {
+
+// One family of built-in report streams; crossed with the four levels it gives the table.
+struct Family {
+  std::string_view suffix;
+  std::string_view report_type;
+  Granularity granularity;
+  std::vector<std::string_view> breakdowns;
+};
+
+const std::vector<Family>& Families() {
+  static const std::vector<Family> families = {
+      {"insights_daily", "BASIC", Granularity::kDay, {}},
+      {"insights_hourly", "BASIC", Granularity::kHour, {}},
+      {"insights_lifetime", "BASIC", Granularity::kLifetime, {}},
+      {"insights_by_country_daily", "BASIC", Granularity::kDay, {"country_code"}},
+      {"insights_by_age_gender_daily", "AUDIENCE", Granularity::kDay, {"age", "gender"}},
+      {"insights_by_platform_daily", "AUDIENCE", Granularity::kDay, {"platform"}},
+  };
+  return families;
+}
+
+bool Contains(const std::vector<std::string>& items, std::string_view item) {
+  return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+// Every catalog metric valid for the stream, and those selected by default.
+void OfferMetrics(ReportStream& s) {
+  bool plain_daily = s.granularity == Granularity::kDay && s.dimensions.size() == 2;
+  for (const MetricInfo& m : MetricCatalog::Get().metrics()) {
+    if (Contains(s.dimensions, m.name)) continue;  // ad_id is a dimension at ad level
+    if (!MetricCatalog::ValidFor(m, s.report_type, s.level->level_bit, plain_daily)) continue;
+    s.metrics.push_back(m.name);
+    if (m.selected_by_default) s.default_metrics.push_back(m.name);
+  }
+}
+
+Status Bad(std::string_view report, std::string_view field, std::string text) {
+  return Status::Error(ErrorKind::kInvalidInput,
+                       fmt::format("custom_reports: report '{}': {}: {}", report, field, text));
+}
+
+bool ValidName(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+}  // namespace
+
+const std::vector<ReportLevel>& ReportLevels() {
+  static const std::vector<ReportLevel> levels = {
+      {"advertiser", "AUCTION_ADVERTISER", "advertiser_id", "", kAdvertiserLevel},
+      {"campaign", "AUCTION_CAMPAIGN", "campaign_id", "campaign_status", kCampaignLevel},
+      {"adgroup", "AUCTION_ADGROUP", "adgroup_id", "adgroup_status", kAdgroupLevel},
+      {"ad", "AUCTION_AD", "ad_id", "ad_status", kAdLevel},
+  };
+  return levels;
+}
+
+const ReportLevel* FindReportLevel(std::string_view name) {
+  for (const ReportLevel& level : ReportLevels()) {
+    if (level.name == name || level.data_level == name) return &level;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> ReportStream::KeyProperties() const {
+  std::vector<std::string> keys = {"advertiser_id"};
+  for (const std::string& d : dimensions) {
+    if (!Contains(keys, d)) keys.push_back(d);
+  }
+  return keys;
+}
+
+std::string ReportStream::TimeDimension() const {
+  for (const std::string& d : dimensions) {
+    if (d == "stat_time_day" || d == "stat_time_hour") return d;
+  }
+  return {};
+}
+
+std::string ReportStream::ReplicationKey() const {
+  return granularity == Granularity::kDay || granularity == Granularity::kHour ? TimeDimension()
+                                                                               : std::string();
+}
+
+const std::vector<ReportStream>& BuiltinReportStreams() {
+  static const std::vector<ReportStream> streams = [] {
+    std::vector<ReportStream> out;
+    for (const Family& family : Families()) {
+      for (const ReportLevel& level : ReportLevels()) {
+        ReportStream s;
+        s.name = fmt::format("{}_{}", level.name, family.suffix);
+        s.report_type = std::string(family.report_type);
+        s.level = &level;
+        s.granularity = family.granularity;
+        s.dimensions.emplace_back(level.id_dimension);
+        if (family.granularity == Granularity::kDay) s.dimensions.emplace_back("stat_time_day");
+        if (family.granularity == Granularity::kHour) s.dimensions.emplace_back("stat_time_hour");
+        for (std::string_view b : family.breakdowns) s.dimensions.emplace_back(b);
+        OfferMetrics(s);
+        out.push_back(std::move(s));
+      }
+    }
+    return out;
+  }();
+  return streams;
+}
+
+Result<std::vector<ReportStream>> ParseCustomReports(const rapidjson::Value& list,
+                                                     std::vector<std::string>* warnings) {
+  if (!list.IsArray()) {
+    return Status::Error(ErrorKind::kInvalidInput,
+                         fmt::format("custom_reports: expected an array of report definitions, "
+                                     "got {}",
+                                     JsonTypeName(list)));
+  }
+  std::vector<ReportStream> out;
+  std::set<std::string> names;
+  size_t index = 0;
+  for (const auto& def : list.GetArray()) {
+    ++index;
+    std::string label = fmt::format("#{}", index);
+    if (!def.IsObject()) return Bad(label, "definition", "expected an object");
+    const rapidjson::Value* name = FindMember(def, "name");
+    if (name == nullptr || !name->IsString() || !ValidName(name->GetString())) {
+      return Bad(label, "name",
+                 "required: lower-case letters, digits and underscores, e.g. "
+                 "\"campaign_by_province_daily\"");
+    }
+    ReportStream s;
+    s.custom = true;
+    s.name = name->GetString();
+    label = s.name;
+    bool builtin = std::any_of(BuiltinReportStreams().begin(), BuiltinReportStreams().end(),
+                               [&](const ReportStream& b) { return b.name == s.name; });
+    if (builtin || !names.insert(s.name).second || s.name == "advertisers" ||
+        s.name == "campaigns" || s.name == "adgroups" || s.name == "ads" || s.name == "audiences") {
+      return Bad(label, "name", "already used by another stream; choose another name");
+    }
+
+    const rapidjson::Value* type = FindMember(def, "report_type");
+    std::string report_type = type != nullptr && type->IsString() ? type->GetString() : "";
+    if (report_type != "BASIC" && report_type != "AUDIENCE") {
+      return Bad(label, "report_type", "required: BASIC or AUDIENCE");
+    }
+    s.report_type = report_type;
+    const rapidjson::Value* level = FindMember(def, "data_level");
+    s.level = level != nullptr && level->IsString() ? FindReportLevel(level->GetString()) : nullptr;
+    if (s.level == nullptr) {
+      return Bad(label, "data_level",
+                 "required: AUCTION_ADVERTISER, AUCTION_CAMPAIGN, AUCTION_ADGROUP or AUCTION_AD");
+    }
+
+    const rapidjson::Value* dims = FindMember(def, "dimensions");
+    if (dims == nullptr || !dims->IsArray() || dims->Empty()) {
+      return Bad(label, "dimensions",
+                 "required: an array of dimension names, e.g. "
+                 "[\"campaign_id\", \"stat_time_day\"]");
+    }
+    int time_dims = 0;
+    for (const auto& d : dims->GetArray()) {
+      if (!d.IsString()) return Bad(label, "dimensions", "every dimension must be a string");
+      std::string dim = d.GetString();
+      const rapidjson::Value* known = MetricCatalog::Get().Dimension(dim);
+      if (known == nullptr)
+        return Bad(label, "dimensions", fmt::format("unknown dimension '{}'", dim));
+      if (const rapidjson::Value* types = FindMember(*known, "report_types")) {
+        bool ok = false;
+        for (const auto& t : types->GetArray()) ok = ok || report_type == t.GetString();
+        if (!ok) {
+          return Bad(label, "dimensions",
+                     fmt::format("'{}' is not available in {} reports", dim, report_type));
+        }
+      }
+      if (dim == "stat_time_hour" && report_type == "AUDIENCE") {
+        return Bad(label, "dimensions", "AUDIENCE reports have no hourly breakdown");
+      }
+      if (dim == "stat_time_day") s.granularity = Granularity::kDay;
+      if (dim == "stat_time_hour") s.granularity = Granularity::kHour;
+      time_dims += dim == "stat_time_day" || dim == "stat_time_hour";
+      if (Contains(s.dimensions, dim))
+        return Bad(label, "dimensions", fmt::format("'{}' is listed twice", dim));
+      s.dimensions.push_back(dim);
+    }
+    if (time_dims > 1) return Bad(label, "dimensions", "use at most one time dimension");
+    if (time_dims == 0) s.granularity = Granularity::kNone;
+    if (const rapidjson::Value* lifetime = FindMember(def, "lifetime");
+        lifetime && lifetime->IsTrue()) {
+      if (time_dims > 0 || report_type != "BASIC") {
+        return Bad(label, "lifetime", "lifetime reports are BASIC and have no time dimension");
+      }
+      s.granularity = Granularity::kLifetime;
+    }
+
+    const rapidjson::Value* metrics = FindMember(def, "metrics");
+    if (metrics == nullptr || !metrics->IsArray() || metrics->Empty()) {
+      return Bad(label, "metrics",
+                 "required: an array of metric names, e.g. [\"spend\", \"clicks\"]");
+    }
+    for (const auto& m : metrics->GetArray()) {
+      if (!m.IsString()) return Bad(label, "metrics", "every metric must be a string");
+      std::string metric = m.GetString();
+      if (Contains(s.metrics, metric) || Contains(s.dimensions, metric) ||
+          metric == "advertiser_id") {
+        continue;
+      }
+      const MetricInfo* info = MetricCatalog::Get().Metric(metric);
+      if (info == nullptr) {
+        if (warnings != nullptr) {
+          warnings->push_back(
+              fmt::format("custom report '{}': metric '{}' is not in the metric "
+                          "catalog; it is requested as written and typed as a "
+                          "nullable string",
+                          label, metric));
+        }
+      } else if (!MetricCatalog::ValidFor(*info, report_type, s.level->level_bit,
+                                          s.granularity == Granularity::kDay)) {
+        return Bad(label, "metrics",
+                   fmt::format("'{}' is not available in {} reports at {}{}", metric, report_type,
+                               s.level->data_level,
+                               info->daily_only ? " except daily at AUCTION_ADVERTISER" : ""));
+      }
+      s.metrics.push_back(metric);
+    }
+    s.default_metrics = s.metrics;
+
+    if (const rapidjson::Value* filtering = FindMember(def, "filtering")) {
+      if (!filtering->IsArray()) {
+        return Bad(label, "filtering",
+                   "expected an array of {field_name, filter_type, filter_value}");
+      }
+      for (const auto& f : filtering->GetArray()) {
+        const rapidjson::Value* field = FindMember(f, "field_name");
+        const rapidjson::Value* ftype = FindMember(f, "filter_type");
+        const rapidjson::Value* value = FindMember(f, "filter_value");
+        if (field == nullptr || !field->IsString() || ftype == nullptr || !ftype->IsString() ||
+            value == nullptr || !value->IsString()) {
+          return Bad(label, "filtering",
+                     "each filter needs string field_name, filter_type and filter_value (a JSON "
+                     "text, e.g. \"[\\\"STATUS_ALL\\\"]\")");
+        }
+      }
+      s.filtering = ToJson(*filtering);
+    }
+    if (const rapidjson::Value* lookback = FindMember(def, "lookback_days")) {
+      if (!lookback->IsInt() || lookback->GetInt() < 0 || lookback->GetInt() > 365) {
+        return Bad(label, "lookback_days", "expected a whole number from 0 to 365");
+      }
+      s.lookback_days = lookback->GetInt();
+    }
+    for (const auto& m : def.GetObject()) {
+      static const std::set<std::string_view> known = {"name",          "report_type", "data_level",
+                                                       "dimensions",    "metrics",     "filtering",
+                                                       "lookback_days", "lifetime"};
+      if (known.count(m.name.GetString()) == 0) {
+        return Bad(label, m.name.GetString(), "unknown field of a report definition");
+      }
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+rapidjson::Document ReportSchema(const ReportStream& stream) {
+  rapidjson::Document schema(rapidjson::kObjectType);
+  auto& a = schema.GetAllocator();
+  schema.AddMember("type", "object", a);
+  rapidjson::Value props(rapidjson::kObjectType);
+  auto add = [&](const std::string& name, rapidjson::Value value) {
+    props.AddMember(rapidjson::Value(name.c_str(), a), value, a);
+  };
+  rapidjson::Value advertiser(rapidjson::kObjectType);
+  advertiser.AddMember("type", "string", a);
+  advertiser.AddMember("description", "Advertiser (ad account) ID", a);
+  add("advertiser_id", std::move(advertiser));
+  const MetricCatalog& catalog = MetricCatalog::Get();
+  for (const std::string& dim : stream.dimensions) {
+    if (dim == "advertiser_id") continue;
+    rapidjson::Value d(rapidjson::kObjectType);
+    const rapidjson::Value& known = *catalog.Dimension(dim);
+    d.AddMember("type", "string", a);  // a key property: never null
+    if (const rapidjson::Value* format = FindMember(known, "format")) {
+      d.AddMember("format", rapidjson::Value(*format, a), a);
+    }
+    d.AddMember("description", rapidjson::Value(known["description"], a), a);
+    add(dim, std::move(d));
+  }
+  for (const std::string& metric : stream.metrics) {
+    rapidjson::Value m(rapidjson::kObjectType);
+    rapidjson::Value type(rapidjson::kArrayType);
+    type.PushBack("null", a);
+    const MetricInfo* info = catalog.Metric(metric);
+    if (info != nullptr) {
+      type.PushBack(rapidjson::Value((*info->schema)["type"], a), a);
+      m.AddMember("type", type, a);
+      m.AddMember("description", rapidjson::Value((*info->schema)["description"], a), a);
+    } else {
+      type.PushBack("string", a);
+      m.AddMember("type", type, a);
+      m.AddMember("description", "Not in the metric catalog: TikTok's value as text", a);
+    }
+    add(metric, std::move(m));
+  }
+  schema.AddMember("properties", props, a);
+  return schema;
+}
+
+}  // namespace tap

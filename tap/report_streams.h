@@ -1,0 +1,64 @@
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tap/status.h"
+
+namespace tap {
+
+/// A data level of /report/integrated/get/.
+struct ReportLevel {
+  std::string_view name;          // "ad"
+  std::string_view data_level;    // "AUCTION_AD"
+  std::string_view id_dimension;  // "ad_id"
+  std::string_view status_field;  // "ad_status"; empty at advertiser level (no such filter)
+  unsigned level_bit;             // LevelBit
+};
+
+/// The four levels, advertiser first.
+const std::vector<ReportLevel>& ReportLevels();
+const ReportLevel* FindReportLevel(std::string_view name_or_data_level);
+
+enum class Granularity { kDay, kHour, kLifetime, kNone };
+
+/// One report stream: a row of the report table, or a custom report from the config. The sync
+/// loop reads every report stream the same way.
+struct ReportStream {
+  std::string name;
+  std::string report_type;  // BASIC or AUDIENCE
+  const ReportLevel* level = nullptr;
+  std::vector<std::string> dimensions;  // as requested: ID dimension first
+  Granularity granularity = Granularity::kDay;
+  std::vector<std::string> metrics;          // offered; schema order
+  std::vector<std::string> default_metrics;  // selected by default
+  std::string filtering;                     // extra filters (custom reports): JSON array text
+  std::optional<int> lookback_days;          // overrides the config's (custom reports)
+  bool custom = false;
+
+  /// advertiser_id, then the dimensions (the ID dimension, time, audience breakdowns).
+  std::vector<std::string> KeyProperties() const;
+  /// stat_time_day / stat_time_hour; empty for lifetime and for reports without a time
+  /// dimension (FULL_TABLE).
+  std::string ReplicationKey() const;
+  /// The time dimension, if any.
+  std::string TimeDimension() const;
+};
+
+/// The 24 built-in report streams: BASIC daily, hourly, lifetime and by-country daily, and
+/// AUDIENCE by age and gender and by platform, at each level.
+const std::vector<ReportStream>& BuiltinReportStreams();
+
+/// Parses the config's `custom_reports`. Every problem names the report and the field; unknown
+/// metrics become nullable strings with a warning.
+Result<std::vector<ReportStream>> ParseCustomReports(const rapidjson::Value& list,
+                                                     std::vector<std::string>* warnings);
+
+/// The JSON Schema of a report stream, composed from the metric and dimension catalog.
+rapidjson::Document ReportSchema(const ReportStream& stream);
+
+}  // namespace tap

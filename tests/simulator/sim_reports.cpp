@@ -1,0 +1,496 @@
+#include "tests/simulator/sim_reports.h"
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "tap/metric_catalog.h"
+#include "tap/report_streams.h"
+#include "tap/time_zone.h"
+
+namespace sim {
+namespace {
+
+using std::chrono::days;
+using tap::Date;
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Params = std::multimap<std::string, std::string>;
+
+[[noreturn]] void Reject(std::string message, long code = 40002) {
+  throw ReportError{code, std::move(message)};
+}
+
+std::string Param(const Params& params, const std::string& key) {
+  auto it = params.find(key);
+  return it == params.end() ? std::string() : it->second;
+}
+
+std::vector<std::string> JsonStrings(const Params& params, const std::string& key) {
+  std::vector<std::string> out;
+  auto it = params.find(key);
+  if (it == params.end()) return out;
+  rapidjson::Document doc;
+  doc.Parse(it->second.c_str());
+  if (doc.HasParseError() || !doc.IsArray()) Reject(key + ": Invalid JSON string.");
+  for (const auto& v : doc.GetArray()) {
+    if (!v.IsString()) Reject(key + ": Not a valid string.");
+    out.emplace_back(v.GetString());
+  }
+  return out;
+}
+
+Date ParseDate(const Params& params, const std::string& key) {
+  std::string text = Param(params, key);
+  if (text.empty()) Reject(key + ": Missing data for required field.");
+  auto day = tap::ParseDay(text);
+  if (!day || text.size() != 10) Reject(key + ": Not a valid date, use YYYY-MM-DD.");
+  return *day;
+}
+
+std::string DayText(Date d) { return tap::FormatDay(d) + " 00:00:00"; }
+
+// An object a report row can be about: the advertiser itself or one of its entities.
+struct Object {
+  uint64_t id;
+  const Entity* entity;  // nullptr at advertiser level
+  Date first, last;      // active days, local
+};
+
+struct Row {
+  uint32_t object;
+  int32_t day;   // days since epoch; INT32_MIN: none
+  int16_t hour;  // -1: none
+  uint16_t combo;
+};
+
+constexpr const char* kCountries[] = {"US", "GB", "DE", "JP", "BR"};
+constexpr const char* kAges[] = {"AGE_13_17", "AGE_18_24",  "AGE_25_34", "AGE_35_44",
+                                 "AGE_45_54", "AGE_55_100", "NONE"};
+constexpr const char* kGenders[] = {"MALE", "FEMALE", "NONE"};
+constexpr const char* kPlatforms[] = {"ANDROID", "IPHONE", "IPAD", "PC", "UNKNOWN"};
+
+bool IsAudienceDimension(std::string_view d) {
+  return d == "age" || d == "gender" || d == "platform" || d == "province_id" || d == "ac" ||
+         d == "language" || d == "placement" || d == "dma_id" || d == "interest_category_v2";
+}
+
+// The breakdown values of one (object, day), aligned with `breakdowns`: each combination is one
+// row. Age and gender are picked together, as real audience rows pair them.
+std::vector<std::vector<std::string>> Combos(const std::vector<std::string>& breakdowns,
+                                             uint64_t h) {
+  size_t n = breakdowns.size();
+  auto at = [&](const char* name) {
+    return static_cast<size_t>(std::find(breakdowns.begin(), breakdowns.end(), name) -
+                               breakdowns.begin());
+  };
+  size_t age = at("age"), gender = at("gender");
+  bool paired = age < n && gender < n;
+  std::vector<std::vector<std::string>> combos = {std::vector<std::string>(n)};
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& d = breakdowns[i];
+    if (paired && i == gender) continue;  // filled with age
+    uint64_t dh = Mix(h, d);
+    std::vector<std::pair<std::string, std::string>> values;  // (value, paired gender)
+    if (paired && i == age) {
+      for (size_t k = 0, count = 2 + dh % 3; k < count; ++k) {
+        size_t pick = (dh / 7 + k * 5) % 21;
+        values.emplace_back(kAges[pick / 3], kGenders[pick % 3]);
+      }
+    } else if (d == "country_code") {
+      for (size_t k = 0, count = 1 + dh % 3; k < count; ++k)
+        values.emplace_back(kCountries[(dh + k) % 5], "");
+    } else if (d == "platform") {
+      for (size_t k = 0, count = 1 + dh % 3; k < count; ++k)
+        values.emplace_back(kPlatforms[(dh + k) % 5], "");
+    } else if (d == "age") {
+      for (size_t k = 0, count = 1 + dh % 3; k < count; ++k)
+        values.emplace_back(kAges[(dh + k) % 7], "");
+    } else if (d == "gender") {
+      for (size_t k = 0, count = 1 + dh % 2; k < count; ++k)
+        values.emplace_back(kGenders[(dh + k) % 3], "");
+    } else {
+      for (size_t k = 0, count = 1 + dh % 2; k < count; ++k) {
+        values.emplace_back(fmt::format("{}_{}", d, k + dh % 3), "");
+      }
+    }
+    std::vector<std::vector<std::string>> next;
+    for (const auto& c : combos) {
+      for (const auto& [value, paired_gender] : values) {
+        next.push_back(c);
+        next.back()[i] = value;
+        if (paired && i == age) next.back()[gender] = paired_gender;
+      }
+    }
+    combos = std::move(next);
+  }
+  return combos;
+}
+
+bool Restatable(std::string_view metric) {
+  for (std::string_view part :
+       {"conversion", "result", "purchase", "install", "registration", "lead", "payment"}) {
+    if (metric.find(part) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// A metric value as TikTok writes it: a string with the metric's usual decimals, or "-".
+std::string MetricValue(const tap::MetricInfo& m, uint64_t h, int restatement) {
+  std::string_view type = (*m.schema)["type"].GetString();
+  std::string_view description = (*m.schema)["description"].GetString();
+  if (m.name.rfind("secondary_goal", 0) == 0 ||
+      m.name.find("_secondary_goal") != std::string::npos) {
+    if (h % 3 != 0) return "-";  // does not apply to most ad groups
+  }
+  if (m.name.rfind("cost_per_", 0) == 0 && h % 29 == 0) return "-";
+  if (type == "integer") {
+    uint64_t scale = m.name == "impressions" || m.name == "gross_impressions" ? 9000
+                     : m.name == "reach"                                      ? 7000
+                                                                              : 300;
+    return std::to_string(h % scale + static_cast<uint64_t>(restatement));
+  }
+  if (type == "number") {
+    int decimals = description.find("percent") != std::string_view::npos    ? 2
+                   : m.name == "cost_per_result"                            ? 4
+                   : description.find("currency") != std::string_view::npos ? 3
+                                                                            : 2;
+    uint64_t scaled = h % 100000;
+    uint64_t unit = decimals == 4 ? 10000 : decimals == 3 ? 1000 : 100;
+    if (h % 11 == 0) scaled -= scaled % unit;  // whole values keep their zeros: "20.000"
+    return fmt::format("{}.{:0{}d}", scaled / unit + static_cast<uint64_t>(restatement),
+                       scaled % unit, decimals);
+  }
+  if (type == "boolean") return h % 2 == 0 ? "false" : "true";
+  return fmt::format("{}_{}", m.name, h % 4);
+}
+
+}  // namespace
+
+std::string IntegratedReport(const SimData& data, const SimConfig& config, int generation,
+                             int64_t now, const Params& params) {
+  const tap::MetricCatalog& catalog = tap::MetricCatalog::Get();
+  std::string advertiser_id = Param(params, "advertiser_id");
+  if (advertiser_id.empty()) Reject("advertiser_id: Missing data for required field.");
+  const Advertiser* adv = nullptr;
+  for (const Advertiser& a : data.advertisers) {
+    if (a.id == advertiser_id) adv = &a;
+  }
+  if (adv == nullptr)
+    Reject(fmt::format("No permission to operate advertiser {}.", advertiser_id), 40001);
+
+  std::string report_type = Param(params, "report_type");
+  if (report_type.empty()) Reject("report_type: Missing data for required field.");
+  if (report_type != "BASIC" && report_type != "AUDIENCE") {
+    Reject(fmt::format("report_type: {} is not supported here.", report_type));
+  }
+  std::string service_type = Param(params, "service_type");
+  if (!service_type.empty() && service_type != "AUCTION" && service_type != "RESERVATION") {
+    Reject("service_type: Invalid value.");
+  }
+  std::string data_level = Param(params, "data_level");
+  const tap::ReportLevel* level = tap::FindReportLevel(data_level);
+  if (level == nullptr || data_level != level->data_level) {
+    Reject(
+        "data_level: Must be one of AUCTION_ADVERTISER, AUCTION_CAMPAIGN, AUCTION_ADGROUP, "
+        "AUCTION_AD.");
+  }
+  if (params.find("dimensions") == params.end())
+    Reject("dimensions: Missing data for required field.");
+  std::vector<std::string> dimensions = JsonStrings(params, "dimensions");
+  std::string time_dim;
+  std::vector<std::string> breakdowns;
+  bool has_id = false;
+  for (const std::string& d : dimensions) {
+    if (catalog.Dimension(d) == nullptr)
+      Reject(fmt::format("dimensions: Invalid dimension {}.", d));
+    if (d == "stat_time_day" || d == "stat_time_hour") {
+      if (!time_dim.empty()) Reject("dimensions: At most one time dimension is allowed.");
+      time_dim = d;
+    } else if (d == "advertiser_id" || d == "campaign_id" || d == "adgroup_id" || d == "ad_id") {
+      if (d != level->id_dimension) {
+        Reject(fmt::format("dimensions: {} cannot be used with data_level {}.", d, data_level));
+      }
+      has_id = true;
+    } else {
+      if (IsAudienceDimension(d) && report_type != "AUDIENCE") {
+        Reject(fmt::format("dimensions: {} is only available in AUDIENCE reports.", d));
+      }
+      breakdowns.push_back(d);
+    }
+  }
+  if (time_dim == "stat_time_hour" && report_type == "AUDIENCE") {
+    Reject("dimensions: stat_time_hour is not supported by AUDIENCE reports.");
+  }
+  bool lifetime = Param(params, "query_lifetime") == "true";
+  if (lifetime) {
+    if (report_type != "BASIC") Reject("query_lifetime: Only BASIC reports support lifetime.");
+    if (!time_dim.empty()) Reject("query_lifetime: Time dimensions are not allowed with lifetime.");
+    if (!breakdowns.empty()) Reject("query_lifetime: Breakdowns are not allowed with lifetime.");
+  }
+
+  std::vector<std::string> metrics = params.count("metrics")
+                                         ? JsonStrings(params, "metrics")
+                                         : std::vector<std::string>{"spend", "impressions"};
+  if (static_cast<int>(metrics.size()) > config.max_metrics_per_request) {
+    Reject(fmt::format("metrics: Too many metrics, at most {} per request.",
+                       config.max_metrics_per_request));
+  }
+  bool plain_daily = time_dim == "stat_time_day" && breakdowns.empty();
+  std::vector<const tap::MetricInfo*> infos;
+  std::vector<std::string> invalid;
+  for (const std::string& m : metrics) {
+    const tap::MetricInfo* info = catalog.Metric(m);
+    bool attribute =
+        info != nullptr && std::string_view((*info->schema)["type"].GetString()) == "string";
+    if (info == nullptr ||
+        !tap::MetricCatalog::ValidFor(*info, report_type, level->level_bit, plain_daily) ||
+        (attribute && !has_id)) {
+      invalid.push_back("'" + m + "'");
+    }
+    infos.push_back(info);
+  }
+  if (!invalid.empty()) {
+    std::string list;
+    for (const std::string& i : invalid) list += (list.empty() ? "" : ", ") + i;
+    Reject(fmt::format("Invalid metric fields: [{}]", list));
+  }
+
+  // Dates: inclusive, in the advertiser's zone, with span limits (reference §4.2).
+  Date first{}, last{};
+  if (!lifetime) {
+    first = ParseDate(params, "start_date");
+    last = ParseDate(params, "end_date");
+    if (last < first) Reject("end_date: Must not be earlier than start_date.");
+    long span = (last - first).count() + 1;
+    long max = time_dim == "stat_time_hour" ? 1 : time_dim == "stat_time_day" ? 30 : 365;
+    if (span > max) {
+      Reject(fmt::format("The time range cannot exceed {} days with {}.", max,
+                         time_dim.empty() ? "no time dimension" : time_dim));
+    }
+  }
+
+  // filtering: status and id filters.
+  std::string status = "STATUS_NOT_DELETE";
+  std::set<uint64_t> ids_filter[3];
+  if (auto it = params.find("filtering"); it != params.end()) {
+    rapidjson::Document f;
+    f.Parse(it->second.c_str());
+    if (f.HasParseError() || !f.IsArray()) Reject("filtering: Invalid JSON string.");
+    for (const auto& filter : f.GetArray()) {
+      if (!filter.IsObject() || !filter.HasMember("field_name") ||
+          !filter.HasMember("filter_type") || !filter.HasMember("filter_value") ||
+          !filter["filter_value"].IsString() || !filter["field_name"].IsString() ||
+          !filter["filter_type"].IsString()) {
+        Reject("filtering: each filter needs field_name, filter_type and a string filter_value.");
+      }
+      std::string field = filter["field_name"].GetString();
+      rapidjson::Document value;
+      value.Parse(filter["filter_value"].GetString());
+      if (value.HasParseError() || !value.IsArray())
+        Reject("filtering: filter_value must be a JSON array string.");
+      if (field == level->status_field && !level->status_field.empty()) {
+        if (value.Size() != 1 || !value[0].IsString()) Reject("filtering: Invalid status value.");
+        status = value[0].GetString();
+        if (status != "STATUS_ALL" && status != "STATUS_NOT_DELETE" && status != "STATUS_DELETE") {
+          Reject(fmt::format("filtering: Invalid status value {}.", status));
+        }
+      } else if (field == "campaign_ids" || field == "adgroup_ids" || field == "ad_ids") {
+        int slot = field == "campaign_ids" ? 0 : field == "adgroup_ids" ? 1 : 2;
+        if (value.Size() > 100) Reject("filtering: At most 100 ids.");
+        for (const auto& v : value.GetArray()) {
+          if (!v.IsString()) Reject("filtering: ids must be strings.");
+          ids_filter[slot].insert(std::strtoull(v.GetString(), nullptr, 10));
+        }
+      } else if (field == "buying_type" || field == "objective_type") {
+        // accepted; the simulated reports do not vary on it
+      } else {
+        Reject(fmt::format("filtering: Invalid field_name {} for {}.", field, data_level));
+      }
+    }
+  }
+  long long page = 1, page_size = 10;
+  if (!Param(params, "page").empty()) page = std::atoll(Param(params, "page").c_str());
+  if (!Param(params, "page_size").empty())
+    page_size = std::atoll(Param(params, "page_size").c_str());
+  if (page < 1) Reject("page: Must be greater than or equal to 1.");
+  if (page_size < 1 || page_size > 1000) Reject("page_size: Must be between 1 and 1000.");
+
+  // The objects of this level and their active days, in the advertiser's zone.
+  auto zone = tap::TimeZone::Find(adv->display_timezone);
+  tap::TimeZone tz = zone.ok() ? std::move(zone).value() : tap::TimeZone::Utc();
+  Date today = tz.LocalDate(tap::Timestamp{std::chrono::seconds{now}});
+  auto local = [&](int64_t t) { return tz.LocalDate(tap::Timestamp{std::chrono::seconds{t}}); };
+  std::vector<Object> objects;
+  uint64_t adv_numeric = std::strtoull(adv->id.c_str(), nullptr, 10);
+  if (level->level_bit == tap::kAdvertiserLevel) {
+    objects.push_back(Object{adv_numeric, nullptr, local(adv->create_time), today});
+  } else {
+    const std::vector<Entity>& all = level->level_bit == tap::kCampaignLevel  ? data.campaigns
+                                     : level->level_bit == tap::kAdgroupLevel ? data.adgroups
+                                                                              : data.ads;
+    const std::vector<uint32_t>& mine = level->level_bit == tap::kCampaignLevel  ? adv->campaigns
+                                        : level->level_bit == tap::kAdgroupLevel ? adv->adgroups
+                                                                                 : adv->ads;
+    for (uint32_t index : mine) {
+      const Entity& e = all[index];
+      if ((status == "STATUS_NOT_DELETE" && e.deleted) ||
+          (status == "STATUS_DELETE" && !e.deleted)) {
+        continue;
+      }
+      if (!ids_filter[0].empty() && !ids_filter[0].count(data.campaigns[e.campaign].id)) continue;
+      if (!ids_filter[1].empty() && (level->level_bit == tap::kCampaignLevel ||
+                                     !ids_filter[1].count(data.adgroups[e.adgroup].id))) {
+        continue;
+      }
+      if (!ids_filter[2].empty() &&
+          (level->level_bit != tap::kAdLevel || !ids_filter[2].count(e.id))) {
+        continue;
+      }
+      Date start = local(e.create_time);
+      Date end = today;
+      uint64_t h = Mix(e.id, 0x5107);
+      if (e.deleted) {
+        end = local(e.modify_time);  // deleted when last modified
+      } else if (h % 10 >= 4) {
+        end = std::min(today, start + days{30 + static_cast<int>(h % 370)});
+      }
+      objects.push_back(Object{e.id, &e, start, end});
+    }
+  }
+
+  // Every matching row, in (day, object, breakdown) order: the order pages are cut from.
+  std::vector<Row> rows;
+  auto active = [&](const Object& o, Date d) {
+    return d >= o.first && d <= o.last && d <= today &&
+           Mix(o.id, d.time_since_epoch().count()) % 8 != 0;
+  };
+  auto combos_of = [&](const Object& o, int32_t day) {
+    return Combos(breakdowns, Mix(o.id ^ 0xC0, static_cast<uint64_t>(day)));
+  };
+  if (lifetime || time_dim.empty()) {
+    for (uint32_t i = 0; i < objects.size(); ++i) {
+      const Object& o = objects[i];
+      bool any =
+          lifetime ? o.first <= today : std::max(o.first, first) <= std::min({o.last, last, today});
+      if (!any) continue;
+      size_t n = combos_of(o, INT32_MIN).size();
+      for (size_t c = 0; c < n; ++c)
+        rows.push_back(Row{i, INT32_MIN, -1, static_cast<uint16_t>(c)});
+    }
+  } else {
+    for (Date d = first; d <= last; d += days{1}) {
+      int32_t day = static_cast<int32_t>(d.time_since_epoch().count());
+      for (uint32_t i = 0; i < objects.size(); ++i) {
+        if (!active(objects[i], d)) continue;
+        if (time_dim == "stat_time_hour") {
+          for (int16_t hour = 0; hour < 24; ++hour) {
+            if (Mix(objects[i].id, static_cast<uint64_t>(day) * 24 + static_cast<uint64_t>(hour)) %
+                    4 ==
+                0)
+              continue;
+            rows.push_back(Row{i, day, hour, 0});
+          }
+          continue;
+        }
+        size_t n = combos_of(objects[i], day).size();
+        for (size_t c = 0; c < n; ++c) rows.push_back(Row{i, day, -1, static_cast<uint16_t>(c)});
+      }
+      if (static_cast<long>(rows.size()) > config.max_report_rows) break;
+    }
+  }
+  if (static_cast<long>(rows.size()) > config.max_report_rows) {
+    Reject(
+        "Your query is too large, please reduce the query size (e.g. fewer metrics or time "
+        "range) and retry after a while.",
+        40067);
+  }
+
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  auto str = [&](std::string_view s) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  };
+  w.StartObject();
+  w.Key("list");
+  w.StartArray();
+  size_t begin = static_cast<size_t>((page - 1) * page_size);
+  size_t end = std::min(rows.size(), begin + static_cast<size_t>(page_size));
+  for (size_t r = begin; r < end; ++r) {
+    const Row& row = rows[r];
+    const Object& o = objects[row.object];
+    std::vector<std::string> combo;
+    if (!breakdowns.empty()) combo = combos_of(o, row.day)[row.combo];
+    w.StartObject();
+    w.Key("dimensions");
+    w.StartObject();
+    for (const std::string& d : dimensions) {
+      w.Key(d.c_str());
+      if (d == "stat_time_day") {
+        str(DayText(Date{days{row.day}}));
+      } else if (d == "stat_time_hour") {
+        str(fmt::format("{} {:02d}:00:00", tap::FormatDay(Date{days{row.day}}), row.hour));
+      } else if (d == level->id_dimension) {
+        str(std::to_string(o.id));
+      } else {
+        str(combo[static_cast<size_t>(std::find(breakdowns.begin(), breakdowns.end(), d) -
+                                      breakdowns.begin())]);
+      }
+    }
+    w.EndObject();
+    w.Key("metrics");
+    w.StartObject();
+    uint64_t row_hash = Mix(Mix(o.id, static_cast<uint64_t>(row.day)),
+                            static_cast<uint64_t>(row.hour + 1) * 64 + row.combo);
+    Date row_day{days{row.day == INT32_MIN ? 0 : row.day}};
+    bool recent = row.day != INT32_MIN && (today - row_day).count() < config.restated_days;
+    for (size_t m = 0; m < metrics.size(); ++m) {
+      const tap::MetricInfo& info = *infos[m];
+      w.Key(info.name.c_str());
+      const Entity* e = o.entity;
+      if (info.name == "campaign_name" && e) {
+        str(fmt::format("Campaign {} \xC3\xA9t\xC3\xA9", data.campaigns[e->campaign].id % 100000));
+      } else if (info.name == "campaign_id" && e) {
+        str(std::to_string(data.campaigns[e->campaign].id));
+      } else if (info.name == "adgroup_name" && e) {
+        str(fmt::format("Ad group {}", data.adgroups[e->adgroup].id % 100000));
+      } else if (info.name == "adgroup_id" && e) {
+        str(std::to_string(data.adgroups[e->adgroup].id));
+      } else if (info.name == "ad_name" && e) {
+        str(fmt::format("Ad \"{}\"", e->id % 100000));
+      } else if (info.name == "currency") {
+        str(adv->currency);
+      } else if (info.name == "advertiser_name") {
+        str(adv->name);
+      } else if (info.name == "tt_app_id" || info.name == "tt_app_name" ||
+                 info.name == "mobile_app_id") {
+        str("0");
+      } else {
+        int restatement = recent && Restatable(info.name) ? generation : 0;
+        str(MetricValue(info, Mix(row_hash, info.name), restatement));
+      }
+    }
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("page_info");
+  w.StartObject();
+  w.Key("page");
+  w.Int64(page);
+  w.Key("page_size");
+  w.Int64(page_size);
+  w.Key("total_number");
+  w.Uint64(rows.size());
+  w.Key("total_page");
+  w.Uint64((rows.size() + static_cast<size_t>(page_size) - 1) / static_cast<size_t>(page_size));
+  w.EndObject();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace sim
