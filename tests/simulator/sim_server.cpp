@@ -187,6 +187,7 @@ Simulator::~Simulator() { Stop(); }
 
 int Simulator::Start(const std::string& host, int port) {
   server_ = std::make_unique<httplib::Server>();
+  server_->set_tcp_nodelay(true);  // no 40 ms Nagle/delayed-ACK stall per response
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     Params params(req.params.begin(), req.params.end());
     bool has_token = req.has_header("Access-Token");
