@@ -39,7 +39,7 @@ echo
 echo "Records per stream:"
 grep -o '^{"type":"RECORD","stream":"[a-z_]*"' "$out/sync.jsonl" |
   sed 's/.*"stream":"\([a-z_]*\)"/\1/' | sort | uniq -c |
-  awk '{ printf "  %-12s %6d\n", $2, $1 }'
+  awk '{ printf "  %-32s %8d\n", $2, $1 }'
 echo
 echo "Singer messages: $out/sync.jsonl ($(wc -l < "$out/sync.jsonl") lines)"
 echo "Final state:     $out/state.json"

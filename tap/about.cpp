@@ -19,6 +19,8 @@ std::string_view JsonSchemaType(SettingKind kind) {
   switch (kind) {
     case SettingKind::kInteger:
       return "integer";
+    case SettingKind::kNumber:
+      return "number";
     case SettingKind::kBoolean:
       return "boolean";
     case SettingKind::kArray:

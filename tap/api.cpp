@@ -188,4 +188,26 @@ Result<ApiResponse> Api::Get(const ApiRequest& request) {
                                    Log::Redact(message_text), request_id_text, ActionHint(kind)));
 }
 
+namespace {
+
+// An Api that owns its transport.
+class CurlApiClient : public ApiClient {
+ public:
+  CurlApiClient(std::string base_url, Secret token, long timeout)
+      : api_(transport_, std::move(base_url), std::move(token), timeout) {}
+  Result<ApiResponse> Get(const ApiRequest& request) override { return api_.Get(request); }
+
+ private:
+  CurlTransport transport_;
+  Api api_;
+};
+
+}  // namespace
+
+std::unique_ptr<ApiClient> MakeCurlApiClient(std::string base_url, Secret access_token,
+                                             long timeout_seconds) {
+  return std::make_unique<CurlApiClient>(std::move(base_url), std::move(access_token),
+                                         timeout_seconds);
+}
+
 }  // namespace tap

@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -45,15 +46,22 @@ std::optional<PageInfo> ReadPageInfo(const rapidjson::Value& data);
 /// table lives here so the retry policy can be read in one place.
 ErrorKind ClassifyTikTokCode(long long code);
 
+/// Anything that answers API requests: the raw Api, or the Engine around it.
+class ApiClient {
+ public:
+  virtual ~ApiClient() = default;
+  virtual Result<ApiResponse> Get(const ApiRequest& request) = 0;
+};
+
 /// Knows TikTok's wire format: URL building, the Access-Token header, the {code, message,
 /// request_id, data} envelope (errors arrive as HTTP 200 with a non-zero code), and turns every
 /// failure into a Status whose kind says what to do and whose message quotes TikTok's message
 /// and request_id. Never puts the token, the app secret or a full URL in a message.
-class Api {
+class Api : public ApiClient {
  public:
   Api(Transport& transport, std::string base_url, Secret access_token, long timeout_seconds);
 
-  Result<ApiResponse> Get(const ApiRequest& request);
+  Result<ApiResponse> Get(const ApiRequest& request) override;
 
   /// The full URL of `request` (may contain the app secret: never log it).
   std::string BuildUrl(const ApiRequest& request) const;
@@ -64,5 +72,9 @@ class Api {
   Secret access_token_;
   long timeout_seconds_;
 };
+
+/// A raw client over its own libcurl handle (for one worker at a time).
+std::unique_ptr<ApiClient> MakeCurlApiClient(std::string base_url, Secret access_token,
+                                             long timeout_seconds);
 
 }  // namespace tap

@@ -1,4 +1,7 @@
 // tap-tiktok-ads: parses the command line and dispatches; all logic lives in the library.
+#include <sys/stat.h>
+
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <exception>
@@ -9,9 +12,12 @@
 #include "tap/api.h"
 #include "tap/catalog.h"
 #include "tap/cli.h"
+#include "tap/clock.h"
+#include "tap/engine.h"
 #include "tap/http.h"
 #include "tap/json.h"
 #include "tap/log.h"
+#include "tap/rate_limiter.h"
 #include "tap/settings.h"
 #include "tap/singer_writer.h"
 #include "tap/state.h"
@@ -19,6 +25,25 @@
 #include "tap/version.h"
 
 namespace {
+
+std::atomic<bool> g_stop{false};
+volatile std::sig_atomic_t g_signal = 0;
+
+void OnSignal(int signal) {
+  g_signal = signal;
+  g_stop.store(true);  // lock-free: safe in a signal handler
+}
+
+// The config holds the access token: say so when other users can read it.
+void WarnIfReadableByOthers(const std::string& path) {
+  struct stat info {};
+  if (stat(path.c_str(), &info) == 0 && (info.st_mode & (S_IROTH | S_IRGRP)) != 0) {
+    tap::LogWarning(
+        "The config file '{}' holds your access token and other users can read it; "
+        "restrict it with: chmod 600 '{}'",
+        path, path);
+  }
+}
 
 int Fail(const tap::Status& status) {
   tap::LogCritical("{}", status.message());
@@ -54,14 +79,33 @@ int RunSync(const tap::Options& options) {
   }
   PrintWarnings(warnings);
 
-  tap::CurlTransport transport;
-  tap::Api api(transport, settings->api_base_url, settings->access_token,
-               settings->request_timeout);
+  WarnIfReadableByOthers(options.config);
+
+  tap::SystemClock clock;
+  tap::RateLimiter limiter(settings->max_requests_per_second, settings->max_requests_per_minute,
+                           clock);
+  tap::RetryPolicy policy;
+  policy.max_retries = settings->max_retries;
+  policy.rate_limit_base = policy.transient_base =
+      std::chrono::milliseconds(static_cast<long long>(settings->retry_base_delay * 1000));
+  tap::Engine engine(
+      [&] {
+        return tap::MakeCurlApiClient(settings->api_base_url, settings->access_token,
+                                      settings->request_timeout);
+      },
+      policy, limiter, clock, &g_stop);
   tap::SingerWriter writer(stdout);
-  tap::Sync sync(*settings, catalog, state, api, writer);
+  tap::Sync sync(*settings, catalog, state, engine, writer, &g_stop);
   tap::Status status = sync.Run();
   writer.Flush();
+  tap::LogInfo("{} request(s), {} retried", engine.requests(), engine.retries());
   if (!writer.ok()) return 1;  // the target went away: nothing more to say on a closed pipe
+  if (g_signal != 0) {
+    // Meltano stops a tap with SIGTERM and expects a clean exit with the state written.
+    tap::LogInfo("Stopped by {}; the last STATE covers all completed work",
+                 g_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    return g_signal == SIGINT ? 130 : 0;
+  }
   if (!status.ok()) return Fail(status);
   return 0;
 }
@@ -103,6 +147,8 @@ int Main(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout shows up as a failed write instead
+  std::signal(SIGTERM, OnSignal);
+  std::signal(SIGINT, OnSignal);
   try {
     return Main(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include "tap/json.h"
 
@@ -76,6 +77,24 @@ class Checker {
       Problem(key, fmt::format("{} is out of range: use a whole number from {} to {}", *value, min,
                                max));
       value.reset();
+    }
+    return value;
+  }
+
+  std::optional<double> Number(std::string_view key, const rapidjson::Value& v, double min,
+                               double max) {
+    std::optional<double> value;
+    if (v.IsNumber()) {
+      value = v.GetDouble();
+    } else if (v.IsString()) {
+      char* end = nullptr;
+      std::string text = Trim(v.GetString());
+      double parsed = std::strtod(text.c_str(), &end);
+      if (!text.empty() && end == text.c_str() + text.size()) value = parsed;
+    }
+    if (!value || *value < min || *value > max) {
+      Problem(key, fmt::format("expected a number from {} to {}", min, max));
+      return std::nullopt;
     }
     return value;
   }
@@ -221,6 +240,47 @@ const std::vector<SettingSpec>& SettingSpecs() {
        .default_value = "100",
        .description = "Most metrics in one report request; more selected metrics are split over "
                       "several requests and merged by their dimensions (1 to 1000)."},
+      {.name = "max_concurrency",
+       .kind = SettingKind::kInteger,
+       .required = false,
+       .secret = false,
+       .default_value = "8",
+       .description = "Requests in flight at once (1 to 64)."},
+      {.name = "max_requests_per_second",
+       .kind = SettingKind::kInteger,
+       .required = false,
+       .secret = false,
+       .default_value = "10",
+       .description = "Most requests started in any one second; TikTok's basic tier allows 10 "
+                      "per app."},
+      {.name = "max_requests_per_minute",
+       .kind = SettingKind::kInteger,
+       .required = false,
+       .secret = false,
+       .default_value = "600",
+       .description = "Most requests started in any one minute; TikTok's basic tier allows 600 "
+                      "per app."},
+      {.name = "max_retries",
+       .kind = SettingKind::kInteger,
+       .required = false,
+       .secret = false,
+       .default_value = "8",
+       .description = "Retries of a request that hit a rate limit or a transient fault (0 to "
+                      "20)."},
+      {.name = "retry_base_delay",
+       .kind = SettingKind::kNumber,
+       .required = false,
+       .secret = false,
+       .default_value = "1.0",
+       .description = "Seconds before the first retry; each further retry waits twice as long, "
+                      "plus jitter, at most 5 minutes."},
+      {.name = "skip_inaccessible_advertisers",
+       .kind = SettingKind::kBoolean,
+       .required = false,
+       .secret = false,
+       .default_value = "false",
+       .description = "When the token cannot read an advertiser (40001, 40007, 403xx), skip it "
+                      "and still exit 0; otherwise the run exits 1 at the end."},
       {.name = "sandbox",
        .kind = SettingKind::kBoolean,
        .required = false,
@@ -413,6 +473,23 @@ Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::
       s.custom_reports = std::move(reports).value();
     } else {
       check.Problem("custom_reports", reports.status().message().substr(16));
+    }
+  }
+  auto integer = [&](const char* key, int* out, long long min, long long max) {
+    if (const auto* v = find(spec_of(key))) {
+      if (auto n = check.Integer(key, *v, min, max)) *out = static_cast<int>(*n);
+    }
+  };
+  integer("max_concurrency", &s.max_concurrency, 1, 64);
+  integer("max_requests_per_second", &s.max_requests_per_second, 1, 1000);
+  integer("max_requests_per_minute", &s.max_requests_per_minute, 1, 60000);
+  integer("max_retries", &s.max_retries, 0, 20);
+  if (const auto* v = find(spec_of("retry_base_delay"))) {
+    if (auto n = check.Number("retry_base_delay", *v, 0, 300)) s.retry_base_delay = *n;
+  }
+  if (const auto* v = find(spec_of("skip_inaccessible_advertisers"))) {
+    if (auto b = check.Boolean("skip_inaccessible_advertisers", *v)) {
+      s.skip_inaccessible_advertisers = *b;
     }
   }
   if (const auto* v = find(spec_of("page_size"))) {

@@ -16,7 +16,7 @@
 namespace tap {
 
 /// The kinds of config values, named as Meltano names setting kinds.
-enum class SettingKind { kString, kInteger, kBoolean, kDate, kArray, kObjectArray };
+enum class SettingKind { kString, kInteger, kNumber, kBoolean, kDate, kArray, kObjectArray };
 
 /// One config key: the table below drives validation, --about and the README settings table.
 struct SettingSpec {
@@ -47,6 +47,12 @@ struct Settings {
   int request_timeout = 300;
   int lookback_days = 7;              // report days re-read before each bookmark
   int max_metrics_per_request = 100;  // more selected metrics are split over requests
+  int max_concurrency = 8;            // requests in flight
+  int max_requests_per_second = 10;   // TikTok's basic tier
+  int max_requests_per_minute = 600;
+  int max_retries = 8;
+  double retry_base_delay = 1.0;  // seconds before the first retry; doubles each time
+  bool skip_inaccessible_advertisers = false;
   std::vector<ReportStream> custom_reports;
   LogLevel log_level = LogLevel::kInfo;
 };

@@ -59,13 +59,11 @@ void SingerWriter::WriteSchema(std::string_view stream, const rapidjson::Value& 
   counts_.try_emplace(std::string(stream), 0);
 }
 
-bool SingerWriter::WriteRecord(std::string_view stream, Transformer& transformer,
-                               const rapidjson::Value& row, std::string_view time_extracted) {
-  if (schemas_sent_.find(stream) == schemas_sent_.end()) {
-    throw std::logic_error("RECORD before SCHEMA");  // a bug in the sync loop, not user input
-  }
-  scratch_.Clear();
-  JsonWriter w(scratch_);
+bool SingerWriter::FormatRecord(std::string* out, std::string_view stream, Transformer& transformer,
+                                const rapidjson::Value& row, std::string_view time_extracted) {
+  thread_local rapidjson::StringBuffer scratch;
+  scratch.Clear();
+  JsonWriter w(scratch);
   w.StartObject();
   w.Key("type");
   w.String("RECORD");
@@ -76,9 +74,29 @@ bool SingerWriter::WriteRecord(std::string_view stream, Transformer& transformer
   w.Key("time_extracted");
   w.String(time_extracted.data(), static_cast<rapidjson::SizeType>(time_extracted.size()));
   w.EndObject();
-  Append(std::string_view(scratch_.GetString(), scratch_.GetSize()));
-  Append("\n");
-  ++counts_.find(stream)->second;
+  out->append(scratch.GetString(), scratch.GetSize());
+  out->push_back('\n');
+  return true;
+}
+
+void SingerWriter::WriteRecordLines(std::string_view stream, std::string_view lines,
+                                    long long count) {
+  auto sent = schemas_sent_.find(stream);
+  if (sent == schemas_sent_.end()) {
+    throw std::logic_error("RECORD before SCHEMA");  // a bug in the sync loop, not user input
+  }
+  Append(lines);
+  counts_.find(stream)->second += count;
+}
+
+bool SingerWriter::WriteRecord(std::string_view stream, Transformer& transformer,
+                               const rapidjson::Value& row, std::string_view time_extracted) {
+  if (schemas_sent_.find(stream) == schemas_sent_.end()) {
+    throw std::logic_error("RECORD before SCHEMA");
+  }
+  std::string line;
+  if (!FormatRecord(&line, stream, transformer, row, time_extracted)) return false;
+  WriteRecordLines(stream, line, 1);
   return true;
 }
 

@@ -33,6 +33,14 @@ class SingerWriter {
   bool WriteRecord(std::string_view stream, Transformer& transformer, const rapidjson::Value& row,
                    std::string_view time_extracted);
 
+  /// Formats a RECORD line (with its newline) onto `out`, for a worker thread that prepares
+  /// output; false when the row is not an object (nothing is appended then).
+  static bool FormatRecord(std::string* out, std::string_view stream, Transformer& transformer,
+                           const rapidjson::Value& row, std::string_view time_extracted);
+
+  /// Writes `count` RECORD lines of `stream` prepared by FormatRecord.
+  void WriteRecordLines(std::string_view stream, std::string_view lines, long long count);
+
   /// Writes a STATE message whose value is the JSON text `state_json`, then flushes.
   void WriteState(const std::string& state_json);
 

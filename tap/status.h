@@ -17,6 +17,7 @@ enum class ErrorKind {
   kSkipAdvertiser,  // this advertiser is not accessible: skip it
   kQueryTooLarge,   // TikTok 40067: make the request smaller
   kFatal,           // anything else: stop
+  kCancelled,       // the run was asked to stop (SIGTERM, SIGINT)
 };
 
 /// Outcome of an operation: ok, or an error kind plus a message written for the user.

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "tap/json.h"
@@ -10,6 +14,8 @@
 
 namespace tap {
 namespace {
+
+constexpr size_t kMaxBufferedBytes = 4 << 20;  // per unit, before its worker waits
 
 rapidjson::Value* MutableMember(rapidjson::Value& object, std::string_view key) {
   if (!object.IsObject()) return nullptr;
@@ -22,7 +28,7 @@ bool Present(const rapidjson::Value* v) {
   return v != nullptr && !v->IsNull() && !(v->IsString() && v->GetStringLength() == 0);
 }
 
-// The `data.list` array of a response, or an error naming the endpoint.
+// The `data.list` array of a response; `*empty` when the response says there is nothing.
 Result<rapidjson::Value*> ListOf(rapidjson::Document& body, const ApiRequest& request,
                                  bool* empty) {
   rapidjson::Value* data = MutableMember(body, "data");
@@ -70,16 +76,344 @@ std::string DimensionKey(const rapidjson::Value& row) {
   return key;
 }
 
+// What one unit produced, handed from its worker to the main thread: RECORD lines and
+// checkpoints (a bookmark to commit after the lines before it), then the outcome.
+class UnitOutput {
+ public:
+  struct Piece {
+    std::string lines;
+    long long records = 0;
+    bool checkpoint = false;
+    std::optional<Timestamp> bookmark;
+  };
+
+  // Blocks while the consumer is more than kMaxBufferedBytes behind.
+  void Push(Piece piece) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    space_.wait(lock, [&] { return bytes_ < kMaxBufferedBytes || abandoned_; });
+    if (abandoned_) return;
+    bytes_ += piece.lines.size();
+    pieces_.push_back(std::move(piece));
+    ready_.notify_all();
+  }
+
+  void Finish(Status status, std::map<std::string, Transformer::Issue> issues,
+              std::map<std::string, std::string> skipped) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    status_ = std::move(status);
+    issues_ = std::move(issues);
+    skipped_ = std::move(skipped);
+    done_ = true;
+    ready_.notify_all();
+  }
+
+  // The next piece; nullopt once the unit has finished and everything was taken.
+  std::optional<Piece> Pop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ready_.wait(lock, [&] { return !pieces_.empty() || done_; });
+    if (pieces_.empty()) return std::nullopt;
+    Piece piece = std::move(pieces_.front());
+    pieces_.pop_front();
+    bytes_ -= piece.lines.size();
+    space_.notify_all();
+    return piece;
+  }
+
+  // The consumer will read no more: the producer must not wait for it.
+  void Abandon() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    abandoned_ = true;
+    space_.notify_all();
+  }
+
+  const Status& status() const { return status_; }
+  const std::map<std::string, Transformer::Issue>& issues() const { return issues_; }
+  const std::map<std::string, std::string>& skipped() const { return skipped_; }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_, space_;
+  std::deque<Piece> pieces_;
+  size_t bytes_ = 0;
+  bool done_ = false, abandoned_ = false;
+  Status status_;
+  std::map<std::string, Transformer::Issue> issues_;
+  std::map<std::string, std::string> skipped_;
+};
+
+// Runs one work unit on a worker thread, writing its records to a UnitOutput.
+class UnitRunner {
+ public:
+  UnitRunner(const Settings& settings, ApiClient& api, Timestamp signpost, UnitOutput& out,
+             const Shape& shape, const WorkUnit& unit)
+      : settings_(settings),
+        api_(api),
+        signpost_(signpost),
+        out_(out),
+        unit_(unit),
+        cs_(*unit.stream),
+        transformer_(cs_.def->name, shape) {}
+
+  Status Run() {
+    const std::string& advertiser = unit_.advertiser_ids.front();
+    if (cs_.def->report != nullptr) {
+      transformer_.SetInjected("advertiser_id", advertiser);
+      if (cs_.def->report->granularity == Granularity::kHour) {
+        transformer_.SetLocalTime("stat_time_hour", unit_.zone);
+      }
+      return ReportWindow(unit_.first_day, unit_.last_day);
+    }
+    if (cs_.def->entity->injects_advertiser_id)
+      transformer_.SetInjected("advertiser_id", advertiser);
+    return Entity();
+  }
+
+  std::map<std::string, Transformer::Issue> issues() const { return transformer_.issues(); }
+  const std::map<std::string, std::string>& skipped() const { return skipped_; }
+
+ private:
+  Status Emit(const rapidjson::Value& row, const std::string& extracted) {
+    for (const std::string& key : cs_.key_properties) {
+      bool injected = key == "advertiser_id" &&
+                      (cs_.def->report != nullptr || cs_.def->entity->injects_advertiser_id);
+      if (!injected && !Present(FindMember(row, key))) {
+        return Status::Error(ErrorKind::kFatal,
+                             fmt::format("TikTok returned a {} row without its key '{}' "
+                                         "(advertiser {}); the record cannot be stored",
+                                         cs_.def->name, key, unit_.advertiser_ids.front()));
+      }
+    }
+    if (!SingerWriter::FormatRecord(&piece_.lines, cs_.def->name, transformer_, row, extracted)) {
+      return Status::Error(
+          ErrorKind::kFatal,
+          fmt::format("TikTok returned a {} row that is not an object", cs_.def->name));
+    }
+    ++piece_.records;
+    return Status::Ok();
+  }
+
+  void Flush(bool checkpoint = false, std::optional<Timestamp> bookmark = std::nullopt) {
+    piece_.checkpoint = checkpoint;
+    piece_.bookmark = bookmark;
+    if (!piece_.lines.empty() || checkpoint) out_.Push(std::move(piece_));
+    piece_ = UnitOutput::Piece();
+  }
+
+  Status Entity() {
+    const EntityStream& es = *cs_.def->entity;
+    const std::string& advertiser = unit_.advertiser_ids.front();
+    std::optional<Timestamp> max_seen;
+    long long emitted = 0, filtered = 0, pages = 0, unknown_time = 0;
+    std::vector<ApiRequest> series = unit_.series;
+    for (size_t s = 0; s < series.size(); ++s) {
+      for (long long page = 1;; ++page) {
+        ApiRequest request = series[s];
+        if (unit_.paged) request.params.emplace_back("page", std::to_string(page));
+        auto response = api_.Get(request);
+        bool batch = request.Param("advertiser_ids").find(',') != std::string::npos;
+        if (!response.ok() && response.status().kind() == ErrorKind::kSkipAdvertiser &&
+            !unit_.paged && batch) {
+          // One inaccessible id fails a whole batch: ask for each id alone.
+          for (const std::string& id : unit_.advertiser_ids) {
+            ApiRequest single = request;
+            for (auto& [key, value] : single.params) {
+              if (key == "advertiser_ids") value = JsonStringArray({id});
+            }
+            series.push_back(single);
+          }
+          break;
+        }
+        if (!response.ok()) {
+          if (response.status().kind() == ErrorKind::kSkipAdvertiser && !unit_.paged) {
+            skipped_[request.Param("advertiser_ids")] = response.status().message();
+            break;
+          }
+          return response.status();
+        }
+        ++pages;
+        rapidjson::Document& body = response->body;
+        bool empty = false;
+        auto list = ListOf(body, request, &empty);
+        if (!list.ok()) return list.status();
+        if (empty) break;
+        std::string extracted = FormatRfc3339(NowUtc());
+        for (rapidjson::Value& row : (*list)->GetArray()) {
+          if (cs_.incremental() && row.IsObject()) {
+            std::string_view key = es.replication_key;
+            rapidjson::Value* value = MutableMember(row, key);
+            if (!Present(value) && !es.replication_fallback.empty()) {
+              // Smart+ ads can lack modify_time: they count as modified when created (§3.2).
+              const rapidjson::Value* fallback = FindMember(row, es.replication_fallback);
+              if (Present(fallback)) {
+                rapidjson::Value copy(*fallback, body.GetAllocator());
+                if (value != nullptr) {
+                  *value = copy;
+                } else {
+                  row.AddMember(
+                      rapidjson::Value(key.data(), static_cast<rapidjson::SizeType>(key.size()),
+                                       body.GetAllocator()),
+                      copy, body.GetAllocator());
+                }
+                value = MutableMember(row, key);
+              }
+            }
+            std::optional<Timestamp> t;
+            if (Present(value) && value->IsString()) t = ParseTimestamp(value->GetString());
+            if (!t) {
+              ++unknown_time;  // cannot be filtered or bookmarked; emitted so nothing is lost
+            } else if (*t < *unit_.start) {
+              ++filtered;
+              continue;
+            } else if (!max_seen || *max_seen < *t) {
+              max_seen = t;
+            }
+          }
+          if (Status st = Emit(row, extracted); !st.ok()) return st;
+          ++emitted;
+        }
+        Flush();
+        if (!unit_.paged || (*list)->Empty() || !HasMorePages(body, page)) break;
+      }
+    }
+    if (unknown_time > 0) {
+      LogWarning(
+          "Stream '{}', advertiser {}: {} record(s) had no usable {}; they were emitted "
+          "but cannot advance the bookmark",
+          es.name, advertiser, unknown_time, es.replication_key);
+    }
+    std::optional<Timestamp> bookmark;
+    if (cs_.incremental() && max_seen) bookmark = std::min(*max_seen, signpost_);
+    Flush(true, bookmark);
+    if (unit_.paged) {
+      LogInfo("Stream '{}', advertiser {}: {} record(s) from {} page(s){}", es.name, advertiser,
+              emitted, pages,
+              filtered > 0 ? fmt::format(", {} older than the bookmark skipped", filtered) : "");
+    } else {
+      LogInfo("Stream '{}': {} record(s) for {} advertiser(s)", es.name, emitted,
+              unit_.advertiser_ids.size());
+    }
+    return Status::Ok();
+  }
+
+  Status ReportWindow(std::optional<Date> from, std::optional<Date> to) {
+    const std::string& advertiser = unit_.advertiser_ids.front();
+    long long rows = 0;
+    Status s = FetchReport(from, to, &rows);
+    if (s.kind() == ErrorKind::kQueryTooLarge) {
+      if (!from || *from == *to) {
+        return Status::Error(
+            ErrorKind::kFatal,
+            fmt::format("{} Even the smallest request was too large for stream '{}' (advertiser "
+                        "{}{}): select fewer metrics for it, or split it with a custom report.",
+                        s.message(), cs_.def->name, advertiser,
+                        from ? ", " + FormatDay(*from) : std::string()));
+      }
+      // TikTok 40067: halve the window, down to a single day (reference §4.2).
+      Date mid = *from + std::chrono::days{(*to - *from).count() / 2};
+      LogWarning("Stream '{}', advertiser {}: TikTok found {}..{} too large (40067); halving it",
+                 cs_.def->name, advertiser, FormatDay(*from), FormatDay(*to));
+      if (Status first = ReportWindow(from, mid); !first.ok()) return first;
+      return ReportWindow(mid + std::chrono::days{1}, to);
+    }
+    if (!s.ok()) return s;
+    std::optional<Timestamp> bookmark;
+    if (cs_.incremental() && to) bookmark = Timestamp{*to};
+    Flush(true, bookmark);
+    LogInfo("Stream '{}', advertiser {}{}: {} record(s)", cs_.def->name, advertiser,
+            from ? fmt::format(", {}..{}", FormatDay(*from), FormatDay(*to)) : "", rows);
+    return Status::Ok();
+  }
+
+  // Reads one report window, all metric groups; with several groups, rows are merged by their
+  // dimensions before any is written.
+  Status FetchReport(std::optional<Date> from, std::optional<Date> to, long long* rows) {
+    bool merge = unit_.metric_groups.size() > 1;
+    std::vector<rapidjson::Document> merged;
+    std::unordered_map<std::string, size_t> index;
+    for (const std::vector<std::string>& metrics : unit_.metric_groups) {
+      for (long long page = 1;; ++page) {
+        ApiRequest request = unit_.series.front();
+        request.params.emplace_back("metrics", JsonStringArray(metrics));
+        if (from) {
+          request.params.emplace_back("start_date", FormatDay(*from));
+          request.params.emplace_back("end_date", FormatDay(*to));
+        }
+        request.params.emplace_back("page", std::to_string(page));
+        auto response = api_.Get(request);
+        if (!response.ok()) return response.status();
+        rapidjson::Document& body = response->body;
+        bool empty = false;
+        auto list = ListOf(body, request, &empty);
+        if (!list.ok()) return list.status();
+        if (empty) break;
+        std::string extracted = FormatRfc3339(NowUtc());
+        for (rapidjson::Value& row : (*list)->GetArray()) {
+          if (!row.IsObject()) {
+            return Status::Error(ErrorKind::kFatal,
+                                 "report/integrated/get/ returned a row that is not an object");
+          }
+          if (!merge) {
+            rapidjson::Value flat;
+            Flatten(row, flat, body.GetAllocator());
+            if (Status s = Emit(flat, extracted); !s.ok()) return s;
+            ++*rows;
+            continue;
+          }
+          auto [it, inserted] = index.emplace(DimensionKey(row), merged.size());
+          if (inserted) {
+            merged.emplace_back();
+            merged.back().SetObject();
+          }
+          rapidjson::Document& target = merged[it->second];
+          rapidjson::Value flat;
+          Flatten(row, flat, body.GetAllocator());
+          for (auto& m : flat.GetObject()) {
+            if (!target.HasMember(m.name)) {
+              target.AddMember(rapidjson::Value(m.name, target.GetAllocator()),
+                               rapidjson::Value(m.value, target.GetAllocator()),
+                               target.GetAllocator());
+            }
+          }
+        }
+        if (!merge) Flush();
+        if ((*list)->Empty() || !HasMorePages(body, page)) break;
+      }
+    }
+    if (merge) {
+      std::string extracted = FormatRfc3339(NowUtc());
+      for (const rapidjson::Document& row : merged) {
+        if (Status s = Emit(row, extracted); !s.ok()) return s;
+        ++*rows;
+        if (piece_.lines.size() > kMaxBufferedBytes / 4) Flush();
+      }
+    }
+    return Status::Ok();
+  }
+
+  const Settings& settings_;
+  ApiClient& api_;
+  Timestamp signpost_;
+  UnitOutput& out_;
+  const WorkUnit& unit_;
+  const CatalogStream& cs_;
+  Transformer transformer_;
+  UnitOutput::Piece piece_;
+  std::map<std::string, std::string> skipped_;
+};
+
 }  // namespace
 
-Sync::Sync(const Settings& settings, const Catalog& catalog, State& state, Api& api,
-           SingerWriter& writer)
+Sync::Sync(const Settings& settings, const Catalog& catalog, State& state, ApiClient& api,
+           SingerWriter& writer, std::atomic<bool>* stop)
     : settings_(settings),
       catalog_(catalog),
       state_(state),
       api_(api),
       writer_(writer),
-      signpost_(NowUtc()) {}
+      stop_(stop),
+      signpost_(NowUtc()),
+      started_(std::chrono::steady_clock::now()),
+      last_progress_(started_) {}
 
 Status Sync::CheckWriter() const {
   if (writer_.ok()) return Status::Ok();
@@ -117,14 +451,23 @@ Result<std::vector<std::string>> Sync::ResolveAdvertisers() {
 
 Result<ZoneMap> Sync::ResolveZones(const std::vector<std::string>& advertisers) {
   ZoneMap zones;
+  std::vector<std::vector<std::string>> batches;
   for (size_t i = 0; i < advertisers.size(); i += 100) {
-    std::vector<std::string> batch(
+    batches.emplace_back(
         advertisers.begin() + static_cast<long>(i),
         advertisers.begin() + static_cast<long>(std::min(advertisers.size(), i + 100)));
+  }
+  for (size_t b = 0; b < batches.size(); ++b) {
     ApiRequest request{"advertiser/info/",
-                       {{"advertiser_ids", JsonStringArray(batch)},
+                       {{"advertiser_ids", JsonStringArray(batches[b])},
                         {"fields", R"(["advertiser_id","timezone","display_timezone"])"}}};
     auto response = api_.Get(request);
+    if (!response.ok() && response.status().kind() == ErrorKind::kSkipAdvertiser &&
+        batches[b].size() > 1) {
+      for (const std::string& id : batches[b]) batches.push_back({id});  // find the one
+      continue;
+    }
+    if (!response.ok() && response.status().kind() == ErrorKind::kSkipAdvertiser) continue;
     if (!response.ok()) return response.status();
     const rapidjson::Value* list = FindMember(response->data(), "list");
     if (list == nullptr || !list->IsArray()) continue;
@@ -155,12 +498,27 @@ Result<ZoneMap> Sync::ResolveZones(const std::vector<std::string>& advertisers) 
   return zones;
 }
 
+void Sync::LogProgress(bool final) {
+  auto now = std::chrono::steady_clock::now();
+  if (!final && now - last_progress_ < std::chrono::seconds(5)) return;
+  last_progress_ = now;
+  std::string counts;
+  for (const auto& [stream, count] : writer_.record_counts()) {
+    if (count == 0 && !final) continue;
+    counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", stream, count);
+  }
+  LogInfo("Progress{}: {} record(s); {} s elapsed", final ? " (done)" : "",
+          counts.empty() ? "no" : counts,
+          std::chrono::duration_cast<std::chrono::seconds>(now - started_).count());
+}
+
 Status Sync::Run() {
+  std::atomic<bool> own_stop{false};
+  std::atomic<bool>* stop = stop_ != nullptr ? stop_ : &own_stop;
   auto advertisers = ResolveAdvertisers();
   if (!advertisers.ok()) return advertisers.status();
   bool reports = false;
   for (const CatalogStream& cs : catalog_.streams) {
-    if (!cs.selected) LogDebug("Skipping deselected stream '{}'", cs.def->name);
     reports = reports || (cs.selected && cs.def->report != nullptr);
   }
   ZoneMap zones;
@@ -171,242 +529,131 @@ Status Sync::Run() {
   }
   std::vector<WorkUnit> plan = MakePlan(settings_, catalog_, state_, *advertisers, zones, NowUtc());
 
+  // SCHEMA of every selected stream first, so each precedes any of its records.
+  std::map<const CatalogStream*, Shape> shapes;
   for (const CatalogStream& cs : catalog_.streams) {
     if (!cs.selected) continue;
-    const std::string& name = cs.def->name;
     std::vector<std::string> bookmark_properties;
     if (cs.incremental()) bookmark_properties.push_back(cs.replication_key);
-    writer_.WriteSchema(name, cs.schema, cs.key_properties, bookmark_properties);
-    Transformer transformer(name, CompileShape(cs.schema));
-    for (const WorkUnit& unit : plan) {
-      if (unit.stream != &cs) continue;
-      Status s = cs.def->report != nullptr ? RunReportUnit(unit, transformer)
-                                           : RunEntityUnit(unit, transformer);
-      if (!s.ok()) return s;
+    writer_.WriteSchema(cs.def->name, cs.schema, cs.key_properties, bookmark_properties);
+    shapes.emplace(&cs, CompileShape(cs.schema));
+  }
+
+  std::vector<std::unique_ptr<UnitOutput>> outputs;
+  for (size_t i = 0; i < plan.size(); ++i) outputs.push_back(std::make_unique<UnitOutput>());
+  size_t workers =
+      std::min(plan.size(), static_cast<size_t>(std::max(1, settings_.max_concurrency)));
+  size_t ahead = 2 * workers;  // units a worker may start beyond the one being written
+  std::atomic<size_t> next{0};
+  std::mutex progress_mutex;
+  std::condition_variable progress_cv;
+  size_t consumed = 0;
+  std::vector<std::thread> threads;
+  for (size_t w = 0; w < workers; ++w) {
+    threads.emplace_back([&] {
+      while (true) {
+        size_t i = next++;
+        if (i >= plan.size()) return;
+        {
+          std::unique_lock<std::mutex> lock(progress_mutex);
+          progress_cv.wait(lock, [&] { return i < consumed + ahead || stop->load(); });
+        }
+        if (stop->load()) {
+          outputs[i]->Finish(Status::Error(ErrorKind::kCancelled, "stopped"), {}, {});
+          continue;
+        }
+        UnitRunner runner(settings_, api_, signpost_, *outputs[i], shapes.at(plan[i].stream),
+                          plan[i]);
+        Status s = runner.Run();
+        outputs[i]->Finish(std::move(s), runner.issues(), runner.skipped());
+      }
+    });
+  }
+
+  Status failure;
+  std::map<std::string, std::map<std::string, Transformer::Issue>> issues;
+  size_t i = 0;
+  for (; i < plan.size(); ++i) {
+    const WorkUnit& unit = plan[i];
+    const std::string& stream = unit.stream->def->name;
+    const std::string& advertiser = unit.advertiser_ids.front();
+    // Records already received are written even when stopping; bookmarks only at checkpoints.
+    while (auto piece = outputs[i]->Pop()) {
+      writer_.WriteRecordLines(stream, piece->lines, piece->records);
+      if (piece->checkpoint) {
+        if (piece->bookmark) {
+          state_.SetBookmark(stream, advertiser, unit.stream->replication_key, *piece->bookmark);
+        }
+        writer_.WriteState(state_.ToJson());
+      }
+      if (!writer_.ok()) break;
+      LogProgress(false);
     }
-    for (const auto& [path, issue] : transformer.issues()) {
+    for (const auto& [path, issue] : outputs[i]->issues()) {
+      Transformer::Issue& total = issues[stream][path];
+      if (total.count == 0)
+        total = issue;
+      else
+        total.count += issue.count;
+    }
+    for (const auto& [ids, reason] : outputs[i]->skipped()) skipped_[ids] = reason;
+    {
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      consumed = i + 1;
+    }
+    progress_cv.notify_all();
+    const Status& s = outputs[i]->status();
+    if (!writer_.ok()) {
+      failure = CheckWriter();
+      break;
+    }
+    if (s.kind() == ErrorKind::kSkipAdvertiser) {
+      if (skipped_.emplace(advertiser, s.message()).second) {
+        LogWarning("Skipping advertiser {}: {}", advertiser, s.message());
+      }
+      continue;
+    }
+    if (s.kind() == ErrorKind::kCancelled) break;
+    if (!s.ok()) {
+      failure = s;
+      break;
+    }
+  }
+  if (i < plan.size()) {
+    stop->store(true);  // no new requests; in-flight units end at their next request
+    progress_cv.notify_all();
+    for (auto& output : outputs) output->Abandon();
+  }
+  for (std::thread& t : threads) t.join();
+
+  for (const auto& [stream, by_path] : issues) {
+    for (const auto& [path, issue] : by_path) {
       LogWarning(
           "Stream '{}': {} value(s) of '{}' were not {} and were written as null (first: "
           "{})",
-          name, issue.count, path, issue.expected, issue.example);
+          stream, issue.count, path, issue.expected, issue.example);
     }
-    LogInfo("Stream '{}' done: {} record(s)", name, writer_.record_counts().find(name)->second);
   }
   writer_.WriteState(state_.ToJson());
-  return CheckWriter();
-}
-
-Status Sync::WriteRow(const CatalogStream& cs, const std::string& advertiser,
-                      Transformer& transformer, const rapidjson::Value& row,
-                      const std::string& extracted) {
-  for (const std::string& key : cs.key_properties) {
-    if (key == "advertiser_id" &&
-        (cs.def->report != nullptr || cs.def->entity->injects_advertiser_id)) {
-      continue;  // injected by the tap
-    }
-    if (!Present(FindMember(row, key))) {
-      return Status::Error(ErrorKind::kFatal,
-                           fmt::format("TikTok returned a {} row without its key '{}' (advertiser "
-                                       "{}); the record cannot be stored",
-                                       cs.def->name, key, advertiser));
-    }
+  LogProgress(true);
+  for (const auto& [stream, count] : writer_.record_counts()) {
+    LogInfo(
+        R"(METRIC: {{"type":"counter","metric":"record_count","value":{},"tags":{{"endpoint":"{}"}}}})",
+        count, stream);
   }
-  writer_.WriteRecord(cs.def->name, transformer, row, extracted);
+  if (!failure.ok()) return failure;
+  if (Status s = CheckWriter(); !s.ok()) return s;
+  if (i < plan.size()) return Status::Error(ErrorKind::kCancelled, "the sync was stopped");
+  if (!skipped_.empty() && !settings_.skip_inaccessible_advertisers) {
+    std::string ids;
+    for (const auto& [id, reason] : skipped_) ids += (ids.empty() ? "" : ", ") + id;
+    return Status::Error(ErrorKind::kSkipAdvertiser,
+                         fmt::format("{} advertiser(s) could not be read and were skipped: {}. "
+                                     "Authorize the token for them, remove them from "
+                                     "advertiser_ids, or set skip_inaccessible_advertisers.",
+                                     skipped_.size(), ids));
+  }
   return Status::Ok();
-}
-
-Status Sync::RunEntityUnit(const WorkUnit& unit, Transformer& transformer) {
-  const CatalogStream& cs = *unit.stream;
-  const EntityStream& es = *cs.def->entity;
-  const std::string& advertiser = unit.advertiser_ids.front();
-  if (es.injects_advertiser_id) transformer.SetInjected("advertiser_id", advertiser);
-  std::optional<Timestamp> max_seen;
-  long long emitted = 0, filtered = 0, pages = 0, unknown_time = 0;
-
-  for (const ApiRequest& first : unit.series) {
-    for (long long page = 1;; ++page) {
-      ApiRequest request = first;
-      if (unit.paged) request.params.emplace_back("page", std::to_string(page));
-      auto response = api_.Get(request);
-      if (!response.ok()) return response.status();
-      ++pages;
-      rapidjson::Document& body = response->body;
-      bool empty = false;
-      auto list = ListOf(body, request, &empty);
-      if (!list.ok()) return list.status();
-      if (empty) break;
-      std::string extracted = FormatRfc3339(NowUtc());
-      for (rapidjson::Value& row : (*list)->GetArray()) {
-        if (!row.IsObject()) {
-          return Status::Error(
-              ErrorKind::kFatal,
-              fmt::format("{} returned a list entry that is not an object", es.path));
-        }
-        if (cs.incremental()) {
-          std::string_view key = es.replication_key;
-          rapidjson::Value* value = MutableMember(row, key);
-          if (!Present(value) && !es.replication_fallback.empty()) {
-            // Smart+ ads can lack modify_time: they count as modified when created (§3.2).
-            const rapidjson::Value* fallback = FindMember(row, es.replication_fallback);
-            if (Present(fallback)) {
-              rapidjson::Value copy(*fallback, body.GetAllocator());
-              if (value != nullptr) {
-                *value = copy;
-              } else {
-                row.AddMember(
-                    rapidjson::Value(key.data(), static_cast<rapidjson::SizeType>(key.size()),
-                                     body.GetAllocator()),
-                    copy, body.GetAllocator());
-              }
-              value = MutableMember(row, key);
-            }
-          }
-          std::optional<Timestamp> t;
-          if (Present(value) && value->IsString()) t = ParseTimestamp(value->GetString());
-          if (!t) {
-            ++unknown_time;  // cannot be filtered or bookmarked; emitted so nothing is lost
-          } else if (*t < *unit.start) {
-            ++filtered;
-            continue;
-          } else if (!max_seen || *max_seen < *t) {
-            max_seen = t;
-          }
-        }
-        if (Status s = WriteRow(cs, advertiser, transformer, row, extracted); !s.ok()) return s;
-        ++emitted;
-      }
-      if (Status s = CheckWriter(); !s.ok()) return s;
-      if (!unit.paged || (*list)->Empty() || !HasMorePages(body, page)) break;
-    }
-  }
-
-  if (unknown_time > 0) {
-    LogWarning(
-        "Stream '{}', advertiser {}: {} record(s) had no usable {}; they were emitted but "
-        "cannot advance the bookmark",
-        es.name, advertiser, unknown_time, es.replication_key);
-  }
-  if (cs.incremental() && max_seen) {
-    state_.SetBookmark(es.name, advertiser, es.replication_key, std::min(*max_seen, signpost_));
-  }
-  writer_.WriteState(state_.ToJson());
-  if (unit.paged) {
-    LogInfo("Stream '{}', advertiser {}: {} record(s) from {} page(s){}", es.name, advertiser,
-            emitted, pages,
-            filtered > 0 ? fmt::format(", {} older than the bookmark skipped", filtered) : "");
-  } else {
-    LogInfo("Stream '{}': {} record(s) for {} advertiser(s)", es.name, emitted,
-            unit.advertiser_ids.size());
-  }
-  return CheckWriter();
-}
-
-Status Sync::RunReportUnit(const WorkUnit& unit, Transformer& transformer) {
-  const ReportStream& r = *unit.stream->def->report;
-  transformer.SetInjected("advertiser_id", unit.advertiser_ids.front());
-  if (r.granularity == Granularity::kHour) transformer.SetLocalTime("stat_time_hour", unit.zone);
-  return RunReportWindow(unit, unit.first_day, unit.last_day, transformer);
-}
-
-Status Sync::RunReportWindow(const WorkUnit& unit, std::optional<Date> from, std::optional<Date> to,
-                             Transformer& transformer) {
-  const CatalogStream& cs = *unit.stream;
-  const std::string& advertiser = unit.advertiser_ids.front();
-  long long rows = 0;
-  Status s = FetchReport(unit, from, to, transformer, &rows);
-  if (s.kind() == ErrorKind::kQueryTooLarge) {
-    if (!from || *from == *to) {
-      return Status::Error(
-          ErrorKind::kFatal,
-          fmt::format("{} Even the smallest request was too large for stream '{}' (advertiser "
-                      "{}{}): select fewer metrics for it, or split it with a custom report.",
-                      s.message(), cs.def->name, advertiser,
-                      from ? ", " + FormatDay(*from) : std::string()));
-    }
-    // TikTok 40067: halve the window, down to a single day (reference §4.2).
-    Date mid = *from + std::chrono::days{(*to - *from).count() / 2};
-    LogWarning("Stream '{}', advertiser {}: TikTok found {}..{} too large (40067); halving it",
-               cs.def->name, advertiser, FormatDay(*from), FormatDay(*to));
-    if (Status first = RunReportWindow(unit, from, mid, transformer); !first.ok()) return first;
-    return RunReportWindow(unit, mid + std::chrono::days{1}, to, transformer);
-  }
-  if (!s.ok()) return s;
-  if (cs.incremental() && to) {
-    state_.SetBookmark(cs.def->name, advertiser, cs.replication_key, Timestamp{*to});
-  }
-  writer_.WriteState(state_.ToJson());
-  LogInfo("Stream '{}', advertiser {}{}: {} record(s)", cs.def->name, advertiser,
-          from ? fmt::format(", {}..{}", FormatDay(*from), FormatDay(*to)) : "", rows);
-  return CheckWriter();
-}
-
-Status Sync::FetchReport(const WorkUnit& unit, std::optional<Date> from, std::optional<Date> to,
-                         Transformer& transformer, long long* rows) {
-  const CatalogStream& cs = *unit.stream;
-  const std::string& advertiser = unit.advertiser_ids.front();
-  bool merge = unit.metric_groups.size() > 1;
-  // With several metric groups, rows are merged by their dimensions before any is written.
-  std::vector<rapidjson::Document> merged;
-  std::unordered_map<std::string, size_t> index;
-
-  for (const std::vector<std::string>& metrics : unit.metric_groups) {
-    for (long long page = 1;; ++page) {
-      ApiRequest request = unit.series.front();
-      request.params.emplace_back("metrics", JsonStringArray(metrics));
-      if (from) {
-        request.params.emplace_back("start_date", FormatDay(*from));
-        request.params.emplace_back("end_date", FormatDay(*to));
-      }
-      request.params.emplace_back("page", std::to_string(page));
-      auto response = api_.Get(request);
-      if (!response.ok()) return response.status();
-      rapidjson::Document& body = response->body;
-      bool empty = false;
-      auto list = ListOf(body, request, &empty);
-      if (!list.ok()) return list.status();
-      if (empty) break;
-      std::string extracted = FormatRfc3339(NowUtc());
-      for (rapidjson::Value& row : (*list)->GetArray()) {
-        if (!row.IsObject()) {
-          return Status::Error(ErrorKind::kFatal,
-                               "report/integrated/get/ returned a row that is not an object");
-        }
-        if (!merge) {
-          rapidjson::Value flat;
-          Flatten(row, flat, body.GetAllocator());
-          if (Status s = WriteRow(cs, advertiser, transformer, flat, extracted); !s.ok()) return s;
-          ++*rows;
-          continue;
-        }
-        std::string key = DimensionKey(row);
-        auto [it, inserted] = index.emplace(std::move(key), merged.size());
-        if (inserted) {
-          merged.emplace_back();
-          merged.back().SetObject();
-        }
-        rapidjson::Document& target = merged[it->second];
-        rapidjson::Value flat;
-        Flatten(row, flat, body.GetAllocator());
-        for (auto& m : flat.GetObject()) {
-          if (!target.HasMember(m.name)) {
-            target.AddMember(rapidjson::Value(m.name, target.GetAllocator()),
-                             rapidjson::Value(m.value, target.GetAllocator()),
-                             target.GetAllocator());
-          }
-        }
-      }
-      if (Status s = CheckWriter(); !s.ok()) return s;
-      if ((*list)->Empty() || !HasMorePages(body, page)) break;
-    }
-  }
-  if (merge) {
-    std::string extracted = FormatRfc3339(NowUtc());
-    for (const rapidjson::Document& row : merged) {
-      if (Status s = WriteRow(cs, advertiser, transformer, row, extracted); !s.ok()) return s;
-      ++*rows;
-    }
-  }
-  return CheckWriter();
 }
 
 }  // namespace tap

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,12 +15,16 @@
 namespace tap {
 
 /// Runs a sync: resolves the advertisers (and their time zones when reports are selected), plans
-/// the work, reads every page of every unit, writes SCHEMA, RECORD and STATE lines, and commits
-/// a unit's bookmark only after all its records are written.
+/// the work, and runs the units on `max_concurrency` workers. The main thread writes each unit's
+/// records in plan order, so a partition's records stay in order, and commits a unit's bookmark
+/// (then writes STATE) only after all its records are written. Workers may run only a bounded
+/// distance ahead, with bounded buffers: a slow stdout slows the fetching.
 class Sync {
  public:
-  Sync(const Settings& settings, const Catalog& catalog, State& state, Api& api,
-       SingerWriter& writer);
+  /// `stop` (may be nullptr) asks the run to end early: no new requests, records already
+  /// received are written, and a final STATE covers only completed work.
+  Sync(const Settings& settings, const Catalog& catalog, State& state, ApiClient& api,
+       SingerWriter& writer, std::atomic<bool>* stop = nullptr);
 
   Status Run();
 
@@ -28,23 +34,23 @@ class Sync {
   /// Each advertiser's report time zone: display_timezone, else timezone, else UTC (warned).
   Result<ZoneMap> ResolveZones(const std::vector<std::string>& advertisers);
 
+  /// Advertisers skipped because the token could not read them, with the reason.
+  const std::map<std::string, std::string>& skipped() const { return skipped_; }
+
  private:
-  Status RunEntityUnit(const WorkUnit& unit, Transformer& transformer);
-  Status RunReportUnit(const WorkUnit& unit, Transformer& transformer);
-  Status RunReportWindow(const WorkUnit& unit, std::optional<Date> from, std::optional<Date> to,
-                         Transformer& transformer);
-  Status FetchReport(const WorkUnit& unit, std::optional<Date> from, std::optional<Date> to,
-                     Transformer& transformer, long long* rows);
-  Status WriteRow(const CatalogStream& cs, const std::string& advertiser, Transformer& transformer,
-                  const rapidjson::Value& row, const std::string& extracted);
   Status CheckWriter() const;
+  void LogProgress(bool final);
 
   const Settings& settings_;
   const Catalog& catalog_;
   State& state_;
-  Api& api_;
+  ApiClient& api_;
   SingerWriter& writer_;
-  Timestamp signpost_;  // the sync's start: no entity bookmark moves past it
+  std::atomic<bool>* stop_;  // set by a signal, or here when a unit fails
+  Timestamp signpost_;       // the sync's start: no entity bookmark moves past it
+  std::map<std::string, std::string> skipped_;
+  std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point last_progress_;
 };
 
 }  // namespace tap

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/schema.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -101,6 +102,39 @@ TapRun RunTap(const std::vector<std::string>& args, const TempDir& dir) {
   return run;
 }
 
+Spawned SpawnTap(const std::vector<std::string>& args, const TempDir& dir, const std::string& tag) {
+  Spawned s;
+  s.out_path = dir.path() + "/" + tag + ".out";
+  s.err_path = dir.path() + "/" + tag + ".err";
+  std::vector<std::string> argv_store = {TAP_BINARY};
+  argv_store.insert(argv_store.end(), args.begin(), args.end());
+  int pid = fork();
+  if (pid == 0) {
+    FILE* out = std::freopen(s.out_path.c_str(), "w", stdout);
+    FILE* err = std::freopen(s.err_path.c_str(), "w", stderr);
+    if (out == nullptr || err == nullptr) _exit(127);
+    std::vector<char*> argv;
+    for (std::string& a : argv_store) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  s.pid = pid;
+  return s;
+}
+
+TapRun WaitTap(const Spawned& spawned) {
+  int status = 0;
+  waitpid(spawned.pid, &status, 0);
+  TapRun run;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.out = Slurp(spawned.out_path);
+  run.err = Slurp(spawned.err_path);
+  std::istringstream lines(run.out);
+  for (std::string line; std::getline(lines, line);) run.lines.push_back(line);
+  return run;
+}
+
 Messages Parse(const TapRun& run) {
   Messages m;
   for (const std::string& line : run.lines) {
@@ -193,6 +227,7 @@ std::string Config(int port, const sim::SimConfig& sim, const std::string& extra
   rapidjson::Document config;
   config.Parse(fmt::format(R"({{"access_token":"{}","start_date":"2020-01-01",
                                  "app_id":"{}","secret":"{}",
+                                 "max_requests_per_second":1000,"max_requests_per_minute":60000,
                                  "api_base_url":"http://127.0.0.1:{}"}})",
                            sim.access_token, sim.app_id, sim.secret, port)
                    .c_str());

@@ -34,6 +34,15 @@ class TempDir {
 /// Runs the built tap-tiktok-ads with `args`, capturing stdout, stderr and the exit code.
 TapRun RunTap(const std::vector<std::string>& args, const TempDir& dir);
 
+/// A tap started in the background (for signal tests).
+struct Spawned {
+  int pid = -1;
+  std::string out_path, err_path;
+};
+Spawned SpawnTap(const std::vector<std::string>& args, const TempDir& dir, const std::string& tag);
+/// Waits for a spawned tap; returns its run (exit code 128+N when killed by signal N).
+TapRun WaitTap(const Spawned& spawned);
+
 /// Singer messages of one run, grouped for assertions.
 struct Messages {
   std::vector<rapidjson::Document> all;                                 // every line, parsed

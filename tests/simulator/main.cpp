@@ -24,6 +24,7 @@ int Usage() {
       "         [--campaigns 4] [--adgroups 3] [--ads 3] [--audiences 5]\n"
       "         [--token sim-token] [--app-id ID] [--secret SECRET]\n"
       "         [--max-metrics 100] [--max-report-rows 200000]\n"
+      "         [--latency-ms 0] [--fault-rate 0.0]\n"
       "--campaigns is per advertiser, --adgroups per campaign, --ads per ad group.\n",
       stderr);
   return 2;
@@ -68,6 +69,10 @@ int main(int argc, char** argv) {
       config.max_metrics_per_request = number();
     } else if (arg == "--max-report-rows") {
       config.max_report_rows = std::atol(value.c_str());
+    } else if (arg == "--latency-ms") {
+      config.latency_ms = number();
+    } else if (arg == "--fault-rate") {
+      config.fault_rate = std::atof(value.c_str());
     } else if (arg == "--token") {
       config.access_token = value;
     } else if (arg == "--app-id") {

@@ -23,6 +23,10 @@ struct SimConfig {
   int max_metrics_per_request = 100;  // more metrics in one request: 40002
   long max_report_rows = 200000;      // more rows matched by one query: 40067
   int restated_days = 7;              // last days whose conversions change with Restate()
+  // Network behaviour.
+  int latency_ms = 0;     // added to every API response
+  double fault_rate = 0;  // share of distinct requests that fail on their first attempt
+  int stall_ms = 3000;    // how long a "stalled" fault holds its response
 };
 
 enum class BuyingType : uint8_t { kAuction, kReservationRf, kReservationTopView };

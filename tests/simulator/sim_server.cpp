@@ -190,6 +190,44 @@ int Simulator::Start(const std::string& host, int port) {
   server_->set_tcp_nodelay(true);  // no 40 ms Nagle/delayed-ACK stall per response
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     Params params(req.params.begin(), req.params.end());
+    bool api = req.path.rfind("/open_api/", 0) == 0;
+    if (api && config_.latency_ms > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(config_.latency_ms));
+    }
+    std::string fault = api ? PickFault(req.path, params) : "";
+    if (!fault.empty()) {
+      {
+        std::lock_guard<std::mutex> lock(by_path_mutex_);
+        log_.push_back(LoggedRequest{req.path, params, std::chrono::steady_clock::now(), fault});
+      }
+      if (fault == "stall") {
+        std::this_thread::sleep_for(std::chrono::milliseconds(config_.stall_ms));
+      } else if (fault == "reset") {
+        // Promise a body, send half, then drop the connection.
+        auto body = std::make_shared<std::string>(Envelope(
+            0, "OK",
+            R"({"list":[],"page_info":{"page":1,"page_size":10,"total_number":0,"total_page":0}})"));
+        res.set_content_provider(body->size(), "application/json; charset=utf-8",
+                                 [body](size_t offset, size_t, httplib::DataSink& sink) {
+                                   if (offset == 0) sink.write(body->data(), body->size() / 2);
+                                   return false;
+                                 });
+        return;
+      } else if (fault.rfind("http", 0) == 0) {
+        res.status = std::stoi(fault.substr(4));
+        res.set_content("<html><body><h1>" + fault.substr(4) + " Bad Gateway</h1></body></html>",
+                        "text/html");
+        return;
+      } else if (fault == "truncated") {
+        std::string body = Envelope(0, "OK", R"({"list":[{"a":1}],"page_info":{"page":1}})");
+        res.set_content(body.substr(0, body.size() / 2), "application/json; charset=utf-8");
+        return;
+      } else {  // a TikTok error code
+        res.set_content(Envelope(std::stol(fault), "Simulated fault, retry later.", "{}"),
+                        "application/json; charset=utf-8");
+        return;
+      }
+    }
     bool has_token = req.has_header("Access-Token");
     Reply reply =
         Handle(req.method, req.path, params,
@@ -222,6 +260,22 @@ std::string Simulator::Envelope(long code, std::string_view message, std::string
                      Mix(config_.seed, n), data_json);
 }
 
+std::string Simulator::PickFault(std::string_view path, const Params& params) {
+  if (config_.fault_rate <= 0) return "";
+  uint64_t key = Mix(config_.seed, path);
+  for (const auto& [k, v] : params) key = Mix(Mix(key, k), v);
+  if (static_cast<double>(key % 10000) >= config_.fault_rate * 10000) return "";
+  {
+    std::lock_guard<std::mutex> lock(by_path_mutex_);
+    if (!faulted_.insert(key).second) return "";  // already failed once: the retry succeeds
+  }
+  static const char* const kFaults[] = {
+      "40100",   "40133",   "40016",   "40132",   "61000", "50000", "50002",
+      "51010",   "52001",   "60001",   "40200",   "40202", "40700", "http429",
+      "http500", "http502", "http503", "http504", "reset", "stall", "truncated"};
+  return kFaults[Mix(key, 0xFA17) % (sizeof kFaults / sizeof kFaults[0])];
+}
+
 std::vector<Simulator::LoggedRequest> Simulator::RequestLog() {
   std::lock_guard<std::mutex> lock(by_path_mutex_);
   return log_;
@@ -241,7 +295,7 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
   {
     std::lock_guard<std::mutex> lock(by_path_mutex_);
     ++by_path_[std::string(path)];
-    log_.push_back(LoggedRequest{std::string(path), params});
+    log_.push_back(LoggedRequest{std::string(path), params, std::chrono::steady_clock::now(), ""});
   }
 
   constexpr std::string_view kRoot = "/open_api/v1.3/";

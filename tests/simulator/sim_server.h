@@ -1,8 +1,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -67,6 +69,8 @@ class Simulator {
   struct LoggedRequest {
     std::string path;
     Params params;
+    std::chrono::steady_clock::time_point at;
+    std::string fault;  // the injected fault, if any
   };
   std::vector<LoggedRequest> RequestLog();
 
@@ -77,6 +81,9 @@ class Simulator {
   Reply AuthorizedAdvertisers(const Params& params);
   Reply Control(std::string_view path, const Params& params);
   int AdvertiserIndex(std::string_view id) const;
+  /// The fault to inject for this request ("" for none): each distinct request is faulted at
+  /// most once, chosen deterministically from the seed, so a retry succeeds.
+  std::string PickFault(std::string_view path, const Params& params);
   std::string Envelope(long code, std::string_view message, std::string_view data_json);
 
   SimConfig config_;
@@ -86,7 +93,8 @@ class Simulator {
   std::atomic<int> generation_{0};
   std::map<std::string, long long> by_path_;
   std::vector<LoggedRequest> log_;
-  std::mutex by_path_mutex_;  // guards by_path_ and log_
+  std::set<uint64_t> faulted_;
+  std::mutex by_path_mutex_;  // guards by_path_, log_ and faulted_
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
 };

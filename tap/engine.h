@@ -1,0 +1,60 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "tap/api.h"
+#include "tap/clock.h"
+#include "tap/rate_limiter.h"
+
+namespace tap {
+
+/// Which failures are retried, how often and how long to wait: the whole policy, as data.
+struct RetryPolicy {
+  int max_retries = 8;
+  std::chrono::milliseconds rate_limit_base{1000};  // 40100, 40133, 429, ...: doubles each time
+  std::chrono::milliseconds transient_base{1000};   // 50000, 5xx, timeouts, resets, bad bodies
+  std::chrono::milliseconds cap{std::chrono::minutes(5)};
+  double jitter = 0.3;  // each delay is stretched by up to this fraction, at random
+
+  /// The delay before retry number `attempt` (0-based) of a failure of `kind`.
+  std::chrono::milliseconds Delay(ErrorKind kind, int attempt, double random01) const;
+  /// Whether a failure of `kind` is retried at all.
+  static bool Retries(ErrorKind kind);
+};
+
+/// Runs API requests for any number of threads: paces them with the shared rate limiter,
+/// retries rate-limit and transient failures with exponential backoff and jitter (logging
+/// each retry with its reason and delay), and stops issuing requests once `stop` is set. It
+/// knows nothing of TikTok's data, only requests, outcomes and time.
+class Engine : public ApiClient {
+ public:
+  /// `make_client` makes one raw client per concurrent caller (a libcurl handle each).
+  Engine(std::function<std::unique_ptr<ApiClient>()> make_client, RetryPolicy policy,
+         RateLimiter& limiter, Clock& clock, const std::atomic<bool>* stop);
+
+  Result<ApiResponse> Get(const ApiRequest& request) override;
+
+  long long requests() const { return requests_; }
+  long long retries() const { return retries_; }
+
+ private:
+  std::unique_ptr<ApiClient> Take();
+  void Give(std::unique_ptr<ApiClient> client);
+
+  std::function<std::unique_ptr<ApiClient>()> make_client_;
+  RetryPolicy policy_;
+  RateLimiter& limiter_;
+  Clock& clock_;
+  const std::atomic<bool>* stop_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<ApiClient>> idle_;
+  std::atomic<long long> requests_{0};
+  std::atomic<long long> retries_{0};
+};
+
+}  // namespace tap
