@@ -5,7 +5,11 @@ JOBS       ?= 2
 GENERATOR  := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 SOURCES     = $(shell git ls-files '*.cpp' '*.h' 2>/dev/null || find tap tests -name '*.cpp' -o -name '*.h')
 
-.PHONY: all deps build build-asan test test-release test-asan format format-check demo catalog clean
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 15
+FUZZERS     = fuzz_settings fuzz_state fuzz_catalog fuzz_api_response
+
+.PHONY: all deps build build-asan build-fuzz test test-release test-asan fuzz format format-check demo catalog clean
 
 all: build
 
@@ -22,8 +26,8 @@ build-asan: deps
 	cmake -S . -B $(ASAN_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug -DTAP_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# Every test, twice: an optimised build, then under AddressSanitizer + UBSan.
-test: format-check test-release test-asan
+# Every test, twice: an optimised build, then under AddressSanitizer + UBSan; then the fuzzers.
+test: format-check test-release test-asan fuzz
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -31,6 +35,22 @@ test-release: build
 test-asan: build-asan
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+build-fuzz: deps
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug \
+	  -DTAP_FUZZ=ON -DTAP_BUILD_TESTS=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(FUZZERS)
+
+# Each libFuzzer target for a bounded time, from the seed corpus (copied: libFuzzer adds to it).
+fuzz: build-fuzz
+	@for f in $(FUZZERS); do \
+	  corpus=$(FUZZ_BUILD)/corpus/$${f#fuzz_}; mkdir -p $$corpus; \
+	  cp tests/fuzz/corpus/$${f#fuzz_}/* $$corpus/; \
+	  echo "fuzzing $$f for $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_BUILD)/$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=0 \
+	    $$corpus > $(FUZZ_BUILD)/$$f.log 2>&1 || { tail -40 $(FUZZ_BUILD)/$$f.log; exit 1; }; \
+	  tail -1 $(FUZZ_BUILD)/$$f.log; \
+	done
 
 format:
 	clang-format -i $(SOURCES)
@@ -45,4 +65,4 @@ catalog: build
 	$(BUILD)/tap-tiktok-ads --discover > catalog/catalog.json
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) demo-output
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) demo-output

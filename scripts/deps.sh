@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build g++ make pkg-config
   rapidjson-dev libcurl4-openssl-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libcpp-httplib-dev
-  clang-format
+  clang-format clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -101,7 +101,10 @@ int RunSync(const tap::Options& options) {
   tap::LogInfo("{} request(s), {} retried", engine.requests(), engine.retries());
   if (!writer.ok()) return 1;  // the target went away: nothing more to say on a closed pipe
   if (g_signal != 0) {
-    // Meltano stops a tap with SIGTERM and expects a clean exit with the state written.
+    // Meltano stops a tap with SIGTERM and expects a clean exit with the state written, even
+    // when the signal came before any work completed.
+    writer.WriteState(state.ToJson());
+    writer.Flush();
     tap::LogInfo("Stopped by {}; the last STATE covers all completed work",
                  g_signal == SIGINT ? "SIGINT" : "SIGTERM");
     return g_signal == SIGINT ? 130 : 0;

@@ -81,7 +81,7 @@ class EngineTest : public ::testing::Test {
     std::string name = fmt::format("c{}", files_++);
     std::vector<std::string> args = {
         "--config", dir_.Write(name + ".json", Config(port, config, extra)), "--catalog",
-        dir_.Write(name + ".catalog.json", CatalogSelecting(streams))};
+        dir_.Write(name + ".catalog.json", CatalogSelecting(streams, /*all_fields=*/false))};
     if (!state.empty()) {
       args.push_back("--state");
       args.push_back(dir_.Write(name + ".state.json", state));
@@ -154,7 +154,8 @@ TEST_F(EngineTest, SigtermWritesAFinalStateCoveringCompletedWork) {
   sim::SimConfig config = Base();
   config.latency_ms = 30;
   int port = Start(config);
-  std::string extra = fmt::format(R"({{"start_date":"{}","max_concurrency":2}})", DaysAgo(200));
+  std::string extra =
+      fmt::format(R"({{"start_date":"{}","max_concurrency":2,"page_size":50}})", DaysAgo(120));
   std::vector<std::string> streams = {"ad_insights_daily"};
   TapRun clean = RunTap(Args(port, config, extra, streams), dir_);
   ASSERT_EQ(clean.exit_code, 0) << clean.err;
@@ -178,9 +179,11 @@ TEST_F(EngineTest, SigtermWritesAFinalStateCoveringCompletedWork) {
 
 TEST_F(EngineTest, KilledAtRandomMomentsAndResumedLeavesNoGap) {
   sim::SimConfig config = Base();
-  config.latency_ms = 15;
+  config.latency_ms = 20;
   int port = Start(config);
-  std::string extra = fmt::format(R"({{"start_date":"{}","lookback_days":0}})", DaysAgo(150));
+  std::string extra =
+      fmt::format(R"({{"start_date":"{}","lookback_days":0,"page_size":40,"max_concurrency":2}})",
+                  DaysAgo(100));
   std::vector<std::string> streams = {"campaigns", "ad_insights_daily", "adgroup_insights_daily"};
   TapRun clean = RunTap(Args(port, config, extra, streams), dir_);
   ASSERT_EQ(clean.exit_code, 0) << clean.err;

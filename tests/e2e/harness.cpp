@@ -204,7 +204,7 @@ void ExpectValidSingerStream(const Messages& messages) {
   EXPECT_FALSE(record_since_state) << "no STATE after the last RECORD";
 }
 
-std::string CatalogSelecting(const std::vector<std::string>& streams) {
+std::string CatalogSelecting(const std::vector<std::string>& streams, bool all_fields) {
   static const std::string discovered = [] {
     TempDir dir;
     return RunTap({"--discover"}, dir).out;
@@ -216,8 +216,10 @@ std::string CatalogSelecting(const std::vector<std::string>& streams) {
     bool selected =
         std::find(streams.begin(), streams.end(), entry["stream"].GetString()) != streams.end();
     for (auto& md : entry["metadata"].GetArray()) {
+      bool field = all_fields || !md["metadata"].HasMember("selected-by-default") ||
+                   md["metadata"]["selected-by-default"].GetBool();
       md["metadata"].RemoveMember("selected");
-      md["metadata"].AddMember("selected", md["breadcrumb"].Empty() ? selected : true, a);
+      md["metadata"].AddMember("selected", md["breadcrumb"].Empty() ? selected : field, a);
     }
   }
   return tap::ToJson(catalog);

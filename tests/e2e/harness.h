@@ -59,8 +59,9 @@ Messages Parse(const TapRun& run);
 /// after the last RECORD. Adds a test failure for each violation.
 void ExpectValidSingerStream(const Messages& messages);
 
-/// The discovered catalog with only `streams` selected (all their fields), as JSON text.
-std::string CatalogSelecting(const std::vector<std::string>& streams);
+/// The discovered catalog with only `streams` selected, as JSON text: with all their fields, or
+/// with the fields selected by default.
+std::string CatalogSelecting(const std::vector<std::string>& streams, bool all_fields = true);
 
 /// The config JSON for a simulator on `port`, merged with `extra` (a JSON object text).
 std::string Config(int port, const sim::SimConfig& sim, const std::string& extra = "{}");

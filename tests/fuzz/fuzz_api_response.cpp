@@ -1,0 +1,42 @@
+// libFuzzer target: any response body must become records or a clear error: envelope checks,
+// page_info, report row flattening and typing by schema.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "tap/api.h"
+#include "tap/catalog.h"
+#include "tap/singer_writer.h"
+#include "tap/transform.h"
+
+namespace {
+
+class OneResponse : public tap::Transport {
+ public:
+  std::string body;
+  tap::HttpResponse Get(const tap::HttpRequest&) override { return {200, body, "", false}; }
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const std::vector<tap::StreamDef> streams = tap::AllStreams({});
+  static const tap::Catalog catalog = tap::DefaultCatalog(streams);
+  OneResponse transport;
+  transport.body.assign(reinterpret_cast<const char*>(data), size);
+  tap::Api api(transport, "http://127.0.0.1/", tap::Secret("token"), 1);
+  auto response = api.Get({"ad/get/", {{"advertiser_id", "1"}}});
+  if (!response.ok()) return 0;
+  tap::ReadPageInfo(response->data());
+  const rapidjson::Value* list = tap::FindMember(response->data(), "list");
+  if (list == nullptr || !list->IsArray()) return 0;
+  for (const tap::CatalogStream& cs : catalog.streams) {
+    if (cs.def->name != "ads" && cs.def->name != "ad_insights_daily") continue;
+    tap::Transformer transformer(cs.def->name, tap::CompileShape(cs.schema));
+    std::string out;
+    for (const auto& row : list->GetArray()) {
+      tap::SingerWriter::FormatRecord(&out, cs.def->name, transformer, row, "2024-01-01T00:00:00Z");
+    }
+  }
+  return 0;
+}
