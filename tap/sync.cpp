@@ -144,10 +144,9 @@ class UnitOutput {
 // Runs one work unit on a worker thread, writing its records to a UnitOutput.
 class UnitRunner {
  public:
-  UnitRunner(const Settings& settings, ApiClient& api, Timestamp signpost, UnitOutput& out,
-             const Shape& shape, const WorkUnit& unit)
-      : settings_(settings),
-        api_(api),
+  UnitRunner(ApiClient& api, Timestamp signpost, UnitOutput& out, const Shape& shape,
+             const WorkUnit& unit)
+      : api_(api),
         signpost_(signpost),
         out_(out),
         unit_(unit),
@@ -390,7 +389,6 @@ class UnitRunner {
     return Status::Ok();
   }
 
-  const Settings& settings_;
   ApiClient& api_;
   Timestamp signpost_;
   UnitOutput& out_;
@@ -562,8 +560,7 @@ Status Sync::Run() {
           outputs[i]->Finish(Status::Error(ErrorKind::kCancelled, "stopped"), {}, {});
           continue;
         }
-        UnitRunner runner(settings_, api_, signpost_, *outputs[i], shapes.at(plan[i].stream),
-                          plan[i]);
+        UnitRunner runner(api_, signpost_, *outputs[i], shapes.at(plan[i].stream), plan[i]);
         Status s = runner.Run();
         outputs[i]->Finish(std::move(s), runner.issues(), runner.skipped());
       }

@@ -106,8 +106,8 @@ Shape CompileShape(const rapidjson::Value& schema) {
     if (const rapidjson::Value* props = FindMember(schema, "properties");
         props != nullptr && props->IsObject()) {
       for (const auto& m : props->GetObject()) {
-        shape.properties.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()),
-                                      CompileShape(m.value));
+        shape.names.emplace_back(m.name.GetString(), m.name.GetStringLength());
+        shape.children.push_back(CompileShape(m.value));
       }
     }
   } else if (shape.type == ValueType::kArray) {
@@ -121,10 +121,8 @@ Shape CompileShape(const rapidjson::Value& schema) {
 
 Transformer::Transformer(std::string stream, Shape shape)
     : stream_(std::move(stream)), shape_(std::move(shape)) {
-  for (size_t i = 0; i < shape_.properties.size(); ++i) {
-    index_.emplace(shape_.properties[i].first, i);
-  }
-  slots_.resize(shape_.properties.size());
+  for (size_t i = 0; i < shape_.names.size(); ++i) index_.emplace(shape_.names[i], i);
+  slots_.resize(shape_.names.size());
 }
 
 void Transformer::SetInjected(std::string property, std::string value) {
@@ -150,8 +148,9 @@ bool Transformer::Write(const rapidjson::Value& row, JsonWriter& out) {
     if (it != index_.end()) slots_[it->second] = &m.value;
   }
   out.StartObject();
-  for (size_t i = 0; i < shape_.properties.size(); ++i) {
-    const auto& [name, shape] = shape_.properties[i];
+  for (size_t i = 0; i < shape_.names.size(); ++i) {
+    const std::string& name = shape_.names[i];
+    const Shape& shape = shape_.children[i];
     out.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
     const std::string* injected = nullptr;
     for (const auto& entry : injected_) {
@@ -279,13 +278,15 @@ void Transformer::WriteValue(const rapidjson::Value& v, const Shape& shape, std:
         return Fail(path, v, "an object", out);
       }
       out.StartObject();
-      if (shape.properties.empty()) {
+      if (shape.names.empty()) {
         for (const auto& m : v.GetObject()) {
           out.Key(m.name.GetString(), m.name.GetStringLength());
           WriteAny(m.value, out);
         }
       } else {
-        for (const auto& [name, child] : shape.properties) {
+        for (size_t i = 0; i < shape.names.size(); ++i) {
+          const std::string& name = shape.names[i];
+          const Shape& child = shape.children[i];
           const rapidjson::Value* value = FindMember(v, name);
           if (value == nullptr) continue;  // nested objects keep the keys they came with
           out.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));

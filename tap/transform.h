@@ -31,8 +31,9 @@ enum class ValueType {
 struct Shape {
   ValueType type = ValueType::kAny;
   bool nullable = true;
-  std::vector<std::pair<std::string, Shape>> properties;  // objects; empty: pass every key
-  std::vector<Shape> items;                               // arrays: zero or one item shape
+  std::vector<std::string> names;  // object properties; none: pass every key through
+  std::vector<Shape> children;     // their shapes, parallel to `names`
+  std::vector<Shape> items;        // arrays: zero or one item shape
 };
 
 /// Compiles a (resolved, $ref-free) JSON Schema. Unknown or mixed types become kAny.
