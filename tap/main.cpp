@@ -1,4 +1,5 @@
 // tap-tiktok-ads: parses the command line and dispatches; all logic lives in the library.
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <atomic>
@@ -96,6 +97,9 @@ int RunSync(const tap::Options& options) {
       policy, limiter, clock, &g_stop);
   tap::SingerWriter writer(stdout);
   tap::Sync sync(*settings, catalog, state, engine, writer, &g_stop);
+  sync.SetProgressDetail([&engine] {
+    return fmt::format("{} request(s), {} retried", engine.requests(), engine.retries());
+  });
   tap::Status status = sync.Run();
   writer.Flush();
   tap::LogInfo("{} request(s), {} retried", engine.requests(), engine.retries());

@@ -505,8 +505,8 @@ void Sync::LogProgress(bool final) {
     if (count == 0 && !final) continue;
     counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", stream, count);
   }
-  LogInfo("Progress{}: {} record(s); {} s elapsed", final ? " (done)" : "",
-          counts.empty() ? "no" : counts,
+  LogInfo("Progress{}: {} record(s); {}{} s elapsed", final ? " (done)" : "",
+          counts.empty() ? "no" : counts, detail_ ? detail_() + "; " : "",
           std::chrono::duration_cast<std::chrono::seconds>(now - started_).count());
 }
 

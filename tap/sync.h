@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,6 +35,9 @@ class Sync {
   /// Each advertiser's report time zone: display_timezone, else timezone, else UTC (warned).
   Result<ZoneMap> ResolveZones(const std::vector<std::string>& advertisers);
 
+  /// Adds `detail()` (e.g. "120 requests, 3 retries") to every progress line.
+  void SetProgressDetail(std::function<std::string()> detail) { detail_ = std::move(detail); }
+
   /// Advertisers skipped because the token could not read them, with the reason.
   const std::map<std::string, std::string>& skipped() const { return skipped_; }
 
@@ -51,6 +55,7 @@ class Sync {
   std::map<std::string, std::string> skipped_;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_progress_;
+  std::function<std::string()> detail_;
 };
 
 }  // namespace tap
