@@ -18,15 +18,19 @@ url=$(sed -n 's/^listening on //p' "$out/simulator.log")
 [ -n "$url" ] || { echo "the simulator did not start; see $out/simulator.log" >&2; exit 1; }
 
 # The simulator's credentials; app_id + secret let the tap list every authorized advertiser.
+# The simulator runs on this machine, so the demo may go faster than TikTok's 10 requests/s.
 cat > "$out/config.json" <<JSON
 {
   "access_token": "sim-token",
   "app_id": "7100000000000000001",
   "secret": "sim-app-secret",
-  "start_date": "2023-01-01",
-  "api_base_url": "$url"
+  "start_date": "2024-06-01",
+  "api_base_url": "$url",
+  "max_requests_per_second": 100,
+  "max_requests_per_minute": 6000
 }
 JSON
+chmod 600 "$out/config.json"
 
 echo "Simulator: $url"
 "$build/tap-tiktok-ads" --discover > "$out/catalog.json"

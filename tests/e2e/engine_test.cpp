@@ -177,6 +177,22 @@ TEST_F(EngineTest, SigtermWritesAFinalStateCoveringCompletedWork) {
   for (const std::string& key : Keys(clean)) EXPECT_TRUE(seen.count(key)) << "gap: " << key;
 }
 
+TEST_F(EngineTest, SigintExits130WithAFinalState) {
+  sim::SimConfig config = Base();
+  config.latency_ms = 30;
+  int port = Start(config);
+  std::string extra =
+      fmt::format(R"({{"start_date":"{}","max_concurrency":2,"page_size":50}})", DaysAgo(120));
+  Spawned spawned = SpawnTap(Args(port, config, extra, {"ad_insights_daily"}), dir_, "int");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(spawned.pid, SIGINT);
+  TapRun stopped = WaitTap(spawned);
+  EXPECT_EQ(stopped.exit_code, 130) << stopped.err;
+  ASSERT_FALSE(stopped.lines.empty());
+  EXPECT_EQ(stopped.lines.back().rfind(R"({"type":"STATE")", 0), 0u);
+  EXPECT_NE(stopped.err.find("Stopped by SIGINT"), std::string::npos) << stopped.err;
+}
+
 TEST_F(EngineTest, KilledAtRandomMomentsAndResumedLeavesNoGap) {
   sim::SimConfig config = Base();
   config.latency_ms = 20;
