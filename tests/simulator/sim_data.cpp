@@ -38,6 +38,12 @@ uint64_t Mix(uint64_t a, std::string_view text) {
   return Mix(a, h);
 }
 
+std::string PageInfoJson(long long page, long long page_size, size_t total) {
+  size_t pages = (total + static_cast<size_t>(page_size) - 1) / static_cast<size_t>(page_size);
+  return fmt::format(R"({{"page":{},"page_size":{},"total_number":{},"total_page":{}}})", page,
+                     page_size, total, pages);
+}
+
 std::string TikTokTime(int64_t t) {
   using namespace std::chrono;
   sys_seconds s{seconds{t}};

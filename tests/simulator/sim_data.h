@@ -77,6 +77,9 @@ SimData Generate(const SimConfig& config);
 uint64_t Mix(uint64_t a, uint64_t b = 0);
 uint64_t Mix(uint64_t a, std::string_view text);
 
+/// TikTok's page_info object for `total` rows: {"page","page_size","total_number","total_page"}.
+std::string PageInfoJson(long long page, long long page_size, size_t total);
+
 /// "YYYY-MM-DD HH:MM:SS", TikTok's entity timestamp format (UTC).
 std::string TikTokTime(int64_t epoch_seconds);
 

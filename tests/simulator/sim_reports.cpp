@@ -479,16 +479,8 @@ std::string IntegratedReport(const SimData& data, const SimConfig& config, int g
   }
   w.EndArray();
   w.Key("page_info");
-  w.StartObject();
-  w.Key("page");
-  w.Int64(page);
-  w.Key("page_size");
-  w.Int64(page_size);
-  w.Key("total_number");
-  w.Uint64(rows.size());
-  w.Key("total_page");
-  w.Uint64((rows.size() + static_cast<size_t>(page_size) - 1) / static_cast<size_t>(page_size));
-  w.EndObject();
+  std::string page_info = PageInfoJson(page, page_size, rows.size());
+  w.RawValue(page_info.data(), page_info.size(), rapidjson::kObjectType);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

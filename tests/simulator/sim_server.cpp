@@ -545,16 +545,8 @@ Reply Simulator::Entities(Level level, const Params& params) {
   }
   w.EndArray();
   w.Key("page_info");
-  w.StartObject();
-  w.Key("page");
-  w.Int64(page);
-  w.Key("page_size");
-  w.Int64(page_size);
-  w.Key("total_number");
-  w.Uint64(matched.size());
-  w.Key("total_page");
-  w.Uint64((matched.size() + static_cast<size_t>(page_size) - 1) / static_cast<size_t>(page_size));
-  w.EndObject();
+  std::string page_info = PageInfoJson(page, page_size, matched.size());
+  w.RawValue(page_info.data(), page_info.size(), rapidjson::kObjectType);
   w.EndObject();
   return Reply{200, Envelope(0, "OK", std::string_view(buffer.GetString(), buffer.GetSize()))};
 }
@@ -686,16 +678,8 @@ Reply Simulator::Audiences(const Params& params) {
   }
   w.EndArray();
   w.Key("page_info");
-  w.StartObject();
-  w.Key("page");
-  w.Int64(page);
-  w.Key("page_size");
-  w.Int64(page_size);
-  w.Key("total_number");
-  w.Uint64(matched.size());
-  w.Key("total_page");
-  w.Uint64((matched.size() + static_cast<size_t>(page_size) - 1) / static_cast<size_t>(page_size));
-  w.EndObject();
+  std::string page_info = PageInfoJson(page, page_size, matched.size());
+  w.RawValue(page_info.data(), page_info.size(), rapidjson::kObjectType);
   w.EndObject();
   return Reply{200, Envelope(0, "OK", std::string_view(buffer.GetString(), buffer.GetSize()))};
 }
