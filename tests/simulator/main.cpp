@@ -24,7 +24,7 @@ int Usage() {
       "         [--campaigns 4] [--adgroups 3] [--ads 3] [--audiences 5]\n"
       "         [--token sim-token] [--app-id ID] [--secret SECRET]\n"
       "         [--max-metrics 100] [--max-report-rows 200000]\n"
-      "         [--latency-ms 0] [--fault-rate 0.0]\n"
+      "         [--latency-ms 0] [--fault-rate 0.0] [--request-log FILE]\n"
       "--campaigns is per advertiser, --adgroups per campaign, --ads per ad group.\n",
       stderr);
   return 2;
@@ -35,6 +35,7 @@ int Usage() {
 int main(int argc, char** argv) {
   sim::SimConfig config;
   std::string host = "127.0.0.1";
+  std::string request_log;
   int port = 0;
   std::vector<std::string> args(argv + 1, argv + argc);
   for (size_t i = 0; i < args.size(); ++i) {
@@ -73,6 +74,8 @@ int main(int argc, char** argv) {
       config.latency_ms = number();
     } else if (arg == "--fault-rate") {
       config.fault_rate = std::atof(value.c_str());
+    } else if (arg == "--request-log") {
+      request_log = value;
     } else if (arg == "--token") {
       config.access_token = value;
     } else if (arg == "--app-id") {
@@ -88,6 +91,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   sim::Simulator simulator(config);
+  if (!request_log.empty() && !simulator.SetRequestLogFile(request_log)) {
+    std::fprintf(stderr, "tiktok-simulator: cannot write the request log %s\n",
+                 request_log.c_str());
+    return 1;
+  }
   int bound = simulator.Start(host, port);
   if (bound < 0) {
     std::fprintf(stderr, "tiktok-simulator: cannot listen on %s:%d\n", host.c_str(), port);

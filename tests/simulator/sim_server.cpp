@@ -183,7 +183,10 @@ bool IsCore(std::string_view f) {
 
 Simulator::Simulator(SimConfig config) : config_(std::move(config)), data_(Generate(config_)) {}
 
-Simulator::~Simulator() { Stop(); }
+Simulator::~Simulator() {
+  Stop();
+  if (log_file_ != nullptr) std::fclose(log_file_);
+}
 
 int Simulator::Start(const std::string& host, int port) {
   server_ = std::make_unique<httplib::Server>();
@@ -198,7 +201,7 @@ int Simulator::Start(const std::string& host, int port) {
     if (!fault.empty()) {
       {
         std::lock_guard<std::mutex> lock(by_path_mutex_);
-        log_.push_back(LoggedRequest{req.path, params, std::chrono::steady_clock::now(), fault});
+        Record(LoggedRequest{req.path, params, std::chrono::steady_clock::now(), fault});
       }
       if (fault == "stall") {
         std::this_thread::sleep_for(std::chrono::milliseconds(config_.stall_ms));
@@ -276,6 +279,25 @@ std::string Simulator::PickFault(std::string_view path, const Params& params) {
   return kFaults[Mix(key, 0xFA17) % (sizeof kFaults / sizeof kFaults[0])];
 }
 
+void Simulator::Record(LoggedRequest request) {
+  if (log_file_ != nullptr) {
+    long long ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+    std::fprintf(log_file_, "%lld\t%s\t%s\n", ms, request.path.c_str(),
+                 request.fault.empty() ? "-" : request.fault.c_str());
+    std::fflush(log_file_);
+  }
+  log_.push_back(std::move(request));
+}
+
+bool Simulator::SetRequestLogFile(const std::string& path) {
+  std::lock_guard<std::mutex> lock(by_path_mutex_);
+  if (log_file_ != nullptr) std::fclose(log_file_);
+  log_file_ = std::fopen(path.c_str(), "a");
+  return log_file_ != nullptr;
+}
+
 std::vector<Simulator::LoggedRequest> Simulator::RequestLog() {
   std::lock_guard<std::mutex> lock(by_path_mutex_);
   return log_;
@@ -295,7 +317,7 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
   {
     std::lock_guard<std::mutex> lock(by_path_mutex_);
     ++by_path_[std::string(path)];
-    log_.push_back(LoggedRequest{std::string(path), params, std::chrono::steady_clock::now(), ""});
+    Record(LoggedRequest{std::string(path), params, std::chrono::steady_clock::now(), ""});
   }
 
   constexpr std::string_view kRoot = "/open_api/v1.3/";

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
@@ -74,6 +75,10 @@ class Simulator {
   };
   std::vector<LoggedRequest> RequestLog();
 
+  /// Also appends every API request to `path` as "<unix ms>\t<path>\t<fault or ->" lines, for
+  /// tests that run the simulator as a separate process. False when it cannot be opened.
+  bool SetRequestLogFile(const std::string& path);
+
  private:
   Reply Entities(Level level, const Params& params);
   Reply AdvertiserInfo(const Params& params);
@@ -88,12 +93,15 @@ class Simulator {
 
   SimConfig config_;
   SimData data_;
+  void Record(LoggedRequest request);  // caller holds by_path_mutex_
+
   std::shared_mutex mutex_;
   std::atomic<long long> requests_{0};
   std::atomic<int> generation_{0};
   std::map<std::string, long long> by_path_;
   std::vector<LoggedRequest> log_;
   std::set<uint64_t> faulted_;
+  std::FILE* log_file_ = nullptr;
   std::mutex by_path_mutex_;  // guards by_path_, log_ and faulted_
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;

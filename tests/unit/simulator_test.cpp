@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include "tests/simulator/sim_server.h"
 
 namespace sim {
@@ -160,6 +163,30 @@ TEST_F(SimulatorTest, ListsAuthorizedAdvertisersOnlyWithAppCredentials) {
   rapidjson::Document ok = Get("oauth2/advertiser/get/",
                                {{"app_id", "7100000000000000001"}, {"secret", "sim-app-secret"}});
   EXPECT_EQ(ok["data"]["list"].Size(), 2u);
+}
+
+}  // namespace
+}  // namespace sim
+
+namespace sim {
+namespace {
+
+TEST(SimulatorRequestLog, FileGetsOneLinePerApiRequest) {
+  std::string path = testing::TempDir() + "/sim-requests.tsv";
+  std::remove(path.c_str());
+  {
+    Simulator simulator(SimConfig{});
+    ASSERT_TRUE(simulator.SetRequestLogFile(path));
+    simulator.Handle("GET", "/open_api/v1.3/campaign/get/", {{"advertiser_id", "1"}}, "sim-token",
+                     true);
+    simulator.Handle("GET", "/_sim/stats", {}, "", false);  // control paths are not logged
+  }
+  std::ifstream in(path);
+  std::string line;
+  std::vector<std::string> lines;
+  while (std::getline(in, line)) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("\t/open_api/v1.3/campaign/get/\t-"), std::string::npos) << lines[0];
 }
 
 }  // namespace
