@@ -33,6 +33,25 @@ std::string_view JsonSchemaType(SettingKind kind) {
   return "string";
 }
 
+std::string_view MeltanoKind(SettingKind kind) {
+  switch (kind) {
+    case SettingKind::kInteger:
+      return "integer";
+    case SettingKind::kNumber:
+      return "decimal";
+    case SettingKind::kBoolean:
+      return "boolean";
+    case SettingKind::kDate:
+      return "date_iso8601";
+    case SettingKind::kArray:
+    case SettingKind::kObjectArray:
+      return "array";
+    case SettingKind::kString:
+      return "string";
+  }
+  return "string";
+}
+
 std::string Json() {
   rapidjson::Document doc(rapidjson::kObjectType);
   auto& a = doc.GetAllocator();
@@ -91,6 +110,23 @@ std::string DefaultText(const SettingSpec& spec) {
 }
 
 }  // namespace
+
+std::string MeltanoSettingsYaml(int indent) {
+  const std::string pad(static_cast<size_t>(indent), ' ');
+  std::string out = pad + "settings:\n";
+  for (const SettingSpec& spec : SettingSpecs()) {
+    out += fmt::format("{}- name: {}\n", pad, spec.name);
+    out += fmt::format("{}  kind: {}\n", pad, MeltanoKind(spec.kind));
+    if (spec.secret) out += pad + "  sensitive: true\n";
+    // Defaults are JSON text, which YAML reads as the same value.
+    if (!spec.default_value.empty()) out += fmt::format("{}  value: {}\n", pad, spec.default_value);
+    // A JSON string is a valid YAML double-quoted scalar, whatever the description contains.
+    rapidjson::Value description(
+        rapidjson::StringRef(spec.description.data(), spec.description.size()));
+    out += fmt::format("{}  description: {}\n", pad, ToJson(description));
+  }
+  return out;
+}
 
 std::string AboutText(std::string_view format) {
   if (format == "json") return Json();

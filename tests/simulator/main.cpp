@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -24,8 +26,10 @@ int Usage() {
       "         [--campaigns 4] [--adgroups 3] [--ads 3] [--audiences 5]\n"
       "         [--token sim-token] [--app-id ID] [--secret SECRET]\n"
       "         [--max-metrics 100] [--max-report-rows 200000]\n"
-      "         [--latency-ms 0] [--fault-rate 0.0] [--request-log FILE]\n"
-      "--campaigns is per advertiser, --adgroups per campaign, --ads per ad group.\n",
+      "         [--latency-ms 0] [--fault-rate 0.0] [--request-log FILE] [--recent-days N]\n"
+      "--campaigns is per advertiser, --adgroups per campaign, --ads per ad group.\n"
+      "--recent-days N: every object is created and last modified within the N days before\n"
+      "today (default: created from 2023-01-01 over ~2.5 years).\n",
       stderr);
   return 2;
 }
@@ -76,6 +80,15 @@ int main(int argc, char** argv) {
       config.fault_rate = std::atof(value.c_str());
     } else if (arg == "--request-log") {
       request_log = value;
+    } else if (arg == "--recent-days") {
+      // Created over the first half of the span, modified in the second: nothing after today.
+      int n = std::max(number(), 2);
+      auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+      config.window_start = std::chrono::duration_cast<std::chrono::seconds>(
+                                (today - std::chrono::days{n}).time_since_epoch())
+                                .count();
+      config.window_days = n / 2;
+      config.modify_days = n - n / 2;
     } else if (arg == "--token") {
       config.access_token = value;
     } else if (arg == "--app-id") {

@@ -2,13 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace sim {
 namespace {
-
-constexpr int64_t kWindowStart = 1672531200;    // 2023-01-01T00:00:00Z
-constexpr int64_t kWindowSpan = 900LL * 86400;  // objects are created over ~2.5 years
 
 struct Zone {
   const char* timezone;
@@ -64,14 +62,17 @@ SimData Generate(const SimConfig& config) {
   const uint64_t ad_base = 1720000000000000000ULL + (seed % 1000) * 1000000000ULL;
   const uint64_t audience_base = 90000000000000ULL + (seed % 1000) * 1000000ULL;
 
+  const int64_t window_start = config.window_start;
+  const int64_t window_end = window_start + int64_t{86400} * std::max(config.window_days, 1);
+  const uint64_t modify_span = 86400ULL * static_cast<uint64_t>(std::max(config.modify_days, 1));
   auto entity = [&](uint64_t id, uint32_t advertiser, int64_t not_before) {
     Entity e;
     e.id = id;
     e.advertiser = advertiser;
     uint64_t h = Mix(seed, id);
     e.create_time = not_before + static_cast<int64_t>(h % (86400ULL * 30));
-    if (e.create_time >= kWindowStart + kWindowSpan) e.create_time = kWindowStart + kWindowSpan - 1;
-    e.modify_time = e.create_time + static_cast<int64_t>((h >> 20) % (86400ULL * 120));
+    if (e.create_time >= window_end) e.create_time = window_end - 1;
+    e.modify_time = e.create_time + static_cast<int64_t>((h >> 20) % modify_span);
     e.deleted = (h >> 8) % 10 == 0;
     e.enabled = (h >> 12) % 4 != 0;
     return e;
@@ -86,12 +87,14 @@ SimData Generate(const SimConfig& config) {
     adv.timezone = zone.timezone;
     adv.display_timezone = zone.display;
     adv.currency = zone.currency;
-    adv.create_time = kWindowStart - 86400 * static_cast<int64_t>(30 + Mix(seed, a) % 300);
+    adv.create_time = window_start - 86400 * static_cast<int64_t>(30 + Mix(seed, a) % 300);
     uint32_t adv_index = static_cast<uint32_t>(a);
 
     for (int c = 0; c < config.campaigns_per_advertiser; ++c) {
       uint64_t cid = campaign_base + data.campaigns.size() * 17 + 3;
-      int64_t not_before = kWindowStart + static_cast<int64_t>(Mix(seed, cid) % kWindowSpan);
+      int64_t not_before =
+          window_start +
+          static_cast<int64_t>(Mix(seed, cid) % static_cast<uint64_t>(window_end - window_start));
       Entity camp = entity(cid, adv_index, not_before);
       uint64_t bh = Mix(seed ^ 0xB0, cid) % 12;
       camp.buying_type = bh == 0   ? BuyingType::kReservationTopView
@@ -128,7 +131,9 @@ SimData Generate(const SimConfig& config) {
       Audience aud;
       aud.id = audience_base + data.audiences.size() * 19 + 1;
       aud.advertiser = adv_index;
-      aud.create_time = kWindowStart + static_cast<int64_t>(Mix(seed, aud.id) % kWindowSpan);
+      aud.create_time =
+          window_start + static_cast<int64_t>(Mix(seed, aud.id) %
+                                              static_cast<uint64_t>(window_end - window_start));
       adv.audiences.push_back(static_cast<uint32_t>(data.audiences.size()));
       data.audiences.push_back(aud);
     }

@@ -23,6 +23,11 @@ struct SimConfig {
   int max_metrics_per_request = 100;  // more metrics in one request: 40002
   long max_report_rows = 200000;      // more rows matched by one query: 40067
   int restated_days = 7;              // last days whose conversions change with Restate()
+  // When objects are created (epoch seconds): over `window_days` from `window_start`; each is last
+  // modified up to `modify_days` after its creation. Defaults: 2023-01-01 over ~2.5 years.
+  int64_t window_start = 1672531200;
+  int window_days = 900;
+  int modify_days = 120;
   // Network behaviour.
   int latency_ms = 0;     // added to every API response
   double fault_rate = 0;  // share of distinct requests that fail on their first attempt

@@ -39,5 +39,26 @@ TEST(About, ReadmeCarriesTheMarkdownSettingsTable) {
       << rows;
 }
 
+TEST(About, MeltanoProjectDeclaresEverySetting) {
+  std::ifstream in(std::string(TAP_SOURCE_DIR) + "/examples/meltano/meltano.yml");
+  std::stringstream yml;
+  yml << in.rdbuf();
+  std::string settings = MeltanoSettingsYaml(4);
+  EXPECT_NE(yml.str().find(settings), std::string::npos)
+      << "examples/meltano/meltano.yml's extractor settings differ from the tap's; paste:\n"
+      << settings;
+}
+
+TEST(About, MeltanoSettingsCarryKindSensitivityAndDefault) {
+  std::string yml = MeltanoSettingsYaml(0);
+  EXPECT_NE(yml.find("- name: access_token\n  kind: string\n  sensitive: true\n"),
+            std::string::npos);
+  EXPECT_NE(yml.find("- name: lookback_days\n  kind: integer\n  value: 7\n"), std::string::npos);
+  EXPECT_NE(yml.find("- name: start_date\n  kind: date_iso8601\n"), std::string::npos);
+  EXPECT_NE(yml.find("- name: include_deleted\n  kind: boolean\n  value: false\n"),
+            std::string::npos);
+  EXPECT_EQ(yml.find("- name: app_id\n  kind: string\n  sensitive"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tap
