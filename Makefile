@@ -9,7 +9,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 15
 FUZZERS     = fuzz_settings fuzz_state fuzz_catalog fuzz_api_response
 
-.PHONY: all deps build build-asan build-fuzz test test-release test-asan fuzz format format-check demo catalog clean
+.PHONY: all deps build build-asan build-fuzz test test-release test-integration test-asan fuzz deb format format-check demo catalog clean
 
 all: build
 
@@ -26,11 +26,23 @@ build-asan: deps
 	cmake -S . -B $(ASAN_BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug -DTAP_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# Every test, twice: an optimised build, then under AddressSanitizer + UBSan; then the fuzzers.
-test: format-check test-release test-asan fuzz
+# Every test, twice: an optimised build, then under AddressSanitizer + UBSan; the ecosystem tests
+# with the real Meltano, targets and PostgreSQL; then the fuzzers.
+test: format-check test-release test-integration test-asan fuzz
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# singer-check-tap, Meltano, target-jsonl/-postgres/-csv, pipelinewise-target-postgres, PostgreSQL,
+# cmake --install and CPack (tests/integration/run.sh installs the Python tools into $(BUILD)).
+test-integration: build
+	tests/integration/run.sh $(BUILD)
+
+# A Debian package of the tap (Release build) in build-deb/.
+deb: deps
+	cmake -S . -B build-deb $(GENERATOR) -DCMAKE_BUILD_TYPE=Release -DTAP_BUILD_TESTS=OFF
+	cmake --build build-deb -j $(JOBS)
+	cd build-deb && cpack -G DEB
 
 test-asan: build-asan
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -65,4 +77,4 @@ catalog: build
 	$(BUILD)/tap-tiktok-ads --discover > catalog/catalog.json
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) demo-output
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) build-deb demo-output

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages tap-tiktok-ads needs to build and test; does nothing when all are
-# present. Used by `make deps` (and so by `make test` and `make demo`).
+# Installs the Debian packages tap-tiktok-ads needs to build and test (PostgreSQL and Python for
+# the ecosystem tests); does nothing when all are present. Used by `make deps` (and so by
+# `make test` and `make demo`).
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,7 @@ packages=(
   rapidjson-dev libcurl4-openssl-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libcpp-httplib-dev
   clang-format clang-14 libclang-rt-14-dev
+  dpkg-dev python3 python3-venv postgresql postgresql-client
 )
 
 missing=()
