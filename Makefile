@@ -9,7 +9,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 15
 FUZZERS     = fuzz_settings fuzz_state fuzz_catalog fuzz_api_response
 
-.PHONY: all deps build build-asan build-fuzz test test-release test-integration test-asan fuzz deb format format-check demo catalog clean
+.PHONY: all deps build build-asan build-fuzz test test-release test-integration test-asan fuzz deb bench bench-smoke format format-check demo catalog clean
 
 all: build
 
@@ -28,7 +28,7 @@ build-asan: deps
 
 # Every test, twice: an optimised build, then under AddressSanitizer + UBSan; the ecosystem tests
 # with the real Meltano, targets and PostgreSQL; then the fuzzers.
-test: format-check test-release test-integration test-asan fuzz
+test: format-check test-release test-integration bench-smoke test-asan fuzz
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -63,6 +63,19 @@ fuzz: build-fuzz
 	    $$corpus > $(FUZZ_BUILD)/$$f.log 2>&1 || { tail -40 $(FUZZ_BUILD)/$$f.log; exit 1; }; \
 	  tail -1 $(FUZZ_BUILD)/$$f.log; \
 	done
+
+# Benchmarks (bench/): Google Benchmark micro-benchmarks of the hot path, then this tap against
+# curl and the singer-io tap on a large simulated account; writes bench/results.json.
+BENCH_ARGS ?=
+bench: build
+	$(BUILD)/micro_bench --benchmark_min_time=0.5
+	python3 bench/run.py --build $(BUILD) $(BENCH_ARGS)
+
+# What `make test` checks of the benchmarks: that they still run (tiny data; no numbers judged).
+bench-smoke: build
+	$(BUILD)/micro_bench --benchmark_min_time=0.01
+	python3 bench/run.py --build $(BUILD) --size tiny --repeats 1 --peer-repeats 1 \
+	  --out $(BUILD)/bench-smoke.json
 
 format:
 	clang-format -i $(SOURCES)

@@ -26,6 +26,7 @@ struct ApiRequest {
 
 /// A successful envelope: the parsed body (numbers kept as their exact digits, as strings).
 struct ApiResponse {
+  std::unique_ptr<std::string> text;  // the response body; `body`'s strings point into it
   rapidjson::Document body;
   /// The envelope's `data` object (an empty object when absent).
   const rapidjson::Value& data() const;

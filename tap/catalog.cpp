@@ -136,11 +136,20 @@ void Prune(rapidjson::Value& schema, const Breadcrumb& path, const Metadata& md,
   }
 }
 
+// An unselected stream keeps no schema: a report's runs to hundreds of properties, and a
+// Meltano catalog lists every stream, so keeping them all would cost megabytes for nothing.
 CatalogStream MakeStream(const StreamDef& stream, rapidjson::Document schema, bool selected) {
   CatalogStream cs;
   cs.def = &stream;
   cs.selected = selected;
-  cs.schema = std::move(schema);
+  if (selected) {
+    cs.schema = std::move(schema);
+  } else {
+    cs.schema.SetObject();
+    cs.schema.AddMember("type", "object", cs.schema.GetAllocator());
+    cs.schema.AddMember("properties", rapidjson::Value(rapidjson::kObjectType),
+                        cs.schema.GetAllocator());
+  }
   cs.key_properties = stream.key_properties;
   cs.replication_key = stream.replication_key;
   return cs;
@@ -215,6 +224,10 @@ rapidjson::Document DiscoverCatalog(const std::vector<StreamDef>& defs) {
 Catalog DefaultCatalog(const std::vector<StreamDef>& defs) {
   Catalog catalog;
   for (const StreamDef& stream : defs) {
+    if (!stream.selected_by_default) {
+      catalog.streams.push_back(MakeStream(stream, rapidjson::Document(), false));
+      continue;
+    }
     rapidjson::Document schema = stream.Schema();
     rapidjson::Value& props = schema["properties"];
     for (auto it = props.MemberBegin(); it != props.MemberEnd();) {
@@ -312,7 +325,7 @@ Result<Catalog> ParseCatalog(const rapidjson::Value& doc, const std::vector<Stre
     if (it != chosen.end()) {
       catalog.streams.push_back(std::move(it->second));
     } else {
-      catalog.streams.push_back(MakeStream(stream, stream.Schema(), false));
+      catalog.streams.push_back(MakeStream(stream, rapidjson::Document(), false));
     }
   }
   return catalog;

@@ -60,7 +60,8 @@ void SingerWriter::WriteSchema(std::string_view stream, const rapidjson::Value& 
 }
 
 bool SingerWriter::FormatRecord(std::string* out, std::string_view stream, Transformer& transformer,
-                                const rapidjson::Value& row, std::string_view time_extracted) {
+                                std::span<const rapidjson::Value* const> row_parts,
+                                std::string_view time_extracted) {
   thread_local rapidjson::StringBuffer scratch;
   scratch.Clear();
   JsonWriter w(scratch);
@@ -70,7 +71,7 @@ bool SingerWriter::FormatRecord(std::string* out, std::string_view stream, Trans
   w.Key("stream");
   w.String(stream.data(), static_cast<rapidjson::SizeType>(stream.size()));
   w.Key("record");
-  if (!transformer.Write(row, w)) return false;
+  if (!transformer.Write(row_parts, w)) return false;
   w.Key("time_extracted");
   w.String(time_extracted.data(), static_cast<rapidjson::SizeType>(time_extracted.size()));
   w.EndObject();
@@ -95,7 +96,8 @@ bool SingerWriter::WriteRecord(std::string_view stream, Transformer& transformer
     throw std::logic_error("RECORD before SCHEMA");
   }
   std::string line;
-  if (!FormatRecord(&line, stream, transformer, row, time_extracted)) return false;
+  const rapidjson::Value* parts[] = {&row};
+  if (!FormatRecord(&line, stream, transformer, parts, time_extracted)) return false;
   WriteRecordLines(stream, line, 1);
   return true;
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,7 +37,8 @@ class SingerWriter {
   /// Formats a RECORD line (with its newline) onto `out`, for a worker thread that prepares
   /// output; false when the row is not an object (nothing is appended then).
   static bool FormatRecord(std::string* out, std::string_view stream, Transformer& transformer,
-                           const rapidjson::Value& row, std::string_view time_extracted);
+                           std::span<const rapidjson::Value* const> row_parts,
+                           std::string_view time_extracted);
 
   /// Writes `count` RECORD lines of `stream` prepared by FormatRecord.
   void WriteRecordLines(std::string_view stream, std::string_view lines, long long count);

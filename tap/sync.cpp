@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <unordered_map>
 
@@ -15,7 +17,8 @@
 namespace tap {
 namespace {
 
-constexpr size_t kMaxBufferedBytes = 4 << 20;  // per unit, before its worker waits
+constexpr size_t kMaxBufferedBytes = 2 << 20;  // queued RECORD lines before workers wait
+constexpr size_t kPieceBytes = 256 << 10;      // RECORD lines handed over at a time
 
 rapidjson::Value* MutableMember(rapidjson::Value& object, std::string_view key) {
   if (!object.IsObject()) return nullptr;
@@ -51,15 +54,24 @@ bool HasMorePages(const rapidjson::Document& body, long long page) {
   return info && page < info->total_page;
 }
 
-// A report row {"dimensions":{...},"metrics":{...}} as one flat object, members moved.
-void Flatten(rapidjson::Value& row, rapidjson::Value& out,
-             rapidjson::Document::AllocatorType& allocator) {
-  out.SetObject();
-  for (const char* part : {"dimensions", "metrics"}) {
-    rapidjson::Value* members = MutableMember(row, part);
-    if (members == nullptr || !members->IsObject()) continue;
-    for (auto& m : members->GetObject()) out.AddMember(m.name, m.value, allocator);
+// A report row {"dimensions":{...},"metrics":{...}} as the two objects the transformer reads as
+// one record; an absent or malformed part reads as empty.
+std::array<const rapidjson::Value*, 2> ReportParts(const rapidjson::Value& row) {
+  static const rapidjson::Value kEmpty(rapidjson::kObjectType);
+  std::array<const rapidjson::Value*, 2> parts{&kEmpty, &kEmpty};
+  const char* names[] = {"dimensions", "metrics"};
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const rapidjson::Value* part = FindMember(row, names[i]);
+    if (part != nullptr && part->IsObject()) parts[i] = part;
   }
+  return parts;
+}
+
+// A copy of `v` that owns its strings. Responses are parsed in place, so their strings live in
+// the response's text; RapidJSON's copy would keep pointing there for plain string values.
+rapidjson::Value OwnedCopy(const rapidjson::Value& v, rapidjson::Document::AllocatorType& a) {
+  if (v.IsString()) return rapidjson::Value(v.GetString(), v.GetStringLength(), a);
+  return rapidjson::Value(v, a);
 }
 
 // The identity of a report row: its dimension values.
@@ -76,9 +88,11 @@ std::string DimensionKey(const rapidjson::Value& row) {
   return key;
 }
 
-// What one unit produced, handed from its worker to the main thread: RECORD lines and
-// checkpoints (a bookmark to commit after the lines before it), then the outcome.
-class UnitOutput {
+// What workers hand to the main thread, in the order they produce it: a unit's RECORD lines
+// and checkpoints (a bookmark that covers the lines before it), then the unit's outcome. Lines
+// are written as they arrive, whichever unit they come from; bookmarks are committed in plan
+// order (see Sync::Run). The queued lines are bounded in bytes: a slow target slows the workers.
+class OutputQueue {
  public:
   struct Piece {
     std::string lines;
@@ -86,59 +100,77 @@ class UnitOutput {
     bool checkpoint = false;
     std::optional<Timestamp> bookmark;
   };
+  struct Event {
+    size_t unit = 0;
+    Piece piece;
+    bool done = false;  // the unit ended: the fields below are set
+    Status status;
+    std::map<std::string, Transformer::Issue> issues;
+    std::map<std::string, std::string> skipped;
+  };
 
-  // Blocks while the consumer is more than kMaxBufferedBytes behind.
-  void Push(Piece piece) {
+  // Blocks while more than kMaxBufferedBytes of lines wait for the writer.
+  void Push(size_t unit, Piece piece) {
     std::unique_lock<std::mutex> lock(mutex_);
     space_.wait(lock, [&] { return bytes_ < kMaxBufferedBytes || abandoned_; });
     if (abandoned_) return;
     bytes_ += piece.lines.size();
-    pieces_.push_back(std::move(piece));
+    Event e;
+    e.unit = unit;
+    e.piece = std::move(piece);
+    events_.push_back(std::move(e));
     ready_.notify_all();
   }
 
-  void Finish(Status status, std::map<std::string, Transformer::Issue> issues,
+  // Never blocks: the main thread counts on every unit's end.
+  void Finish(size_t unit, Status status, std::map<std::string, Transformer::Issue> issues,
               std::map<std::string, std::string> skipped) {
     std::lock_guard<std::mutex> lock(mutex_);
-    status_ = std::move(status);
-    issues_ = std::move(issues);
-    skipped_ = std::move(skipped);
-    done_ = true;
+    Event e;
+    e.unit = unit;
+    e.done = true;
+    e.status = std::move(status);
+    e.issues = std::move(issues);
+    e.skipped = std::move(skipped);
+    events_.push_back(std::move(e));
     ready_.notify_all();
   }
 
-  // The next piece; nullopt once the unit has finished and everything was taken.
-  std::optional<Piece> Pop() {
+  Event Pop() {
     std::unique_lock<std::mutex> lock(mutex_);
-    ready_.wait(lock, [&] { return !pieces_.empty() || done_; });
-    if (pieces_.empty()) return std::nullopt;
-    Piece piece = std::move(pieces_.front());
-    pieces_.pop_front();
-    bytes_ -= piece.lines.size();
+    ready_.wait(lock, [&] { return !events_.empty(); });
+    Event e = std::move(events_.front());
+    events_.pop_front();
+    bytes_ -= e.piece.lines.size();
     space_.notify_all();
-    return piece;
+    return e;
   }
 
-  // The consumer will read no more: the producer must not wait for it.
+  // The writer failed: lines are dropped from now on, so producers never wait for it.
   void Abandon() {
     std::lock_guard<std::mutex> lock(mutex_);
     abandoned_ = true;
     space_.notify_all();
   }
 
-  const Status& status() const { return status_; }
-  const std::map<std::string, Transformer::Issue>& issues() const { return issues_; }
-  const std::map<std::string, std::string>& skipped() const { return skipped_; }
-
  private:
   std::mutex mutex_;
   std::condition_variable ready_, space_;
-  std::deque<Piece> pieces_;
+  std::deque<Event> events_;
   size_t bytes_ = 0;
-  bool done_ = false, abandoned_ = false;
-  Status status_;
-  std::map<std::string, Transformer::Issue> issues_;
-  std::map<std::string, std::string> skipped_;
+  bool abandoned_ = false;
+};
+
+// One unit's side of the queue.
+class UnitOutput {
+ public:
+  using Piece = OutputQueue::Piece;
+  UnitOutput(OutputQueue& queue, size_t unit) : queue_(queue), unit_(unit) {}
+  void Push(Piece piece) { queue_.Push(unit_, std::move(piece)); }
+
+ private:
+  OutputQueue& queue_;
+  size_t unit_;
 };
 
 // Runs one work unit on a worker thread, writing its records to a UnitOutput.
@@ -172,17 +204,26 @@ class UnitRunner {
 
  private:
   Status Emit(const rapidjson::Value& row, const std::string& extracted) {
+    const rapidjson::Value* parts[] = {&row};
+    return Emit(parts, extracted);
+  }
+
+  // Formats one record from `parts` (objects read as one row) into the unit's output.
+  Status Emit(std::span<const rapidjson::Value* const> parts, const std::string& extracted) {
     for (const std::string& key : cs_.key_properties) {
       bool injected = key == "advertiser_id" &&
                       (cs_.def->report != nullptr || cs_.def->entity->injects_advertiser_id);
-      if (!injected && !Present(FindMember(row, key))) {
+      bool present = false;
+      for (const rapidjson::Value* part : parts)
+        present = present || Present(FindMember(*part, key));
+      if (!injected && !present) {
         return Status::Error(ErrorKind::kFatal,
                              fmt::format("TikTok returned a {} row without its key '{}' "
                                          "(advertiser {}); the record cannot be stored",
                                          cs_.def->name, key, unit_.advertiser_ids.front()));
       }
     }
-    if (!SingerWriter::FormatRecord(&piece_.lines, cs_.def->name, transformer_, row, extracted)) {
+    if (!SingerWriter::FormatRecord(&piece_.lines, cs_.def->name, transformer_, parts, extracted)) {
       return Status::Error(
           ErrorKind::kFatal,
           fmt::format("TikTok returned a {} row that is not an object", cs_.def->name));
@@ -269,6 +310,7 @@ class UnitRunner {
           }
           if (Status st = Emit(row, extracted); !st.ok()) return st;
           ++emitted;
+          if (piece_.lines.size() > kPieceBytes) Flush();
         }
         Flush();
         if (!unit_.paged || (*list)->Empty() || !HasMorePages(body, page)) break;
@@ -352,10 +394,10 @@ class UnitRunner {
                                  "report/integrated/get/ returned a row that is not an object");
           }
           if (!merge) {
-            rapidjson::Value flat;
-            Flatten(row, flat, body.GetAllocator());
-            if (Status s = Emit(flat, extracted); !s.ok()) return s;
+            if (Status s = Emit(ReportParts(row), extracted); !s.ok()) return s;
             ++*rows;
+            // Lines go to the writer a slice at a time, so a page's output is never held whole.
+            if (piece_.lines.size() > kPieceBytes) Flush();
             continue;
           }
           auto [it, inserted] = index.emplace(DimensionKey(row), merged.size());
@@ -364,13 +406,11 @@ class UnitRunner {
             merged.back().SetObject();
           }
           rapidjson::Document& target = merged[it->second];
-          rapidjson::Value flat;
-          Flatten(row, flat, body.GetAllocator());
-          for (auto& m : flat.GetObject()) {
-            if (!target.HasMember(m.name)) {
-              target.AddMember(rapidjson::Value(m.name, target.GetAllocator()),
-                               rapidjson::Value(m.value, target.GetAllocator()),
-                               target.GetAllocator());
+          for (const rapidjson::Value* part : ReportParts(row)) {
+            for (const auto& m : part->GetObject()) {
+              if (target.HasMember(m.name)) continue;
+              target.AddMember(OwnedCopy(m.name, target.GetAllocator()),
+                               OwnedCopy(m.value, target.GetAllocator()), target.GetAllocator());
             }
           }
         }
@@ -537,91 +577,113 @@ Status Sync::Run() {
     shapes.emplace(&cs, CompileShape(cs.schema));
   }
 
-  std::vector<std::unique_ptr<UnitOutput>> outputs;
-  for (size_t i = 0; i < plan.size(); ++i) outputs.push_back(std::make_unique<UnitOutput>());
+  OutputQueue queue;
   size_t workers =
       std::min(plan.size(), static_cast<size_t>(std::max(1, settings_.max_concurrency)));
-  size_t ahead = 2 * workers;  // units a worker may start beyond the one being written
   std::atomic<size_t> next{0};
-  std::mutex progress_mutex;
-  std::condition_variable progress_cv;
-  size_t consumed = 0;
   std::vector<std::thread> threads;
   for (size_t w = 0; w < workers; ++w) {
     threads.emplace_back([&] {
       while (true) {
         size_t i = next++;
         if (i >= plan.size()) return;
-        {
-          std::unique_lock<std::mutex> lock(progress_mutex);
-          progress_cv.wait(lock, [&] { return i < consumed + ahead || stop->load(); });
-        }
         if (stop->load()) {
-          outputs[i]->Finish(Status::Error(ErrorKind::kCancelled, "stopped"), {}, {});
+          queue.Finish(i, Status::Error(ErrorKind::kCancelled, "stopped"), {}, {});
           continue;
         }
-        UnitRunner runner(api_, signpost_, *outputs[i], shapes.at(plan[i].stream), plan[i]);
+        UnitOutput output(queue, i);
+        UnitRunner runner(api_, signpost_, output, shapes.at(plan[i].stream), plan[i]);
         Status s = runner.Run();
-        outputs[i]->Finish(std::move(s), runner.issues(), runner.skipped());
+        queue.Finish(i, std::move(s), runner.issues(), runner.skipped());
       }
     });
   }
 
+  // Lines are written as they arrive. A unit's checkpoints wait until every unit before it in
+  // the plan has ended, so a STATE never covers a unit that has not been written in full (a
+  // later window of an advertiser may finish before an earlier one).
+  struct UnitProgress {
+    bool done = false;
+    Status status;
+    std::deque<std::optional<Timestamp>> checkpoints;  // not yet committed
+  };
+  std::vector<UnitProgress> units(plan.size());
   Status failure;
   std::map<std::string, std::map<std::string, Transformer::Issue>> issues;
-  size_t i = 0;
-  for (; i < plan.size(); ++i) {
+  size_t committed = 0;  // units before this index are committed
+  bool halted = false;   // a unit failed or the run was stopped: nothing more is committed
+  auto commit = [&](size_t i) {
+    const WorkUnit& unit = plan[i];
+    for (const std::optional<Timestamp>& bookmark : units[i].checkpoints) {
+      if (bookmark) {
+        state_.SetBookmark(unit.stream->def->name, unit.advertiser_ids.front(),
+                           unit.stream->replication_key, *bookmark);
+      }
+      writer_.WriteState(state_.ToJson());
+    }
+    units[i].checkpoints.clear();
+  };
+  for (size_t ended = 0; ended < plan.size();) {
+    OutputQueue::Event event = queue.Pop();
+    size_t i = event.unit;
     const WorkUnit& unit = plan[i];
     const std::string& stream = unit.stream->def->name;
-    const std::string& advertiser = unit.advertiser_ids.front();
-    // Records already received are written even when stopping; bookmarks only at checkpoints.
-    while (auto piece = outputs[i]->Pop()) {
-      writer_.WriteRecordLines(stream, piece->lines, piece->records);
-      if (piece->checkpoint) {
-        if (piece->bookmark) {
-          state_.SetBookmark(stream, advertiser, unit.stream->replication_key, *piece->bookmark);
+    if (!event.done) {
+      // Records already received are written even when stopping; bookmarks only at checkpoints.
+      if (writer_.ok()) writer_.WriteRecordLines(stream, event.piece.lines, event.piece.records);
+      if (event.piece.checkpoint) {
+        units[i].checkpoints.push_back(event.piece.bookmark);
+        if (i == committed && !halted) commit(i);
+      }
+      if (writer_.ok()) LogProgress(false);
+    } else {
+      ++ended;
+      units[i].done = true;
+      units[i].status = std::move(event.status);
+      for (const auto& [path, issue] : event.issues) {
+        Transformer::Issue& total = issues[stream][path];
+        if (total.count == 0)
+          total = issue;
+        else
+          total.count += issue.count;
+      }
+      for (const auto& [ids, reason] : event.skipped) skipped_[ids] = reason;
+      // Commit every unit that can be, in plan order.
+      while (!halted && committed < plan.size() && units[committed].done) {
+        const Status& s = units[committed].status;
+        const std::string& advertiser = plan[committed].advertiser_ids.front();
+        if (s.kind() == ErrorKind::kSkipAdvertiser) {
+          if (skipped_.emplace(advertiser, s.message()).second) {
+            LogWarning("Skipping advertiser {}: {}", advertiser, s.message());
+          }
+          units[committed].checkpoints.clear();
+          ++committed;
+          continue;
         }
-        writer_.WriteState(state_.ToJson());
+        if (!s.ok()) {
+          halted = true;
+          break;
+        }
+        commit(committed);
+        ++committed;
+        if (committed < plan.size()) commit(committed);  // checkpoints it already reached
       }
-      if (!writer_.ok()) break;
-      LogProgress(false);
-    }
-    for (const auto& [path, issue] : outputs[i]->issues()) {
-      Transformer::Issue& total = issues[stream][path];
-      if (total.count == 0)
-        total = issue;
-      else
-        total.count += issue.count;
-    }
-    for (const auto& [ids, reason] : outputs[i]->skipped()) skipped_[ids] = reason;
-    {
-      std::lock_guard<std::mutex> lock(progress_mutex);
-      consumed = i + 1;
-    }
-    progress_cv.notify_all();
-    const Status& s = outputs[i]->status();
-    if (!writer_.ok()) {
-      failure = CheckWriter();
-      break;
-    }
-    if (s.kind() == ErrorKind::kSkipAdvertiser) {
-      if (skipped_.emplace(advertiser, s.message()).second) {
-        LogWarning("Skipping advertiser {}: {}", advertiser, s.message());
+      // A failure anywhere ends the run: no new requests; running units end at their next one.
+      ErrorKind kind = units[i].status.kind();
+      if (!units[i].status.ok() && kind != ErrorKind::kSkipAdvertiser &&
+          kind != ErrorKind::kCancelled) {
+        if (failure.ok()) failure = units[i].status;
+        stop->store(true);
       }
-      continue;
     }
-    if (s.kind() == ErrorKind::kCancelled) break;
-    if (!s.ok()) {
-      failure = s;
-      break;
+    if (!writer_.ok() && !stop->load()) {
+      stop->store(true);
+      queue.Abandon();
     }
-  }
-  if (i < plan.size()) {
-    stop->store(true);  // no new requests; in-flight units end at their next request
-    progress_cv.notify_all();
-    for (auto& output : outputs) output->Abandon();
   }
   for (std::thread& t : threads) t.join();
+  if (!writer_.ok()) failure = CheckWriter();
+  size_t i = committed;
 
   for (const auto& [stream, by_path] : issues) {
     for (const auto& [path, issue] : by_path) {

@@ -123,44 +123,60 @@ Transformer::Transformer(std::string stream, Shape shape)
     : stream_(std::move(stream)), shape_(std::move(shape)) {
   for (size_t i = 0; i < shape_.names.size(); ++i) index_.emplace(shape_.names[i], i);
   slots_.resize(shape_.names.size());
+  injected_.resize(shape_.names.size());
 }
 
 void Transformer::SetInjected(std::string property, std::string value) {
-  for (auto& entry : injected_) {
-    if (entry.first == property) {
-      entry.second = std::move(value);
-      return;
-    }
-  }
-  injected_.emplace_back(std::move(property), std::move(value));
+  // A property outside the schema is not written, so there is nothing to inject.
+  if (auto it = index_.find(property); it != index_.end()) injected_[it->second] = std::move(value);
 }
 
 void Transformer::SetLocalTime(std::string property, const TimeZone* zone) {
-  local_time_property_ = std::move(property);
+  auto it = index_.find(property);
+  local_time_slot_ = it != index_.end() ? it->second : kNoSlot;
   local_zone_ = zone != nullptr ? *zone : TimeZone::Utc();
 }
 
+size_t Transformer::SlotOf(size_t position, std::string_view name) {
+  // API rows list their members in the same order row after row: the slot found at this
+  // position last time is checked first, so most members cost a comparison, not a hash.
+  if (position < hints_.size()) {
+    size_t hint = hints_[position];
+    if (hint != kNoSlot && shape_.names[hint] == name) return hint;
+  } else {
+    hints_.resize(position + 1, kNoSlot);
+  }
+  auto it = index_.find(name);
+  hints_[position] = it != index_.end() ? it->second : kNoSlot;
+  return hints_[position];
+}
+
 bool Transformer::Write(const rapidjson::Value& row, JsonWriter& out) {
-  if (!row.IsObject()) return false;
+  const rapidjson::Value* parts[] = {&row};
+  return Write(parts, out);
+}
+
+bool Transformer::Write(std::span<const rapidjson::Value* const> parts, JsonWriter& out) {
   std::fill(slots_.begin(), slots_.end(), nullptr);
-  for (const auto& m : row.GetObject()) {
-    auto it = index_.find(std::string_view(m.name.GetString(), m.name.GetStringLength()));
-    if (it != index_.end()) slots_[it->second] = &m.value;
+  size_t position = 0;
+  for (const rapidjson::Value* part : parts) {
+    if (!part->IsObject()) return false;
+    for (const auto& m : part->GetObject()) {
+      size_t slot =
+          SlotOf(position++, std::string_view(m.name.GetString(), m.name.GetStringLength()));
+      if (slot != kNoSlot) slots_[slot] = &m.value;
+    }
   }
   out.StartObject();
   for (size_t i = 0; i < shape_.names.size(); ++i) {
     const std::string& name = shape_.names[i];
     const Shape& shape = shape_.children[i];
     out.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-    const std::string* injected = nullptr;
-    for (const auto& entry : injected_) {
-      if (entry.first == name) injected = &entry.second;
-    }
-    if (injected != nullptr) {
-      out.String(injected->data(), static_cast<rapidjson::SizeType>(injected->size()));
+    if (injected_[i]) {
+      out.String(injected_[i]->data(), static_cast<rapidjson::SizeType>(injected_[i]->size()));
     } else if (slots_[i] == nullptr) {
       out.Null();
-    } else if (name == local_time_property_ && slots_[i]->IsString()) {
+    } else if (i == local_time_slot_ && slots_[i]->IsString()) {
       std::optional<Timestamp> wall = ParseTimestamp(slots_[i]->GetString());
       if (wall) {
         std::string text =

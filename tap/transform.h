@@ -3,6 +3,8 @@
 #include <rapidjson/document.h>
 
 #include <map>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -58,6 +60,9 @@ class Transformer {
   /// Writes `row` as a record object. Returns false (and writes nothing usable) when a row is
   /// not an object; the caller fails the stream.
   bool Write(const rapidjson::Value& row, JsonWriter& out);
+  /// The same for a row given as several objects read as one (a report row's dimensions and
+  /// metrics), so that they need not be merged first.
+  bool Write(std::span<const rapidjson::Value* const> parts, JsonWriter& out);
 
   /// Values that could not be converted, by property: count and one example.
   struct Issue {
@@ -76,11 +81,15 @@ class Transformer {
 
   std::string stream_;
   Shape shape_;
+  static constexpr size_t kNoSlot = static_cast<size_t>(-1);
+  size_t SlotOf(size_t position, std::string_view name);
+
   std::unordered_map<std::string_view, size_t> index_;  // top-level property -> position
-  std::vector<std::pair<std::string, std::string>> injected_;
-  std::string local_time_property_;
+  std::vector<std::optional<std::string>> injected_;    // by position
+  size_t local_time_slot_ = kNoSlot;
   TimeZone local_zone_ = TimeZone::Utc();
   std::vector<const rapidjson::Value*> slots_;
+  std::vector<size_t> hints_;  // member position in the last row -> slot
   std::map<std::string, Issue> issues_;
 };
 

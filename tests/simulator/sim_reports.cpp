@@ -147,7 +147,6 @@ std::string MetricValue(const tap::MetricInfo& m, uint64_t h, int restatement) {
       m.name.find("_secondary_goal") != std::string::npos) {
     if (h % 3 != 0) return "-";  // does not apply to most ad groups
   }
-  if (m.name.rfind("cost_per_", 0) == 0 && h % 29 == 0) return "-";
   if (type == "integer") {
     uint64_t scale = m.name == "impressions" || m.name == "gross_impressions" ? 9000
                      : m.name == "reach"                                      ? 7000

@@ -279,13 +279,38 @@ std::string Simulator::PickFault(std::string_view path, const Params& params) {
   return kFaults[Mix(key, 0xFA17) % (sizeof kFaults / sizeof kFaults[0])];
 }
 
+namespace {
+
+// The query string of a request, percent-encoded, so a log line can be replayed (bench/).
+std::string QueryString(const Params& params) {
+  std::string out;
+  for (const auto& [key, value] : params) {
+    if (key == "secret") continue;  // never written anywhere
+    if (!out.empty()) out += '&';
+    for (const std::string* part : {&key, &value}) {
+      for (unsigned char c : *part) {
+        if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+          out += static_cast<char>(c);
+        } else {
+          out += fmt::format("%{:02X}", c);
+        }
+      }
+      if (part == &key) out += '=';
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void Simulator::Record(LoggedRequest request) {
   if (log_file_ != nullptr) {
     long long ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-    std::fprintf(log_file_, "%lld\t%s\t%s\n", ms, request.path.c_str(),
-                 request.fault.empty() ? "-" : request.fault.c_str());
+    std::fprintf(log_file_, "%lld\t%s\t%s\t%s\n", ms, request.path.c_str(),
+                 request.fault.empty() ? "-" : request.fault.c_str(),
+                 QueryString(request.params).c_str());
     std::fflush(log_file_);
   }
   log_.push_back(std::move(request));
@@ -327,6 +352,7 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
                                                    "advertiser/info/",
                                                    "dmp/custom_audience/list/",
                                                    "oauth2/advertiser/get/",
+                                                   "user/info/",
                                                    "report/integrated/get/"};
   if (path.rfind(kRoot, 0) != 0 || known.count(path.substr(kRoot.size())) == 0 || method != "GET") {
     // The real API answers an unknown path, or one without its trailing slash, like this.
@@ -354,6 +380,13 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
     if (endpoint == "ad/get/") return Entities(Level::kAd, params);
     if (endpoint == "advertiser/info/") return AdvertiserInfo(params);
     if (endpoint == "dmp/custom_audience/list/") return Audiences(params);
+    if (endpoint == "user/info/") {
+      // The token's user (the singer-io tap checks the token here before a sync).
+      return Reply{200, Envelope(0, "OK",
+                                 R"({"core_user_id":"7100000000000000777","display_name":)"
+                                 R"("Simulated User","email":"user@example.invalid",)"
+                                 R"("avatar_url":null,"create_time":1672531200})")};
+    }
     if (endpoint == "report/integrated/get/") {
       int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                         std::chrono::system_clock::now().time_since_epoch())

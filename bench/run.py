@@ -1,0 +1,412 @@
+"""`make bench`: tap-tiktok-ads against the transfer floor (curl) and the singer-io tap-tiktok-ads
+(PyPI), on the same simulated data, in one run. Prints a table and writes bench/results.json.
+
+Scenarios (each case run --repeats times; medians reported):
+  throughput  the daily ad report of a large account (20 advertisers, >= 1,000,000 rows), no
+              latency, rate limits out of the way: wall, CPU, peak RSS, rows/s, requests;
+  latency     150 ms per response, default rate limits: wall time against the rate-limit bound
+              (requests / max_requests_per_second);
+  memory      peak RSS of this tap at 10x, 100x and 1000x data.
+Every process is measured with wait4(): its own CPU time and peak RSS, nothing of the simulator.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "sim-token"
+# The simulated accounts: ads per advertiser = campaigns x adgroups x ads.
+SIZES = {
+    #        advertisers, campaigns, adgroups, ads, days (daily rows = advertisers x ads x days)
+    "large": dict(advertisers=20, campaigns=8, adgroups=6, ads=12, days=365),
+    "tiny": dict(advertisers=2, campaigns=1, adgroups=2, ads=2, days=20),
+}
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+class Simulator:
+    def __init__(self, build, size, latency_ms, workdir):
+        self.log = workdir / f"requests-{latency_ms}.log"
+        self.log.unlink(missing_ok=True)
+        args = [build / "tiktok-simulator", "--port", "0", "--latency-ms", str(latency_ms),
+                "--request-log", self.log, "--audiences", "0"]
+        for key in ("advertisers", "campaigns", "adgroups", "ads"):
+            args += [f"--{key}", str(size[key])]
+        self.process = subprocess.Popen([str(a) for a in args], stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, text=True)
+        line = self.process.stdout.readline()
+        if "listening on http://" not in line:
+            sys.exit(f"bench: the simulator did not start: {line!r}")
+        self.url = line.split("listening on ", 1)[1].strip()
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait()
+
+    def requests(self):
+        with urllib.request.urlopen(self.url + "/_sim/stats") as response:
+            return json.load(response)["requests"]
+
+    def log_lines(self):
+        return self.log.read_text().splitlines() if self.log.exists() else []
+
+    def advertiser_ids(self):
+        request = urllib.request.Request(
+            self.url + "/open_api/v1.3/oauth2/advertiser/get/?app_id=7100000000000000001"
+            "&secret=sim-app-secret", headers={"Access-Token": TOKEN})
+        with urllib.request.urlopen(request) as response:
+            return [a["advertiser_id"] for a in json.load(response)["data"]["list"]]
+
+
+def measure(args, stdout=subprocess.DEVNULL, env=None, stderr_path=None):
+    """Runs one process under GNU time; returns its wall time, CPU time (user + system) and peak
+    RSS. (Python's own wait4 would count the forked interpreter's pages as the child's RSS.)"""
+    with tempfile.NamedTemporaryFile("r") as usage:
+        stderr = open(stderr_path, "w") if stderr_path else subprocess.DEVNULL
+        process = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", usage.name,
+                                  *map(str, args)], stdout=stdout, stderr=stderr, env=env)
+        if stderr_path:
+            stderr.close()
+        if process.returncode != 0:
+            detail = Path(stderr_path).read_text()[-3000:] if stderr_path else ""
+            sys.exit(f"bench: {' '.join(map(str, args))} exited {process.returncode}\n{detail}")
+        wall, user, system, rss_kb = usage.read().split()[-4:]
+    return {"wall_s": float(wall), "cpu_s": float(user) + float(system),
+            "rss_mb": int(rss_kb) / 1024}
+
+
+def count_records(args, env=None):
+    """Records a sync writes (a separate, untimed run: the timed runs write to /dev/null)."""
+    process = subprocess.Popen([str(a) for a in args], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, env=env)
+    records = sum(1 for line in process.stdout if line.startswith(b'{"type":"RECORD"')
+                  or line.startswith(b'{"type": "RECORD"'))
+    if process.wait() != 0:
+        sys.exit(f"bench: {' '.join(map(str, args))} exited {process.returncode}")
+    return records
+
+
+class Peer:
+    """singer-io tap-tiktok-ads from PyPI, in its own virtual environment, via peer_launcher.py."""
+
+    REQUIREMENT = "tap-tiktok-ads==1.2.1"
+
+    def __init__(self, workdir):
+        self.venv = workdir / "peer-venv"
+        python = self.venv / "bin" / "python"
+        stamp = self.venv / "requirement.txt"
+        if not stamp.exists() or stamp.read_text() != self.REQUIREMENT:
+            print(f"bench: installing {self.REQUIREMENT} into {self.venv}", flush=True)
+            subprocess.run([sys.executable, "-m", "venv", "--clear", self.venv], check=True)
+            subprocess.run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                            self.REQUIREMENT], check=True)
+            stamp.write_text(self.REQUIREMENT)
+        self.python = python
+        self.metrics = json.loads(subprocess.run(
+            [python, "-c", "import json, tap_tiktok_ads.streams as s; "
+             "print(json.dumps(s.AUCTION_FIELDS))"], check=True, capture_output=True,
+            text=True).stdout)
+
+    def command(self, config, catalog):
+        return [self.python, ROOT / "bench" / "peer_launcher.py", "--config", config,
+                "--catalog", catalog]
+
+    def env(self, simulator):
+        return dict(os.environ, TIKTOK_BASE_URL=simulator.url)
+
+    def catalog(self, simulator, config, path):
+        """The peer's own discovered catalog with its ad_insights stream selected."""
+        out = subprocess.run(self.command(config, "/dev/null")[:-2] + ["--discover"],
+                             env=self.env(simulator), check=True, capture_output=True)
+        catalog = json.loads(out.stdout)
+        catalog["streams"] = [s for s in catalog["streams"] if s["tap_stream_id"] == "ad_insights"]
+        for entry in catalog["streams"][0]["metadata"]:
+            if entry["breadcrumb"] == []:
+                entry["metadata"]["selected"] = True
+        path.write_text(json.dumps(catalog))
+        return path
+
+
+def our_catalog(tap, metrics, path):
+    """ad_insights_daily with the same metrics the peer requests (those TikTok has at ad level)."""
+    catalog = json.loads(subprocess.run([tap, "--discover"], check=True,
+                                        capture_output=True).stdout)
+    stream = next(s for s in catalog["streams"] if s["tap_stream_id"] == "ad_insights_daily")
+    wanted = set(metrics)
+    for entry in stream["metadata"]:
+        crumb = entry["breadcrumb"]
+        if crumb == []:
+            entry["metadata"]["selected"] = True
+        elif entry["metadata"].get("inclusion") != "automatic":
+            entry["metadata"]["selected"] = crumb[-1] in wanted
+    catalog["streams"] = [stream]
+    path.write_text(json.dumps(catalog))
+    return path
+
+
+def write_json(path, value):
+    path.write_text(json.dumps(value, indent=2))
+    return path
+
+
+def curl_floor(simulator, lines, workdir, concurrency):
+    """The same requests as `lines` (from the simulator's request log) with curl, to /dev/null."""
+    config = workdir / "curl.cfg"
+    with config.open("w") as f:
+        f.write(f'header = "Access-Token: {TOKEN}"\n')
+        for line in lines:
+            _, path, _, query = line.split("\t")
+            f.write(f'url = "{simulator.url}{path}?{query}"\noutput = "/dev/null"\n')
+    return measure(["curl", "--silent", "--show-error", "--fail", "--parallel",
+                    "--parallel-max", str(concurrency), "--config", config])
+
+
+def throughput(args, tap, peer, workdir):
+    size = SIZES[args.size]
+    sim = Simulator(args.build, size, 0, workdir)
+    try:
+        today = datetime.date.today()
+        start = (today - datetime.timedelta(days=size["days"] - 1)).isoformat()
+        ids = sim.advertiser_ids()
+        ours_config = write_json(workdir / "ours.json", {
+            "access_token": TOKEN, "advertiser_ids": ids, "start_date": start,
+            "api_base_url": sim.url, "max_requests_per_second": 1000,
+            "max_requests_per_minute": 60000})
+        peer_config = write_json(workdir / "peer.json", {
+            "access_token": TOKEN, "accounts": ",".join(ids), "start_date": start + "T00:00:00Z"})
+        ours_cmd = [tap, "--config", ours_config, "--catalog",
+                    our_catalog(tap, peer.metrics, workdir / "ours-catalog.json")]
+        peer_cmd = peer.command(peer_config, peer.catalog(sim, peer_config,
+                                                          workdir / "peer-catalog.json"))
+        rows = count_records(ours_cmd)
+
+        results = {"ours": [], "curl": [], "peer": []}
+        for i in range(args.repeats):
+            before, log_before = sim.requests(), len(sim.log_lines())
+            run = measure(ours_cmd, stderr_path=workdir / "ours.log")
+            run["requests"] = sim.requests() - before
+            results["ours"].append(run)
+            lines = [l for l in sim.log_lines()[log_before:] if "\t/open_api/" in l]
+            before = sim.requests()
+            run = curl_floor(sim, lines, workdir, 8)
+            run["requests"] = sim.requests() - before
+            results["curl"].append(run)
+            print(f"bench: throughput {i + 1}/{args.repeats}: ours {results['ours'][-1]['wall_s']:.2f} s, "
+                  f"curl {run['wall_s']:.2f} s", flush=True)
+        for i in range(args.peer_repeats):
+            before = sim.requests()
+            # The peer's first run writes to a file so that its records can be counted (a run
+            # is minutes long; page-cache writes add well under 1 % to it); the others to
+            # /dev/null like ours.
+            output = workdir / "peer-output.jsonl"
+            with open(output if i == 0 else os.devnull, "wb") as out:
+                run = measure(peer_cmd, stdout=out, env=peer.env(sim),
+                              stderr_path=workdir / "peer.log")
+            run["requests"] = sim.requests() - before
+            results["peer"].append(run)
+            if i == 0:
+                with open(output, "rb") as f:
+                    peer_rows = sum(1 for line in f if line.startswith(b'{"type": "RECORD"'))
+                output.unlink()
+                if peer_rows != rows:
+                    sys.exit(f"bench: the taps disagree on the data: {rows} vs {peer_rows} rows")
+            print(f"bench: throughput peer {i + 1}/{args.peer_repeats}: {run['wall_s']:.1f} s",
+                  flush=True)
+    finally:
+        sim.stop()
+    return summarize(results, rows)
+
+
+def summarize(results, rows):
+    out = {"rows": rows}
+    for case, runs in results.items():
+        if not runs:
+            continue
+        summary = {k: median([r[k] for r in runs]) for k in runs[0]}
+        summary["rows_per_s"] = ratio(rows, summary["wall_s"]) if rows else None
+        summary["runs"] = len(runs)
+        out[case] = summary
+    return out
+
+
+def latency(args, tap, peer, workdir):
+    """150 ms per response; each tap at its default pace against the bound."""
+    size = dict(SIZES[args.size], advertisers=2, days=min(SIZES[args.size]["days"], 150))
+    sim = Simulator(args.build, size, 150, workdir)
+    try:
+        start = (datetime.date.today() - datetime.timedelta(days=size["days"] - 1)).isoformat()
+        ids = sim.advertiser_ids()
+        rps = 10
+        ours_config = write_json(workdir / "ours-latency.json", {
+            "access_token": TOKEN, "advertiser_ids": ids, "start_date": start,
+            "api_base_url": sim.url, "max_requests_per_second": rps})
+        peer_config = write_json(workdir / "peer-latency.json", {
+            "access_token": TOKEN, "accounts": ",".join(ids), "start_date": start + "T00:00:00Z"})
+        ours_cmd = [tap, "--config", ours_config, "--catalog",
+                    our_catalog(tap, peer.metrics, workdir / "ours-catalog.json")]
+        out = {"latency_ms": 150, "max_requests_per_second": rps}
+        runs = []
+        for _ in range(args.repeats):
+            before = sim.requests()
+            run = measure(ours_cmd, stderr_path=workdir / "ours-latency.log")
+            run["requests"] = sim.requests() - before
+            runs.append(run)
+        out["ours"] = {k: median([r[k] for r in runs]) for k in runs[0]}
+        out["ours"]["bound_s"] = out["ours"]["requests"] / rps
+        if args.peer_repeats:
+            peer_cmd = peer.command(peer_config, peer.catalog(sim, peer_config,
+                                                              workdir / "peer-catalog.json"))
+            before = sim.requests()
+            run = measure(peer_cmd, env=peer.env(sim), stderr_path=workdir / "peer-latency.log")
+            run["requests"] = sim.requests() - before
+            run["bound_s"] = run["requests"] / rps
+            out["peer"] = run
+    finally:
+        sim.stop()
+    return out
+
+
+def memory(args, tap, peer, workdir, throughput_result):
+    """Peak RSS of this tap as the data grows 10x, 100x, 1000x (1x = one advertiser-week)."""
+    size = SIZES[args.size]
+    sim = Simulator(args.build, size, 0, workdir)
+    ads = size["campaigns"] * size["adgroups"] * size["ads"]
+    points = []
+    try:
+        ids = sim.advertiser_ids()
+        catalog = our_catalog(tap, peer.metrics, workdir / "ours-catalog.json")
+        full = size["advertisers"] * size["days"]
+        for factor, advertisers, days in ((10, 1, max(full // 100, 1)),
+                                          (100, max(size["advertisers"] // 10, 1),
+                                           max(full // 10 // max(size["advertisers"] // 10, 1), 1))):
+            start = (datetime.date.today() - datetime.timedelta(days=days - 1)).isoformat()
+            config = write_json(workdir / f"ours-{factor}.json", {
+                "access_token": TOKEN, "advertiser_ids": ids[:advertisers], "start_date": start,
+                "api_base_url": sim.url, "max_requests_per_second": 1000,
+                "max_requests_per_minute": 60000})
+            runs = [measure([tap, "--config", config, "--catalog", catalog])
+                    for _ in range(args.repeats)]
+            points.append({"factor": factor, "rows": advertisers * ads * days,
+                           "rss_mb": median([r["rss_mb"] for r in runs])})
+    finally:
+        sim.stop()
+    points.append({"factor": 1000, "rows": throughput_result["rows"],
+                   "rss_mb": throughput_result["ours"]["rss_mb"]})
+    return points
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory_kb = 0
+    try:
+        memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    except (OSError, ValueError):
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory_kb / 2**20),
+            "os": platform.platform(), "python": platform.python_version()}
+
+
+def ratio(a, b):
+    """a / b, with GNU time's 10 ms resolution as the smallest b."""
+    return a / max(b, 0.01)
+
+
+def fmt(value, digits=2):
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def report(results):
+    t = results["throughput"]
+    lines = [f"Throughput: daily ad report, {t['rows']:,} rows, "
+             f"{t['ours']['requests']} requests (medians of {t['ours']['runs']} runs; "
+             f"peer: {t['peer']['runs'] if 'peer' in t else 0})", "",
+             "| case | wall s | CPU s | peak RSS MB | rows/s | requests |",
+             "|:-----|-------:|------:|------------:|-------:|---------:|"]
+    names = {"ours": "tap-tiktok-ads (C++)", "curl": "curl floor (transfer only)",
+             "peer": "singer-io tap-tiktok-ads 1.2.1"}
+    for case in ("ours", "curl", "peer"):
+        if case in t:
+            r = t[case]
+            lines.append(f"| {names[case]} | {fmt(r['wall_s'])} | {fmt(r['cpu_s'])} | "
+                         f"{fmt(r['rss_mb'], 1)} | {fmt(r['rows_per_s'], 0)} | {r['requests']} |")
+    lat = results["latency"]
+    lines += ["", f"Latency: {lat['latency_ms']} ms per response, "
+              f"max_requests_per_second {lat['max_requests_per_second']}", "",
+              "| case | requests | bound s | wall s | wall / bound |",
+              "|:-----|---------:|--------:|-------:|-------------:|"]
+    for case in ("ours", "peer"):
+        if case in lat:
+            r = lat[case]
+            lines.append(f"| {names[case]} | {r['requests']} | {fmt(r['bound_s'])} | "
+                         f"{fmt(r['wall_s'])} | {fmt(ratio(r['wall_s'], r['bound_s']))} |")
+    lines += ["", "Memory: peak RSS of tap-tiktok-ads by data size", "",
+              "| data | rows | peak RSS MB |", "|:-----|-----:|------------:|"]
+    for p in results["memory"]:
+        lines.append(f"| {p['factor']}x | {p['rows']:,} | {fmt(p['rss_mb'], 1)} |")
+    lines += ["", "Targets:"]
+    for name, ok, detail in results["targets"]:
+        lines.append(f"- [{'x' if ok else ' '}] {name}: {detail}")
+    return "\n".join(lines)
+
+
+def targets(results):
+    t, lat, mem = results["throughput"], results["latency"], results["memory"]
+    out = []
+    if "peer" in t:
+        r = ratio(t["ours"]["rows_per_s"], t["peer"]["rows_per_s"])
+        out.append(("rows/s >= 30x the singer-io tap", r >= 30, f"{r:.0f}x"))
+    r = ratio(t["ours"]["cpu_s"], t["curl"]["cpu_s"])
+    out.append(("CPU <= 1.5x the curl floor", r <= 1.5, f"{r:.2f}x"))
+    worst = max(p["rss_mb"] for p in mem)
+    out.append(("peak RSS <= 32 MB at every size", worst <= 32, f"max {worst:.1f} MB"))
+    r = ratio(lat["ours"]["wall_s"], lat["ours"]["bound_s"])
+    out.append(("latency scenario within 15% of the rate-limit bound", r <= 1.15,
+                f"{r:.2f}x the bound"))
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", type=Path, default=ROOT / "build")
+    parser.add_argument("--size", choices=sorted(SIZES), default="large")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--peer-repeats", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    args = parser.parse_args()
+    args.build = args.build.resolve()
+    tap = args.build / "tap-tiktok-ads"
+    workdir = Path(tempfile.mkdtemp(prefix="tap-bench-"))
+    (args.build / "bench").mkdir(parents=True, exist_ok=True)
+    peer = Peer(args.build / "bench")
+    results = {"machine": machine(), "size": args.size, "date": datetime.date.today().isoformat()}
+    results["throughput"] = throughput(args, tap, peer, workdir)
+    results["latency"] = latency(args, tap, peer, workdir)
+    results["memory"] = memory(args, tap, peer, workdir, results["throughput"])
+    results["targets"] = targets(results)
+    text = report(results)
+    print(text)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nbench: results written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
