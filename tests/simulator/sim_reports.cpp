@@ -139,33 +139,79 @@ bool Restatable(std::string_view metric) {
   return false;
 }
 
-// A metric value as TikTok writes it: a string with the metric's usual decimals, or "-".
-std::string MetricValue(const tap::MetricInfo& m, uint64_t h, int restatement) {
-  std::string_view type = (*m.schema)["type"].GetString();
+// How one requested metric's values are made: worked out once per request, not per row.
+struct MetricPlan {
+  enum class Kind {
+    kValue,
+    kCampaignName,
+    kCampaignId,
+    kAdgroupName,
+    kAdgroupId,
+    kAdName,
+    kCurrency,
+    kAdvertiserName,
+    kZero
+  };
+  const tap::MetricInfo* info = nullptr;
+  Kind kind = Kind::kValue;
+  uint64_t name_hash = 0;  // FNV-1a of the name, as Mix(h, name) uses it
+  std::string_view type;   // its JSON Schema type
+  bool secondary = false;  // a secondary-goal metric: "-" for most rows
+  bool restatable = false;
+  uint64_t scale = 300;  // integers: values below this
+  int decimals = 2;      // numbers
+};
+
+MetricPlan PlanMetric(const tap::MetricInfo& m) {
+  using Kind = MetricPlan::Kind;
+  MetricPlan p;
+  p.info = &m;
+  const std::string& n = m.name;
+  p.kind = n == "campaign_name"     ? Kind::kCampaignName
+           : n == "campaign_id"     ? Kind::kCampaignId
+           : n == "adgroup_name"    ? Kind::kAdgroupName
+           : n == "adgroup_id"      ? Kind::kAdgroupId
+           : n == "ad_name"         ? Kind::kAdName
+           : n == "currency"        ? Kind::kCurrency
+           : n == "advertiser_name" ? Kind::kAdvertiserName
+           : (n == "tt_app_id" || n == "tt_app_name" || n == "mobile_app_id") ? Kind::kZero
+                                                                              : Kind::kValue;
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : n) h = (h ^ c) * 1099511628211ULL;
+  p.name_hash = h;
+  p.type = (*m.schema)["type"].GetString();
   std::string_view description = (*m.schema)["description"].GetString();
-  if (m.name.rfind("secondary_goal", 0) == 0 ||
-      m.name.find("_secondary_goal") != std::string::npos) {
-    if (h % 3 != 0) return "-";  // does not apply to most ad groups
+  p.secondary = n.rfind("secondary_goal", 0) == 0 || n.find("_secondary_goal") != std::string::npos;
+  p.restatable = Restatable(n);
+  p.scale = n == "impressions" || n == "gross_impressions" ? 9000 : n == "reach" ? 7000 : 300;
+  p.decimals = description.find("percent") != std::string_view::npos    ? 2
+               : n == "cost_per_result"                                 ? 4
+               : description.find("currency") != std::string_view::npos ? 3
+                                                                        : 2;
+  return p;
+}
+
+// A metric value as TikTok writes it: a string with the metric's usual decimals, or "-".
+// Written into `out` (cleared first).
+void MetricValue(const MetricPlan& p, uint64_t h, int restatement, fmt::memory_buffer& out) {
+  out.clear();
+  if (p.secondary && h % 3 != 0) {  // does not apply to most ad groups
+    out.push_back('-');
+    return;
   }
-  if (type == "integer") {
-    uint64_t scale = m.name == "impressions" || m.name == "gross_impressions" ? 9000
-                     : m.name == "reach"                                      ? 7000
-                                                                              : 300;
-    return std::to_string(h % scale + static_cast<uint64_t>(restatement));
-  }
-  if (type == "number") {
-    int decimals = description.find("percent") != std::string_view::npos    ? 2
-                   : m.name == "cost_per_result"                            ? 4
-                   : description.find("currency") != std::string_view::npos ? 3
-                                                                            : 2;
+  if (p.type == "integer") {
+    fmt::format_to(std::back_inserter(out), "{}", h % p.scale + static_cast<uint64_t>(restatement));
+  } else if (p.type == "number") {
     uint64_t scaled = h % 100000;
-    uint64_t unit = decimals == 4 ? 10000 : decimals == 3 ? 1000 : 100;
+    uint64_t unit = p.decimals == 4 ? 10000 : p.decimals == 3 ? 1000 : 100;
     if (h % 11 == 0) scaled -= scaled % unit;  // whole values keep their zeros: "20.000"
-    return fmt::format("{}.{:0{}d}", scaled / unit + static_cast<uint64_t>(restatement),
-                       scaled % unit, decimals);
+    fmt::format_to(std::back_inserter(out), "{}.{:0{}d}",
+                   scaled / unit + static_cast<uint64_t>(restatement), scaled % unit, p.decimals);
+  } else if (p.type == "boolean") {
+    fmt::format_to(std::back_inserter(out), "{}", h % 2 == 0 ? "false" : "true");
+  } else {
+    fmt::format_to(std::back_inserter(out), "{}_{}", p.info->name, h % 4);
   }
-  if (type == "boolean") return h % 2 == 0 ? "false" : "true";
-  return fmt::format("{}_{}", m.name, h % 4);
 }
 
 }  // namespace
@@ -409,6 +455,10 @@ std::string IntegratedReport(const SimData& data, const SimConfig& config, int g
         40067);
   }
 
+  std::vector<MetricPlan> plans;
+  for (const tap::MetricInfo* info : infos) plans.push_back(PlanMetric(*info));
+  fmt::memory_buffer value;
+
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   auto str = [&](std::string_view s) {
@@ -447,31 +497,48 @@ std::string IntegratedReport(const SimData& data, const SimConfig& config, int g
                             static_cast<uint64_t>(row.hour + 1) * 64 + row.combo);
     Date row_day{days{row.day == INT32_MIN ? 0 : row.day}};
     bool recent = row.day != INT32_MIN && (today - row_day).count() < config.restated_days;
-    for (size_t m = 0; m < metrics.size(); ++m) {
-      const tap::MetricInfo& info = *infos[m];
-      w.Key(info.name.c_str());
+    for (const MetricPlan& p : plans) {
+      using Kind = MetricPlan::Kind;
+      w.Key(p.info->name.c_str(), static_cast<rapidjson::SizeType>(p.info->name.size()));
       const Entity* e = o.entity;
-      if (info.name == "campaign_name" && e) {
-        str(fmt::format("Campaign {} \xC3\xA9t\xC3\xA9", data.campaigns[e->campaign].id % 100000));
-      } else if (info.name == "campaign_id" && e) {
-        str(std::to_string(data.campaigns[e->campaign].id));
-      } else if (info.name == "adgroup_name" && e) {
-        str(fmt::format("Ad group {}", data.adgroups[e->adgroup].id % 100000));
-      } else if (info.name == "adgroup_id" && e) {
-        str(std::to_string(data.adgroups[e->adgroup].id));
-      } else if (info.name == "ad_name" && e) {
-        str(fmt::format("Ad \"{}\"", e->id % 100000));
-      } else if (info.name == "currency") {
-        str(adv->currency);
-      } else if (info.name == "advertiser_name") {
-        str(adv->name);
-      } else if (info.name == "tt_app_id" || info.name == "tt_app_name" ||
-                 info.name == "mobile_app_id") {
-        str("0");
-      } else {
-        int restatement = recent && Restatable(info.name) ? generation : 0;
-        str(MetricValue(info, Mix(row_hash, info.name), restatement));
+      Kind kind = e != nullptr || p.kind == Kind::kCurrency || p.kind == Kind::kAdvertiserName ||
+                          p.kind == Kind::kZero
+                      ? p.kind
+                      : Kind::kValue;
+      value.clear();
+      auto out = std::back_inserter(value);
+      switch (kind) {
+        case Kind::kCampaignName:
+          fmt::format_to(out, "Campaign {} \xC3\xA9t\xC3\xA9",
+                         data.campaigns[e->campaign].id % 100000);
+          break;
+        case Kind::kCampaignId:
+          fmt::format_to(out, "{}", data.campaigns[e->campaign].id);
+          break;
+        case Kind::kAdgroupName:
+          fmt::format_to(out, "Ad group {}", data.adgroups[e->adgroup].id % 100000);
+          break;
+        case Kind::kAdgroupId:
+          fmt::format_to(out, "{}", data.adgroups[e->adgroup].id);
+          break;
+        case Kind::kAdName:
+          fmt::format_to(out, "Ad \"{}\"", e->id % 100000);
+          break;
+        case Kind::kCurrency:
+          fmt::format_to(out, "{}", adv->currency);
+          break;
+        case Kind::kAdvertiserName:
+          fmt::format_to(out, "{}", adv->name);
+          break;
+        case Kind::kZero:
+          value.push_back('0');
+          break;
+        case Kind::kValue:
+          MetricValue(p, Mix(row_hash, p.name_hash), recent && p.restatable ? generation : 0,
+                      value);
+          break;
       }
+      str(std::string_view(value.data(), value.size()));
     }
     w.EndObject();
     w.EndObject();
