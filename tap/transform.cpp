@@ -52,6 +52,26 @@ ValueType TypeOf(const rapidjson::Value& schema, bool* nullable) {
 
 }  // namespace
 
+namespace {
+
+// Whether `s` is a JSON number in the form NumberToken would give it: an optional '-', digits
+// without a leading zero, and (unless `integer`) an optional fraction; no exponent.
+bool IsJsonNumber(std::string_view s, bool integer) {
+  size_t i = 0;
+  if (i < s.size() && s[i] == '-') ++i;
+  size_t digits = i;
+  while (i < s.size() && IsDigit(s[i])) ++i;
+  if (i == digits || (s[digits] == '0' && i - digits > 1)) return false;
+  if (s.substr(digits, i - digits) == "0" && digits > 0 && i == s.size()) return false;  // "-0"
+  if (i == s.size()) return true;
+  if (integer || s[i] != '.') return false;
+  size_t fraction = ++i;
+  while (i < s.size() && IsDigit(s[i])) ++i;
+  return i > fraction && i == s.size();
+}
+
+}  // namespace
+
 std::string NumberToken(std::string_view s, bool integer) {
   size_t i = 0;
   std::string out;
@@ -262,6 +282,11 @@ void Transformer::WriteValue(const rapidjson::Value& v, const Shape& shape, std:
       if (blank) return out.Null(), void();
       bool integer = shape.type == ValueType::kInteger;
       if (v.IsString()) {
+        // Most metric values are already JSON numbers as they are ("12.345", "7508").
+        if (IsJsonNumber(text, integer)) {
+          out.RawValue(text.data(), text.size(), rapidjson::kNumberType);
+          return;
+        }
         std::string token = NumberToken(text, integer);
         if (!token.empty()) {
           out.RawValue(token.data(), token.size(), rapidjson::kNumberType);

@@ -67,6 +67,25 @@ TEST(Transformer, TypesEveryValueBySchema) {
             R"("missing":null})");
 }
 
+TEST(Transformer, NumbersWrittenAsNumberTokenWouldWriteThem) {
+  // Values already in JSON form are copied; the others go through NumberToken: same output.
+  constexpr const char* schema = R"({"type":"object","properties":{
+      "n":{"type":["null","number"]},"i":{"type":["null","integer"]}}})";
+  struct Case {
+    const char* value;
+    const char* number;
+    const char* integer;
+  } cases[] = {{"0", "0", "0"},          {"-0", "-0", "0"},      {"12.345", "12.345", "null"},
+               {"-0.5", "-0.5", "null"}, {"007", "7", "7"},      {"12.", "12", "12"},
+               {"5.000", "5.000", "5"},  {"1e3", "1e3", "null"}, {"-12", "-12", "-12"}};
+  for (const Case& c : cases) {
+    std::string row = std::string(R"({"n":")") + c.value + R"(","i":")" + c.value + R"("})";
+    EXPECT_EQ(Convert(schema, row.c_str()),
+              std::string(R"({"n":)") + c.number + R"(,"i":)" + c.integer + "}")
+        << c.value;
+  }
+}
+
 TEST(Transformer, DashAndEmptyBecomeNullForNonStrings) {
   EXPECT_EQ(Convert(R"({"type":"object","properties":{"a":{"type":["null","number"]},
       "b":{"type":["null","integer"]},"c":{"type":["null","string"],"format":"date-time"},
