@@ -1,7 +1,8 @@
 // libFuzzer target: any response body must become records or a clear error: envelope checks,
-// page_info, report row flattening and typing by schema.
+// page_info, report rows read as dimensions + metrics, and typing by schema.
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "tap/api.h"
@@ -35,7 +36,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     tap::Transformer transformer(cs.def->name, tap::CompileShape(cs.schema));
     std::string out;
     for (const auto& row : list->GetArray()) {
-      tap::SingerWriter::FormatRecord(&out, cs.def->name, transformer, row, "2024-01-01T00:00:00Z");
+      // Entity rows are one object; report rows are read as their dimensions and metrics.
+      const rapidjson::Value* whole[] = {&row};
+      const rapidjson::Value* dims = tap::FindMember(row, "dimensions");
+      const rapidjson::Value* metrics = tap::FindMember(row, "metrics");
+      const rapidjson::Value* report[] = {dims, metrics};
+      bool is_report = cs.def->report != nullptr && dims != nullptr && metrics != nullptr;
+      tap::SingerWriter::FormatRecord(&out, cs.def->name, transformer,
+                                      is_report ? std::span<const rapidjson::Value* const>(report)
+                                                : std::span<const rapidjson::Value* const>(whole),
+                                      "2024-01-01T00:00:00Z");
     }
   }
   return 0;

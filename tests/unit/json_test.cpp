@@ -29,6 +29,17 @@ TEST(Json, IsValidUtf8AcceptsWellFormedTextOnly) {
   for (const Case& c : cases) EXPECT_EQ(IsValidUtf8(c.text), c.valid) << c.text;
 }
 
+TEST(Json, NumbersWithVeryManyDigitsAreRead) {
+  // RapidJSON 1.1's full-precision path read out of bounds on such a number (fuzz_settings).
+  std::string text = "0." + std::string(400, '0') + "5690648327";
+  auto doc = ParseJson(text, "config");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_TRUE(doc->IsNumber());
+  auto huge = ParseJson(R"({"n":1e400})", "config");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.status().message().find("too big"), std::string::npos) << huge.status().message();
+}
+
 TEST(Json, ParseInPlaceKeepsNumbersAsTerminatedStrings) {
   std::string text = R"({"id":1720000000000000007,"list":[100.50,-3],"s":"a\"b"})";
   auto doc = ParseJsonInPlace(text, "test");
