@@ -153,6 +153,7 @@ struct MetricPlan {
     kZero
   };
   const tap::MetricInfo* info = nullptr;
+  std::string quoted_name;  // "name", written as is: metric names need no escaping
   Kind kind = Kind::kValue;
   uint64_t name_hash = 0;  // FNV-1a of the name, as Mix(h, name) uses it
   std::string_view type;   // its JSON Schema type
@@ -167,6 +168,7 @@ MetricPlan PlanMetric(const tap::MetricInfo& m) {
   MetricPlan p;
   p.info = &m;
   const std::string& n = m.name;
+  p.quoted_name = '"' + n + '"';
   p.kind = n == "campaign_name"     ? Kind::kCampaignName
            : n == "campaign_id"     ? Kind::kCampaignId
            : n == "adgroup_name"    ? Kind::kAdgroupName
@@ -192,9 +194,8 @@ MetricPlan PlanMetric(const tap::MetricInfo& m) {
 }
 
 // A metric value as TikTok writes it: a string with the metric's usual decimals, or "-".
-// Written into `out` (cleared first).
+// Appended to `out`.
 void MetricValue(const MetricPlan& p, uint64_t h, int restatement, fmt::memory_buffer& out) {
-  out.clear();
   if (p.secondary && h % 3 != 0) {  // does not apply to most ad groups
     out.push_back('-');
     return;
@@ -499,7 +500,7 @@ std::string IntegratedReport(const SimData& data, const SimConfig& config, int g
     bool recent = row.day != INT32_MIN && (today - row_day).count() < config.restated_days;
     for (const MetricPlan& p : plans) {
       using Kind = MetricPlan::Kind;
-      w.Key(p.info->name.c_str(), static_cast<rapidjson::SizeType>(p.info->name.size()));
+      w.RawValue(p.quoted_name.data(), p.quoted_name.size(), rapidjson::kStringType);
       const Entity* e = o.entity;
       Kind kind = e != nullptr || p.kind == Kind::kCurrency || p.kind == Kind::kAdvertiserName ||
                           p.kind == Kind::kZero
@@ -534,9 +535,13 @@ std::string IntegratedReport(const SimData& data, const SimConfig& config, int g
           value.push_back('0');
           break;
         case Kind::kValue:
+          // Digits, '.', '-' or name_N: written quoted as they are, with no escaping to do.
+          value.push_back('"');
           MetricValue(p, Mix(row_hash, p.name_hash), recent && p.restatable ? generation : 0,
                       value);
-          break;
+          value.push_back('"');
+          w.RawValue(value.data(), value.size(), rapidjson::kStringType);
+          continue;
       }
       str(std::string_view(value.data(), value.size()));
     }

@@ -190,7 +190,8 @@ Simulator::~Simulator() {
 
 int Simulator::Start(const std::string& host, int port) {
   server_ = std::make_unique<httplib::Server>();
-  server_->set_tcp_nodelay(true);  // no 40 ms Nagle/delayed-ACK stall per response
+  server_->set_tcp_nodelay(true);          // no 40 ms Nagle/delayed-ACK stall per response
+  server_->set_keep_alive_max_count(100);  // like a real API front end, not every 5 requests
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     Params params(req.params.begin(), req.params.end());
     bool api = req.path.rfind("/open_api/", 0) == 0;
@@ -236,7 +237,9 @@ int Simulator::Start(const std::string& host, int port) {
         Handle(req.method, req.path, params,
                has_token ? req.get_header_value("Access-Token") : std::string(), has_token);
     res.status = reply.status;
-    res.set_content(reply.body, reply.content_type.c_str());
+    // Moved, not copied: report pages run to megabytes.
+    res.body = std::move(reply.body);
+    res.set_header("Content-Type", reply.content_type);
   };
   server_->Get(".*", handler);
   server_->Post(".*", handler);
