@@ -157,6 +157,7 @@ Result<ApiResponse> Api::Get(const ApiRequest& request) {
                                      "api_base_url does not point at the TikTok API",
                                      response.status, where));
   }
+  PageSlots::Slot slot = slots_ != nullptr ? slots_->Acquire() : PageSlots::Slot();
   // Parsed in place: the page's strings are not copied (a sync's largest cost in CPU and memory).
   auto text = std::make_unique<std::string>(std::move(response.body));
   size_t bytes = text->size();
@@ -167,7 +168,7 @@ Result<ApiResponse> Api::Get(const ApiRequest& request) {
         ErrorKind::kTransient,
         fmt::format("the response of {} is not a JSON envelope ({} bytes)", where, bytes));
   }
-  ApiResponse out{std::move(text), std::move(parsed).value()};
+  ApiResponse out{std::move(slot), std::move(text), std::move(parsed).value()};
   long long code = ToInteger(FindMember(out.body, "code"));
   const rapidjson::Value* message = FindMember(out.body, "message");
   const rapidjson::Value* request_id = FindMember(out.body, "request_id");
@@ -196,8 +197,10 @@ namespace {
 // An Api that owns its transport.
 class CurlApiClient : public ApiClient {
  public:
-  CurlApiClient(std::string base_url, Secret token, long timeout)
-      : api_(transport_, std::move(base_url), std::move(token), timeout) {}
+  CurlApiClient(std::string base_url, Secret token, long timeout, PageSlots* slots)
+      : api_(transport_, std::move(base_url), std::move(token), timeout) {
+    api_.SetPageSlots(slots);
+  }
   Result<ApiResponse> Get(const ApiRequest& request) override { return api_.Get(request); }
 
  private:
@@ -208,9 +211,24 @@ class CurlApiClient : public ApiClient {
 }  // namespace
 
 std::unique_ptr<ApiClient> MakeCurlApiClient(std::string base_url, Secret access_token,
-                                             long timeout_seconds) {
+                                             long timeout_seconds, PageSlots* slots) {
   return std::make_unique<CurlApiClient>(std::move(base_url), std::move(access_token),
-                                         timeout_seconds);
+                                         timeout_seconds, slots);
+}
+
+PageSlots::Slot PageSlots::Acquire() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  freed_.wait(lock, [&] { return free_ > 0; });
+  --free_;
+  return Slot(this);
+}
+
+void PageSlots::Release() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++free_;
+  }
+  freed_.notify_one();
 }
 
 }  // namespace tap

@@ -2,7 +2,9 @@
 
 #include <rapidjson/document.h>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -24,8 +26,49 @@ struct ApiRequest {
   std::string Param(std::string_view name) const;
 };
 
+/// Bounds how many parsed pages are held at once. Parsing and transforming a page is CPU work,
+/// so working on more pages than there are cores only costs memory (a page of 1,000 report rows
+/// takes about twice its size once parsed); requests still overlap as before.
+class PageSlots {
+ public:
+  explicit PageSlots(int slots) : free_(slots) {}
+
+  /// Held by a parsed response; frees its slot when destroyed.
+  class Slot {
+   public:
+    Slot() = default;
+    explicit Slot(PageSlots* owner) : owner_(owner) {}
+    Slot(Slot&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)) {}
+    Slot& operator=(Slot&& other) noexcept {
+      if (this != &other) {
+        Release();
+        owner_ = std::exchange(other.owner_, nullptr);
+      }
+      return *this;
+    }
+    ~Slot() { Release(); }
+
+   private:
+    void Release() {
+      if (owner_ != nullptr) owner_->Release();
+      owner_ = nullptr;
+    }
+    PageSlots* owner_ = nullptr;
+  };
+
+  /// Waits for a free slot.
+  Slot Acquire();
+
+ private:
+  void Release();
+  std::mutex mutex_;
+  std::condition_variable freed_;
+  int free_;
+};
+
 /// A successful envelope: the parsed body (numbers kept as their exact digits, as strings).
 struct ApiResponse {
+  PageSlots::Slot slot;               // first, so it is freed after the page it counts
   std::unique_ptr<std::string> text;  // the response body; `body`'s strings point into it
   rapidjson::Document body;
   /// The envelope's `data` object (an empty object when absent).
@@ -62,6 +105,9 @@ class Api : public ApiClient {
  public:
   Api(Transport& transport, std::string base_url, Secret access_token, long timeout_seconds);
 
+  /// Parses a response only while holding one of `slots` (none: no limit). Not owned.
+  void SetPageSlots(PageSlots* slots) { slots_ = slots; }
+
   Result<ApiResponse> Get(const ApiRequest& request) override;
 
   /// The full URL of `request` (may contain the app secret: never log it).
@@ -72,10 +118,11 @@ class Api : public ApiClient {
   std::string base_url_;
   Secret access_token_;
   long timeout_seconds_;
+  PageSlots* slots_ = nullptr;
 };
 
 /// A raw client over its own libcurl handle (for one worker at a time).
 std::unique_ptr<ApiClient> MakeCurlApiClient(std::string base_url, Secret access_token,
-                                             long timeout_seconds);
+                                             long timeout_seconds, PageSlots* slots = nullptr);
 
 }  // namespace tap

@@ -15,8 +15,26 @@ void GlobalInit() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// Where a response body goes. Sized from Content-Length at the first bytes, so a page of
+// megabytes is one allocation of its size, not a doubling string that peaks at twice it.
+struct BodySink {
+  std::string* body;
+  void* curl;
+  bool sized = false;
+};
+
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
+  auto* sink = static_cast<BodySink*>(user);
+  if (!sink->sized) {
+    sink->sized = true;
+    curl_off_t length = -1;
+    if (curl_easy_getinfo(static_cast<CURL*>(sink->curl), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
+                          &length) == CURLE_OK &&
+        length > 0 && length < (curl_off_t{1} << 31)) {
+      sink->body->reserve(static_cast<size_t>(length));
+    }
+  }
+  sink->body->append(data, size * count);
   return size * count;
 }
 
@@ -34,7 +52,7 @@ CurlTransport::~CurlTransport() {
 }
 
 CurlTransport::CurlTransport(CurlTransport&& other) noexcept
-    : handle_(std::exchange(other.handle_, nullptr)), last_body_size_(other.last_body_size_) {}
+    : handle_(std::exchange(other.handle_, nullptr)) {}
 
 CurlTransport& CurlTransport::operator=(CurlTransport&& other) noexcept {
   if (this != &other) {
@@ -71,10 +89,8 @@ HttpResponse CurlTransport::Get(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
-  // Pages of one stream are alike in size: starting at the last one's size saves growing the
-  // body by doubling (a copy of everything received so far at each step).
-  response.body.reserve(last_body_size_ + last_body_size_ / 8);
+  BodySink sink{&response.body, curl};
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
 
   CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(headers);
@@ -85,7 +101,6 @@ HttpResponse CurlTransport::Get(const HttpRequest& request) {
     return response;
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
-  last_body_size_ = response.body.size();
   return response;
 }
 

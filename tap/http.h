@@ -46,7 +46,6 @@ class CurlTransport : public Transport {
 
  private:
   void* handle_ = nullptr;  // CURL*
-  size_t last_body_size_ = 0;
 };
 
 /// Percent-encodes a query component (RFC 3986 unreserved characters pass through).

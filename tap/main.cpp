@@ -3,11 +3,13 @@
 #include <malloc.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tap/about.h"
@@ -90,10 +92,12 @@ int RunSync(const tap::Options& options) {
   policy.max_retries = settings->max_retries;
   policy.rate_limit_base = policy.transient_base =
       std::chrono::milliseconds(static_cast<long long>(settings->retry_base_delay * 1000));
+  // As many pages parsed at once as there are cores; more would only hold memory.
+  tap::PageSlots page_slots(static_cast<int>(std::max(2U, std::thread::hardware_concurrency())));
   tap::Engine engine(
       [&] {
         return tap::MakeCurlApiClient(settings->api_base_url, settings->access_token,
-                                      settings->request_timeout);
+                                      settings->request_timeout, &page_slots);
       },
       policy, limiter, clock, &g_stop);
   tap::SingerWriter writer(stdout);

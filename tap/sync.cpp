@@ -17,7 +17,7 @@
 namespace tap {
 namespace {
 
-constexpr size_t kMaxBufferedBytes = 2 << 20;  // queued RECORD lines before workers wait
+constexpr size_t kMaxBufferedBytes = 1 << 20;  // queued RECORD lines before workers wait
 constexpr size_t kPieceBytes = 256 << 10;      // RECORD lines handed over at a time
 
 rapidjson::Value* MutableMember(rapidjson::Value& object, std::string_view key) {
