@@ -15,42 +15,28 @@ constexpr std::string_view kDescription =
     "audiences and every performance report, incremental per advertiser with a lookback.";
 const char* const kCapabilities[] = {"catalog", "discover", "state", "about"};
 
-std::string_view JsonSchemaType(SettingKind kind) {
-  switch (kind) {
-    case SettingKind::kInteger:
-      return "integer";
-    case SettingKind::kNumber:
-      return "number";
-    case SettingKind::kBoolean:
-      return "boolean";
-    case SettingKind::kArray:
-    case SettingKind::kObjectArray:
-      return "array";
-    case SettingKind::kString:
-    case SettingKind::kDate:
-      return "string";
+// How each kind of setting is named in JSON Schema (--about) and in meltano.yml.
+struct KindNames {
+  SettingKind kind;
+  std::string_view json_schema;
+  std::string_view meltano;
+};
+constexpr KindNames kKindNames[] = {
+    {SettingKind::kString, "string", "string"},     {SettingKind::kInteger, "integer", "integer"},
+    {SettingKind::kNumber, "number", "decimal"},    {SettingKind::kBoolean, "boolean", "boolean"},
+    {SettingKind::kDate, "string", "date_iso8601"}, {SettingKind::kArray, "array", "array"},
+    {SettingKind::kObjectArray, "array", "array"},
+};
+
+const KindNames& NamesOf(SettingKind kind) {
+  for (const KindNames& names : kKindNames) {
+    if (names.kind == kind) return names;
   }
-  return "string";
+  return kKindNames[0];
 }
 
-std::string_view MeltanoKind(SettingKind kind) {
-  switch (kind) {
-    case SettingKind::kInteger:
-      return "integer";
-    case SettingKind::kNumber:
-      return "decimal";
-    case SettingKind::kBoolean:
-      return "boolean";
-    case SettingKind::kDate:
-      return "date_iso8601";
-    case SettingKind::kArray:
-    case SettingKind::kObjectArray:
-      return "array";
-    case SettingKind::kString:
-      return "string";
-  }
-  return "string";
-}
+std::string_view JsonSchemaType(SettingKind kind) { return NamesOf(kind).json_schema; }
+std::string_view MeltanoKind(SettingKind kind) { return NamesOf(kind).meltano; }
 
 std::string Json() {
   rapidjson::Document doc(rapidjson::kObjectType);
