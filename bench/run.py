@@ -169,63 +169,72 @@ def curl_floor(simulator, lines, workdir, concurrency):
         for line in lines:
             _, path, _, query = line.split("\t")
             f.write(f'url = "{simulator.url}{path}?{query}"\noutput = "/dev/null"\n')
-    return measure(["curl", "--silent", "--show-error", "--fail", "--parallel",
-                    "--parallel-max", str(concurrency), "--config", config])
+    return measure_requests(simulator, ["curl", "--silent", "--show-error", "--fail", "--parallel",
+                                        "--parallel-max", str(concurrency), "--config", config])
 
 
-def throughput(args, tap, peer, workdir):
+def start_date(days):
+    """The first of the last `days` days, as the taps' configs take it."""
+    return (datetime.date.today() - datetime.timedelta(days=days - 1)).isoformat()
+
+
+def ours_config(path, sim, ids, days, **settings):
+    """A config of this tap for the simulator; rate limits out of the way unless `settings` say."""
+    config = {"access_token": TOKEN, "advertiser_ids": ids, "start_date": start_date(days),
+              "api_base_url": sim.url, "max_requests_per_second": 1000,
+              "max_requests_per_minute": 60000}
+    config.update(settings)
+    return write_json(path, config)
+
+
+def peer_config(path, ids, days):
+    return write_json(path, {"access_token": TOKEN, "accounts": ",".join(ids),
+                             "start_date": start_date(days) + "T00:00:00Z"})
+
+
+def measure_requests(sim, args, **kwargs):
+    """measure(), plus the API requests the simulator served meanwhile."""
+    before = sim.requests()
+    run = measure(args, **kwargs)
+    run["requests"] = sim.requests() - before
+    return run
+
+
+def throughput(args, tap, peer, sim, catalog, workdir):
     size = SIZES[args.size]
-    sim = Simulator(args.build, size, 0, workdir)
-    try:
-        today = datetime.date.today()
-        start = (today - datetime.timedelta(days=size["days"] - 1)).isoformat()
-        ids = sim.advertiser_ids()
-        ours_config = write_json(workdir / "ours.json", {
-            "access_token": TOKEN, "advertiser_ids": ids, "start_date": start,
-            "api_base_url": sim.url, "max_requests_per_second": 1000,
-            "max_requests_per_minute": 60000})
-        peer_config = write_json(workdir / "peer.json", {
-            "access_token": TOKEN, "accounts": ",".join(ids), "start_date": start + "T00:00:00Z"})
-        ours_cmd = [tap, "--config", ours_config, "--catalog",
-                    our_catalog(tap, peer.metrics, workdir / "ours-catalog.json")]
-        peer_cmd = peer.command(peer_config, peer.catalog(sim, peer_config,
-                                                          workdir / "peer-catalog.json"))
-        rows = count_records(ours_cmd)
+    ids = sim.advertiser_ids()
+    ours_cmd = [tap, "--config", ours_config(workdir / "ours.json", sim, ids, size["days"]),
+                "--catalog", catalog]
+    config = peer_config(workdir / "peer.json", ids, size["days"])
+    peer_cmd = peer.command(config, peer.catalog(sim, config, workdir / "peer-catalog.json"))
+    rows = count_records(ours_cmd)
 
-        results = {"ours": [], "curl": [], "peer": []}
-        for i in range(args.repeats):
-            before, log_before = sim.requests(), len(sim.log_lines())
-            run = measure(ours_cmd, stderr_path=workdir / "ours.log")
-            run["requests"] = sim.requests() - before
-            results["ours"].append(run)
-            lines = [l for l in sim.log_lines()[log_before:] if "\t/open_api/" in l]
-            before = sim.requests()
-            run = curl_floor(sim, lines, workdir, 8)
-            run["requests"] = sim.requests() - before
-            results["curl"].append(run)
-            print(f"bench: throughput {i + 1}/{args.repeats}: ours {results['ours'][-1]['wall_s']:.2f} s, "
-                  f"curl {run['wall_s']:.2f} s", flush=True)
-        for i in range(args.peer_repeats):
-            before = sim.requests()
-            # The peer's first run writes to a file so that its records can be counted (a run
-            # is minutes long; page-cache writes add well under 1 % to it); the others to
-            # /dev/null like ours.
-            output = workdir / "peer-output.jsonl"
-            with open(output if i == 0 else os.devnull, "wb") as out:
-                run = measure(peer_cmd, stdout=out, env=peer.env(sim),
-                              stderr_path=workdir / "peer.log")
-            run["requests"] = sim.requests() - before
-            results["peer"].append(run)
-            if i == 0:
-                with open(output, "rb") as f:
-                    peer_rows = sum(1 for line in f if line.startswith(b'{"type": "RECORD"'))
-                output.unlink()
-                if peer_rows != rows:
-                    sys.exit(f"bench: the taps disagree on the data: {rows} vs {peer_rows} rows")
-            print(f"bench: throughput peer {i + 1}/{args.peer_repeats}: {run['wall_s']:.1f} s",
-                  flush=True)
-    finally:
-        sim.stop()
+    results = {"ours": [], "curl": [], "peer": []}
+    for i in range(args.repeats):
+        log_before = len(sim.log_lines())
+        results["ours"].append(measure_requests(sim, ours_cmd, stderr_path=workdir / "ours.log"))
+        lines = [l for l in sim.log_lines()[log_before:] if "\t/open_api/" in l]
+        results["curl"].append(curl_floor(sim, lines, workdir, 8))
+        print(f"bench: throughput {i + 1}/{args.repeats}: ours "
+              f"{results['ours'][-1]['wall_s']:.2f} s, curl {results['curl'][-1]['wall_s']:.2f} s",
+              flush=True)
+    for i in range(args.peer_repeats):
+        # The peer's first run writes to a file so that its records can be counted (a run is
+        # minutes long; page-cache writes add well under 1 % to it); the others to /dev/null
+        # like ours.
+        output = workdir / "peer-output.jsonl"
+        with open(output if i == 0 else os.devnull, "wb") as out:
+            run = measure_requests(sim, peer_cmd, stdout=out, env=peer.env(sim),
+                                   stderr_path=workdir / "peer.log")
+        results["peer"].append(run)
+        if i == 0:
+            with open(output, "rb") as f:
+                peer_rows = sum(1 for line in f if line.startswith(b'{"type": "RECORD"'))
+            output.unlink()
+            if peer_rows != rows:
+                sys.exit(f"bench: the taps disagree on the data: {rows} vs {peer_rows} rows")
+        print(f"bench: throughput peer {i + 1}/{args.peer_repeats}: {run['wall_s']:.1f} s",
+              flush=True)
     return summarize(results, rows)
 
 
@@ -241,36 +250,27 @@ def summarize(results, rows):
     return out
 
 
-def latency(args, tap, peer, workdir):
+def latency(args, tap, peer, catalog, workdir):
     """150 ms per response; each tap at its default pace against the bound."""
     size = dict(SIZES[args.size], advertisers=2, days=min(SIZES[args.size]["days"], 150))
+    rps = 10
     sim = Simulator(args.build, size, 150, workdir)
     try:
-        start = (datetime.date.today() - datetime.timedelta(days=size["days"] - 1)).isoformat()
         ids = sim.advertiser_ids()
-        rps = 10
-        ours_config = write_json(workdir / "ours-latency.json", {
-            "access_token": TOKEN, "advertiser_ids": ids, "start_date": start,
-            "api_base_url": sim.url, "max_requests_per_second": rps})
-        peer_config = write_json(workdir / "peer-latency.json", {
-            "access_token": TOKEN, "accounts": ",".join(ids), "start_date": start + "T00:00:00Z"})
-        ours_cmd = [tap, "--config", ours_config, "--catalog",
-                    our_catalog(tap, peer.metrics, workdir / "ours-catalog.json")]
+        config = ours_config(workdir / "ours-latency.json", sim, ids, size["days"],
+                             max_requests_per_second=rps, max_requests_per_minute=600)
+        ours_cmd = [tap, "--config", config, "--catalog", catalog]
         out = {"latency_ms": 150, "max_requests_per_second": rps}
-        runs = []
-        for _ in range(args.repeats):
-            before = sim.requests()
-            run = measure(ours_cmd, stderr_path=workdir / "ours-latency.log")
-            run["requests"] = sim.requests() - before
-            runs.append(run)
+        runs = [measure_requests(sim, ours_cmd, stderr_path=workdir / "ours-latency.log")
+                for _ in range(args.repeats)]
         out["ours"] = {k: median([r[k] for r in runs]) for k in runs[0]}
         out["ours"]["bound_s"] = out["ours"]["requests"] / rps
         if args.peer_repeats:
-            peer_cmd = peer.command(peer_config, peer.catalog(sim, peer_config,
-                                                              workdir / "peer-catalog.json"))
-            before = sim.requests()
-            run = measure(peer_cmd, env=peer.env(sim), stderr_path=workdir / "peer-latency.log")
-            run["requests"] = sim.requests() - before
+            config = peer_config(workdir / "peer-latency.json", ids, size["days"])
+            peer_cmd = peer.command(config, peer.catalog(sim, config,
+                                                         workdir / "peer-catalog.json"))
+            run = measure_requests(sim, peer_cmd, env=peer.env(sim),
+                                   stderr_path=workdir / "peer-latency.log")
             run["bound_s"] = run["requests"] / rps
             out["peer"] = run
     finally:
@@ -278,47 +278,30 @@ def latency(args, tap, peer, workdir):
     return out
 
 
-def memory(args, tap, peer, workdir, throughput_result):
+def memory(args, tap, sim, catalog, workdir, throughput_result):
     """Peak RSS of this tap as the data grows 10x, 100x and 1000x: the same advertisers over
-    1/100, 1/10 and all of the throughput scenario's days (which is the 1000x point)."""
-    size = SIZES[args.size]
-    sim = Simulator(args.build, size, 0, workdir)
+    1/100, 1/10 and all of the throughput scenario's days (which is the 1000x point), and the
+    1000x sync again with max_concurrency 2 (memory is set by the pages in flight)."""
+    days = SIZES[args.size]["days"]
+    ids = sim.advertiser_ids()
     points = []
-    try:
-        catalog = our_catalog(tap, peer.metrics, workdir / "ours-catalog.json")
-        for factor, days in ((10, max(size["days"] // 100, 1)), (100, max(size["days"] // 10, 1))):
-            config = json.loads((workdir / "ours.json").read_text())
-            config.update({"api_base_url": sim.url, "start_date": (
-                datetime.date.today() - datetime.timedelta(days=days - 1)).isoformat()})
-            write_json(workdir / f"ours-{factor}.json", config)
-            cmd = [tap, "--config", workdir / f"ours-{factor}.json", "--catalog", catalog]
-            rows = count_records(cmd)
-            runs = [measure(cmd) for _ in range(args.repeats)]
-            points.append({"factor": factor, "rows": rows,
-                           "rss_mb": median([r["rss_mb"] for r in runs])})
-    finally:
-        sim.stop()
+    for factor, span in ((10, max(days // 100, 1)), (100, max(days // 10, 1))):
+        cmd = [tap, "--config", ours_config(workdir / f"ours-{factor}.json", sim, ids, span),
+               "--catalog", catalog]
+        rows = count_records(cmd)
+        runs = [measure(cmd) for _ in range(args.repeats)]
+        points.append({"factor": factor, "rows": rows,
+                       "rss_mb": median([r["rss_mb"] for r in runs])})
     points.append({"factor": 1000, "rows": throughput_result["rows"],
                    "rss_mb": throughput_result["ours"]["rss_mb"]})
-    return points
-
-
-def memory_low_concurrency(args, tap, peer, workdir, rows):
-    """The 1000x sync again with max_concurrency 2: memory is set by the pages in flight."""
-    size = SIZES[args.size]
-    sim = Simulator(args.build, size, 0, workdir)
-    try:
-        config = json.loads((workdir / "ours.json").read_text())
-        config.update({"api_base_url": sim.url, "max_concurrency": 2})
-        write_json(workdir / "ours-c2.json", config)
-        catalog = our_catalog(tap, peer.metrics, workdir / "ours-catalog.json")
-        runs = [measure([tap, "--config", workdir / "ours-c2.json", "--catalog", catalog])
-                for _ in range(args.repeats)]
-    finally:
-        sim.stop()
-    return {"factor": 1000, "rows": rows, "max_concurrency": 2,
-            "rss_mb": median([r["rss_mb"] for r in runs]),
-            "wall_s": median([r["wall_s"] for r in runs])}
+    cmd = [tap, "--config",
+           ours_config(workdir / "ours-c2.json", sim, ids, days, max_concurrency=2),
+           "--catalog", catalog]
+    runs = [measure(cmd) for _ in range(args.repeats)]
+    low = {"factor": 1000, "rows": throughput_result["rows"], "max_concurrency": 2,
+           "rss_mb": median([r["rss_mb"] for r in runs]),
+           "wall_s": median([r["wall_s"] for r in runs])}
+    return points, low
 
 
 def machine():
@@ -351,7 +334,7 @@ def fmt(value, digits=2):
 def report(results):
     t = results["throughput"]
     lines = [f"Throughput: daily ad report, {t['rows']:,} rows, "
-             f"{t['ours']['requests']} requests (medians of {t['ours']['runs']} runs; "
+             f"{t['ours']['requests']:.0f} requests (medians of {t['ours']['runs']} runs; "
              f"peer: {t['peer']['runs'] if 'peer' in t else 0})", "",
              "| case | wall s | CPU s | peak RSS MB | rows/s | requests |",
              "|:-----|-------:|------:|------------:|-------:|---------:|"]
@@ -361,7 +344,7 @@ def report(results):
         if case in t:
             r = t[case]
             lines.append(f"| {names[case]} | {fmt(r['wall_s'])} | {fmt(r['cpu_s'])} | "
-                         f"{fmt(r['rss_mb'], 1)} | {fmt(r['rows_per_s'], 0)} | {r['requests']} |")
+                         f"{fmt(r['rss_mb'], 1)} | {fmt(r['rows_per_s'], 0)} | {r['requests']:.0f} |")
     lat = results["latency"]
     lines += ["", f"Latency: {lat['latency_ms']} ms per response, "
               f"max_requests_per_second {lat['max_requests_per_second']}", "",
@@ -370,7 +353,7 @@ def report(results):
     for case in ("ours", "peer"):
         if case in lat:
             r = lat[case]
-            lines.append(f"| {names[case]} | {r['requests']} | {fmt(r['bound_s'])} | "
+            lines.append(f"| {names[case]} | {r['requests']:.0f} | {fmt(r['bound_s'])} | "
                          f"{fmt(r['wall_s'])} | {fmt(ratio(r['wall_s'], r['bound_s']))} |")
     lines += ["", "Memory: peak RSS of tap-tiktok-ads by data size (default max_concurrency 8)", "",
               "| data | rows | peak RSS MB |", "|:-----|-----:|------------:|"]
@@ -415,11 +398,16 @@ def main():
     (args.build / "bench").mkdir(parents=True, exist_ok=True)
     peer = Peer(args.build / "bench")
     results = {"machine": machine(), "size": args.size, "date": datetime.date.today().isoformat()}
-    results["throughput"] = throughput(args, tap, peer, workdir)
-    results["latency"] = latency(args, tap, peer, workdir)
-    results["memory"] = memory(args, tap, peer, workdir, results["throughput"])
-    results["memory_max_concurrency_2"] = memory_low_concurrency(
-        args, tap, peer, workdir, results["throughput"]["rows"])
+    catalog = our_catalog(tap, peer.metrics, workdir / "ours-catalog.json")
+    # One large account serves the throughput and memory scenarios; latency has its own.
+    sim = Simulator(args.build, SIZES[args.size], 0, workdir)
+    try:
+        results["throughput"] = throughput(args, tap, peer, sim, catalog, workdir)
+        results["memory"], results["memory_max_concurrency_2"] = memory(
+            args, tap, sim, catalog, workdir, results["throughput"])
+    finally:
+        sim.stop()
+    results["latency"] = latency(args, tap, peer, catalog, workdir)
     results["targets"] = targets(results)
     text = report(results)
     print(text)

@@ -6,7 +6,6 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -15,11 +14,6 @@
 namespace tap {
 
 namespace {
-
-bool IsAscii(std::string_view text) {
-  return std::all_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
 
 Status ParseError(const rapidjson::Document& doc, std::string_view what) {
   return Status::Error(
@@ -101,10 +95,7 @@ Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view
 Result<rapidjson::Document> ParseJson(std::string_view text, std::string_view what,
                                       bool numbers_as_strings) {
   rapidjson::Document doc;
-  bool ascii = IsAscii(text);
-  if (numbers_as_strings && ascii) {
-    doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(text.data(), text.size());
-  } else if (numbers_as_strings) {
+  if (numbers_as_strings) {
     doc.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag>(
         text.data(), text.size());
   } else {

@@ -161,26 +161,15 @@ class OutputQueue {
   bool abandoned_ = false;
 };
 
-// One unit's side of the queue.
-class UnitOutput {
- public:
-  using Piece = OutputQueue::Piece;
-  UnitOutput(OutputQueue& queue, size_t unit) : queue_(queue), unit_(unit) {}
-  void Push(Piece piece) { queue_.Push(unit_, std::move(piece)); }
-
- private:
-  OutputQueue& queue_;
-  size_t unit_;
-};
-
-// Runs one work unit on a worker thread, writing its records to a UnitOutput.
+// Runs one work unit on a worker thread, handing its records to the output queue.
 class UnitRunner {
  public:
-  UnitRunner(ApiClient& api, Timestamp signpost, UnitOutput& out, const Shape& shape,
+  UnitRunner(ApiClient& api, Timestamp signpost, OutputQueue& out, size_t index, const Shape& shape,
              const WorkUnit& unit)
       : api_(api),
         signpost_(signpost),
         out_(out),
+        index_(index),
         unit_(unit),
         cs_(*unit.stream),
         transformer_(cs_.def->name, shape) {}
@@ -236,8 +225,8 @@ class UnitRunner {
   void Flush(bool checkpoint = false, std::optional<Timestamp> bookmark = std::nullopt) {
     piece_.checkpoint = checkpoint;
     piece_.bookmark = bookmark;
-    if (!piece_.lines.empty() || checkpoint) out_.Push(std::move(piece_));
-    piece_ = UnitOutput::Piece();
+    if (!piece_.lines.empty() || checkpoint) out_.Push(index_, std::move(piece_));
+    piece_ = OutputQueue::Piece();
   }
 
   Status Entity() {
@@ -432,11 +421,12 @@ class UnitRunner {
 
   ApiClient& api_;
   Timestamp signpost_;
-  UnitOutput& out_;
+  OutputQueue& out_;
+  size_t index_;  // of the unit in the plan
   const WorkUnit& unit_;
   const CatalogStream& cs_;
   Transformer transformer_;
-  UnitOutput::Piece piece_;
+  OutputQueue::Piece piece_;
   std::map<std::string, std::string> skipped_;
 };
 
@@ -592,8 +582,7 @@ Status Sync::Run() {
           queue.Finish(i, Status::Error(ErrorKind::kCancelled, "stopped"), {}, {});
           continue;
         }
-        UnitOutput output(queue, i);
-        UnitRunner runner(api_, signpost_, output, shapes.at(plan[i].stream), plan[i]);
+        UnitRunner runner(api_, signpost_, queue, i, shapes.at(plan[i].stream), plan[i]);
         Status s = runner.Run();
         queue.Finish(i, std::move(s), runner.issues(), runner.skipped());
       }
@@ -684,7 +673,6 @@ Status Sync::Run() {
   }
   for (std::thread& t : threads) t.join();
   if (!writer_.ok()) failure = CheckWriter();
-  size_t i = committed;
 
   for (const auto& [stream, by_path] : issues) {
     for (const auto& [path, issue] : by_path) {
@@ -703,7 +691,9 @@ Status Sync::Run() {
   }
   if (!failure.ok()) return failure;
   if (Status s = CheckWriter(); !s.ok()) return s;
-  if (i < plan.size()) return Status::Error(ErrorKind::kCancelled, "the sync was stopped");
+  if (committed < plan.size()) {
+    return Status::Error(ErrorKind::kCancelled, "the sync was stopped");
+  }
   if (!skipped_.empty() && !settings_.skip_inaccessible_advertisers) {
     std::string ids;
     for (const auto& [id, reason] : skipped_) ids += (ids.empty() ? "" : ", ") + id;

@@ -50,10 +50,6 @@ ValueType TypeOf(const rapidjson::Value& schema, bool* nullable) {
   return ValueType::kAny;
 }
 
-}  // namespace
-
-namespace {
-
 // Whether `s` is a JSON number in the form NumberToken would give it: an optional '-', digits
 // without a leading zero, and (unless `integer`) an optional fraction; no exponent.
 bool IsJsonNumber(std::string_view s, bool integer) {
