@@ -76,7 +76,7 @@ std::array<const rapidjson::Value*, 2> Parts(const rapidjson::Value& row) {
 struct Fixture {
   Report report = DefaultReport();
   std::string page = Page(report.metrics);
-  tap::Transformer transformer{"ad_insights_daily", tap::CompileShape(report.schema)};
+  tap::Transformer transformer{tap::CompileShape(report.schema)};
 
   Fixture() { transformer.SetInjected("advertiser_id", "7002238017842757640"); }
 

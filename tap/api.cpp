@@ -57,6 +57,34 @@ std::string ApiRequest::Param(std::string_view name) const {
   return {};
 }
 
+void ApiRequest::Set(std::string_view name, std::string value) {
+  for (auto& [key, old] : params) {
+    if (key == name) {
+      old = std::move(value);
+      return;
+    }
+  }
+  params.emplace_back(std::string(name), std::move(value));
+}
+
+std::string EntityFiltering(const std::vector<std::string>& buying_types, bool all_statuses) {
+  std::string out = "{\"buying_types\":" + JsonStringArray(buying_types);
+  if (all_statuses) out += ",\"primary_status\":\"STATUS_ALL\"";
+  return out + '}';
+}
+
+std::string ReportFilterIn(std::string_view field, const std::vector<std::string>& values) {
+  return fmt::format(R"({{"field_name":{},"filter_type":"IN","filter_value":{}}})",
+                     JsonQuote(field), JsonQuote(JsonStringArray(values)));
+}
+
+std::string ReportFiltering(const std::vector<std::string>& filters) {
+  if (filters.empty()) return {};
+  std::string out = "[";
+  for (size_t i = 0; i < filters.size(); ++i) out += (i > 0 ? "," : "") + filters[i];
+  return out + "]";
+}
+
 const rapidjson::Value& ApiResponse::data() const {
   static const rapidjson::Value kEmpty(rapidjson::kObjectType);
   const rapidjson::Value* data = FindMember(body, "data");

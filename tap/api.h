@@ -24,7 +24,20 @@ struct ApiRequest {
 
   /// The value of parameter `name`, or an empty string.
   std::string Param(std::string_view name) const;
+  /// Sets parameter `name`, replacing an earlier value.
+  void Set(std::string_view name, std::string value);
 };
+
+// The wire format of TikTok's JSON-valued query parameters, built here and nowhere else.
+
+/// `filtering` of the entity get endpoints (§3.2): the buying types, and with `all_statuses`
+/// deleted objects too (primary_status STATUS_ALL).
+std::string EntityFiltering(const std::vector<std::string>& buying_types, bool all_statuses);
+/// One `IN` filter of a report's `filtering` array (§4.5) as JSON object text; its
+/// filter_value is itself a JSON string holding an array.
+std::string ReportFilterIn(std::string_view field, const std::vector<std::string>& values);
+/// A report's `filtering` parameter from filter object texts; empty when there are none.
+std::string ReportFiltering(const std::vector<std::string>& filters);
 
 /// Bounds how many parsed pages are held at once. Parsing and transforming a page is CPU work,
 /// so working on more pages than there are cores only costs memory (a page of 1,000 report rows

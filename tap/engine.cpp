@@ -3,17 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <random>
 
 #include "tap/log.h"
 
 namespace tap {
 namespace {
-
-double Random01() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
 
 const char* Reason(ErrorKind kind) {
   return kind == ErrorKind::kRateLimited ? "rate limited" : "transient failure";
@@ -28,17 +22,17 @@ bool RetryPolicy::Retries(ErrorKind kind) {
 std::chrono::milliseconds RetryPolicy::Delay(ErrorKind kind, int attempt, double random01) const {
   auto base = kind == ErrorKind::kRateLimited ? rate_limit_base : transient_base;
   double ms = static_cast<double>(base.count()) * static_cast<double>(1LL << std::min(attempt, 20));
-  ms = std::min(ms, static_cast<double>(cap.count()));
-  ms *= 1.0 + jitter * random01;
-  return std::chrono::milliseconds(static_cast<long long>(ms));
+  ms *= 1.0 + jitter * std::clamp(random01, 0.0, 1.0);
+  return std::chrono::milliseconds(
+      static_cast<long long>(std::min(ms, static_cast<double>(cap.count()))));
 }
 
 Engine::Engine(std::function<std::unique_ptr<ApiClient>()> make_client, RetryPolicy policy,
-               RateLimiter& limiter, Clock& clock, const std::atomic<bool>* stop)
+               RateLimiter& limiter, Env& env, const std::atomic<bool>* stop)
     : make_client_(std::move(make_client)),
       policy_(policy),
       limiter_(limiter),
-      clock_(clock),
+      env_(env),
       stop_(stop) {}
 
 std::unique_ptr<ApiClient> Engine::Take() {
@@ -58,43 +52,55 @@ void Engine::Give(std::unique_ptr<ApiClient> client) {
   idle_.push_back(std::move(client));
 }
 
+// One request, timed (a Singer METRIC line per request).
+Result<ApiResponse> Engine::Attempt(ApiClient& client, const ApiRequest& request) {
+  ++requests_;
+  auto started = env_.SteadyNow();
+  Result<ApiResponse> result = client.Get(request);
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(env_.SteadyNow() - started);
+  if (Log::Level() <= LogLevel::kInfo) {
+    Log::Write(LogLevel::kInfo,
+               fmt::format(R"(METRIC: {{"type":"timer","metric":"http_request_duration",)"
+                           R"("value":{:.3f},"tags":{{"endpoint":"{}","status":"{}"}}}})",
+                           static_cast<double>(elapsed.count()) / 1000.0, request.path,
+                           result.ok() ? "succeeded" : "failed"));
+  }
+  return result;
+}
+
+bool Engine::Backoff(const ApiRequest& request, const Status& failure, int attempt) {
+  if (attempt >= policy_.max_retries) return false;
+  ErrorKind kind = failure.kind();
+  auto delay = policy_.Delay(kind, attempt, env_.Random01());
+  ++retries_;
+  LogWarning("Retry {}/{} of {} in {:.1f} s ({}): {}", attempt + 1, policy_.max_retries,
+             request.path, static_cast<double>(delay.count()) / 1000.0, Reason(kind),
+             failure.message());
+  auto until = env_.SteadyNow() + delay;
+  if (kind == ErrorKind::kRateLimited) limiter_.PauseUntil(until);  // slow everyone down
+  env_.SleepUntil(until, stop_);
+  return true;
+}
+
 Result<ApiResponse> Engine::Get(const ApiRequest& request) {
   std::unique_ptr<ApiClient> client = Take();
+  Result<ApiResponse> result = Status::Ok();
   for (int attempt = 0;; ++attempt) {
     if (!limiter_.Acquire(stop_)) {
-      Give(std::move(client));
-      return Status::Error(ErrorKind::kFatal, "stopped before the request was sent");
+      result = Status::Error(ErrorKind::kCancelled, "the sync was stopped");
+      break;
     }
-    ++requests_;
-    auto started = clock_.Now();
-    Result<ApiResponse> result = client->Get(request);
-    auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now() - started);
-    if (Log::Level() <= LogLevel::kInfo) {
-      Log::Write(LogLevel::kInfo,
-                 fmt::format(R"(METRIC: {{"type":"timer","metric":"http_request_duration",)"
-                             R"("value":{:.3f},"tags":{{"endpoint":"{}","status":"{}"}}}})",
-                             static_cast<double>(elapsed.count()) / 1000.0, request.path,
-                             result.ok() ? "succeeded" : "failed"));
+    result = Attempt(*client, request);
+    if (result.ok() || !RetryPolicy::Retries(result.status().kind())) break;
+    if (!Backoff(request, result.status(), attempt)) {
+      result = Status::Error(
+          result.status().kind(),
+          fmt::format("{} (gave up after {} retries)", result.status().message(), attempt));
+      break;
     }
-    if (result.ok() || !RetryPolicy::Retries(result.status().kind())) {
-      Give(std::move(client));
-      return result;
-    }
-    ErrorKind kind = result.status().kind();
-    if (attempt >= policy_.max_retries) {
-      Give(std::move(client));
-      return Status::Error(
-          kind, fmt::format("{} (gave up after {} retries)", result.status().message(), attempt));
-    }
-    auto delay = policy_.Delay(kind, attempt, Random01());
-    ++retries_;
-    LogWarning("Retry {}/{} of {} in {:.1f} s ({}): {}", attempt + 1, policy_.max_retries,
-               request.path, static_cast<double>(delay.count()) / 1000.0, Reason(kind),
-               result.status().message());
-    auto until = clock_.Now() + delay;
-    if (kind == ErrorKind::kRateLimited) limiter_.PauseUntil(until);  // slow everyone down
-    clock_.SleepUntil(until, stop_);
   }
+  Give(std::move(client));
+  return result;
 }
 
 }  // namespace tap

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "tap/api.h"
-#include "tap/clock.h"
+#include "tap/env.h"
 #include "tap/rate_limiter.h"
 
 namespace tap {
@@ -21,7 +21,8 @@ struct RetryPolicy {
   std::chrono::milliseconds cap{std::chrono::minutes(5)};
   double jitter = 0.3;  // each delay is stretched by up to this fraction, at random
 
-  /// The delay before retry number `attempt` (0-based) of a failure of `kind`.
+  /// The delay before retry number `attempt` (0-based) of a failure of `kind`: the base doubled
+  /// per attempt, stretched by up to `jitter` (`random01` in [0, 1)), never more than `cap`.
   std::chrono::milliseconds Delay(ErrorKind kind, int attempt, double random01) const;
   /// Whether a failure of `kind` is retried at all.
   static bool Retries(ErrorKind kind);
@@ -35,8 +36,9 @@ class Engine : public ApiClient {
  public:
   /// `make_client` makes one raw client per concurrent caller (a libcurl handle each).
   Engine(std::function<std::unique_ptr<ApiClient>()> make_client, RetryPolicy policy,
-         RateLimiter& limiter, Clock& clock, const std::atomic<bool>* stop);
+         RateLimiter& limiter, Env& env, const std::atomic<bool>* stop);
 
+  /// A stop request ends the call with kCancelled before any further request is sent.
   Result<ApiResponse> Get(const ApiRequest& request) override;
 
   long long requests() const { return requests_; }
@@ -44,12 +46,15 @@ class Engine : public ApiClient {
 
  private:
   std::unique_ptr<ApiClient> Take();
+  Result<ApiResponse> Attempt(ApiClient& client, const ApiRequest& request);
+  /// Waits before retry `attempt` of `failure`; false when that was the last permitted try.
+  bool Backoff(const ApiRequest& request, const Status& failure, int attempt);
   void Give(std::unique_ptr<ApiClient> client);
 
   std::function<std::unique_ptr<ApiClient>()> make_client_;
   RetryPolicy policy_;
   RateLimiter& limiter_;
-  Clock& clock_;
+  Env& env_;
   const std::atomic<bool>* stop_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<ApiClient>> idle_;

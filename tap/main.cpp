@@ -16,8 +16,8 @@
 #include "tap/api.h"
 #include "tap/catalog.h"
 #include "tap/cli.h"
-#include "tap/clock.h"
 #include "tap/engine.h"
+#include "tap/env.h"
 #include "tap/http.h"
 #include "tap/json.h"
 #include "tap/log.h"
@@ -85,9 +85,9 @@ int RunSync(const tap::Options& options) {
 
   WarnIfReadableByOthers(options.config);
 
-  tap::SystemClock clock;
+  tap::SystemEnv env;
   tap::RateLimiter limiter(settings->max_requests_per_second, settings->max_requests_per_minute,
-                           clock);
+                           env);
   tap::RetryPolicy policy;
   policy.max_retries = settings->max_retries;
   policy.rate_limit_base = policy.transient_base =
@@ -99,9 +99,9 @@ int RunSync(const tap::Options& options) {
         return tap::MakeCurlApiClient(settings->api_base_url, settings->access_token,
                                       settings->request_timeout, &page_slots);
       },
-      policy, limiter, clock, &g_stop);
+      policy, limiter, env, &g_stop);
   tap::SingerWriter writer(stdout);
-  tap::Sync sync(*settings, catalog, state, engine, writer, &g_stop);
+  tap::Sync sync(*settings, catalog, state, engine, writer, env, &g_stop);
   sync.SetProgressDetail([&engine] {
     return fmt::format("{} request(s), {} retried", engine.requests(), engine.retries());
   });
@@ -110,10 +110,8 @@ int RunSync(const tap::Options& options) {
   tap::LogInfo("{} request(s), {} retried", engine.requests(), engine.retries());
   if (!writer.ok()) return 1;  // the target went away: nothing more to say on a closed pipe
   if (g_signal != 0) {
-    // Meltano stops a tap with SIGTERM and expects a clean exit with the state written, even
-    // when the signal came before any work completed.
-    writer.WriteState(state.ToJson());
-    writer.Flush();
+    // Meltano stops a tap with SIGTERM and expects a clean exit; Sync::Run has written the
+    // final STATE, covering all completed work, whenever the signal came.
     tap::LogInfo("Stopped by {}; the last STATE covers all completed work",
                  g_signal == SIGINT ? "SIGINT" : "SIGTERM");
     return g_signal == SIGINT ? 130 : 0;

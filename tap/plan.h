@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,34 +15,104 @@
 
 namespace tap {
 
-/// One unit of work: one stream for one advertiser (or, for `advertisers`, one batch of ids),
-/// and for reports one date window. The unit's bookmark is committed when it is done.
-struct WorkUnit {
-  const CatalogStream* stream = nullptr;
-  std::vector<std::string> advertiser_ids;  // one, except for advertiser batches
-  std::vector<ApiRequest> series;           // each without `page`; the sync adds it
-  bool paged = true;
-
-  // Entity streams, incremental: keep records at or after this.
-  std::optional<Timestamp> start;
-
-  // Report streams: the window in the advertiser's local dates (inclusive; none for lifetime)
-  // and the metrics, split into groups of at most max_metrics_per_request. `series` holds the
-  // request without dates and metrics.
-  std::optional<Date> first_day, last_day;
-  std::vector<std::vector<std::string>> metric_groups;
-  const TimeZone* zone = nullptr;
-};
-
 /// Advertiser time zones, by advertiser id (reports are in local time).
 using ZoneMap = std::map<std::string, TimeZone, std::less<>>;
 
-/// Turns the selected streams × advertisers (× report windows) into work units, in sync order:
-/// stream by stream, advertiser by advertiser, windows oldest first. Pure: the same inputs give
-/// the same plan. `now` decides each advertiser's "today" in its own zone.
-std::vector<WorkUnit> MakePlan(const Settings& settings, const Catalog& catalog, const State& state,
-                               const std::vector<std::string>& advertiser_ids, const ZoneMap& zones,
-                               Timestamp now);
+/// What planning reads: all of it fixed before the first unit is planned.
+struct PlanContext {
+  const Settings& settings;
+  const State& state;
+  const std::vector<std::string>& advertiser_ids;
+  const ZoneMap& zones;
+  Timestamp now;  // decides each advertiser's "today" in its own zone
+};
+
+/// What every unit of one stream shares, built once per sync by the stream's `prepare` hook,
+/// so that a unit itself stays small however many fields and metrics are selected.
+struct StreamRequests {
+  /// The requests a unit reads one after the other, without the advertiser, page, dates and
+  /// metrics, which the reader adds.
+  std::vector<ApiRequest> series = {};
+  bool paged = true;
+  /// Reports: the selected metrics in groups of at most max_metrics_per_request, and the
+  /// report's filters (each a JSON object text).
+  std::vector<std::vector<std::string>> metric_groups = {};
+  std::vector<std::string> filters = {};
+};
+
+/// One advertiser's share of a stream (see StreamHooks::partition).
+struct Partition {
+  std::optional<Timestamp> start = {};  // incremental entities: keep records at or after
+  std::optional<Date> first_day = {}, last_day = {};  // reports: the range, inclusive
+  int window_days = 0;             // the range is read in windows of this many days
+  const TimeZone* zone = nullptr;  // reports: the advertiser's zone
+  bool empty = false;              // nothing to read (the range is empty)
+};
+
+/// One unit of work: one stream for one advertiser (or one batch of advertisers), and for
+/// reports one date window. Its bookmark is committed when it and every unit before it are done.
+struct WorkUnit {
+  const CatalogStream* stream = nullptr;
+  std::shared_ptr<const StreamRequests> requests;
+  std::vector<std::string> advertiser_ids;  // one, except for advertiser batches
+  std::optional<Timestamp> start;
+  std::optional<Date> first_day, last_day;  // reports with dates: the window, inclusive
+  const TimeZone* zone = nullptr;
+  std::vector<uint32_t> order;  // position in the plan; the parts of a split unit extend it
+
+  const std::string& advertiser() const { return advertiser_ids.front(); }
+  /// Request `series` of the unit with its advertiser parameter (`advertiser_ids` for batch
+  /// streams, else `advertiser_id`).
+  ApiRequest Request(size_t series) const;
+};
+
+/// The plan as a cursor: the selected streams × advertisers (× report windows) in sync order
+/// (stream by stream, advertiser by advertiser, windows oldest first), produced one unit at a
+/// time, so memory does not grow with the plan. Pure: the same context gives the same units.
+class PlanCursor {
+ public:
+  PlanCursor(const PlanContext& context, const Catalog& catalog);
+  /// The next unit, or nullopt when the plan is done.
+  std::optional<WorkUnit> Next();
+
+ private:
+  bool NextPartition();
+  WorkUnit Make();
+
+  PlanContext context_;
+  const Catalog& catalog_;
+  size_t stream_ = 0;      // index into catalog_.streams
+  size_t advertiser_ = 0;  // next advertiser of the stream
+  std::shared_ptr<const StreamRequests> requests_;
+  std::vector<std::string> group_;  // the advertisers of the current partition
+  Partition partition_;
+  std::optional<Date> next_day_;  // next window's first day
+  bool pending_ = false;          // the current partition still has a unit to give
+  uint32_t produced_ = 0;
+};
+
+/// Every unit of the plan at once (tests and small tools; the sync uses the cursor).
+std::vector<WorkUnit> MakePlan(const PlanContext& context, const Catalog& catalog);
+
+/// Re-planning after TikTok 40067 (query too large): the unit's window in two halves, oldest
+/// first; none when the window is a single day or has no dates.
+std::vector<WorkUnit> SplitWindow(const WorkUnit& unit);
+
+/// Re-planning after one inaccessible id failed a batch (40001): one unit per advertiser;
+/// none when the unit has a single advertiser.
+std::vector<WorkUnit> SplitBatch(const WorkUnit& unit);
+
+// The plan hooks of the stream table (StreamHooks::prepare and ::partition).
+StreamRequests PrepareWithFields(const Settings& settings, const CatalogStream& stream);
+StreamRequests PreparePaged(const Settings& settings, const CatalogStream& stream);
+StreamRequests PrepareBuyingTypes(const Settings& settings, const CatalogStream& stream);
+StreamRequests PrepareReport(const Settings& settings, const CatalogStream& stream);
+Partition PartitionWhole(const PlanContext& context, const CatalogStream& stream,
+                         const std::string& advertiser_id);
+Partition PartitionSince(const PlanContext& context, const CatalogStream& stream,
+                         const std::string& advertiser_id);
+Partition PartitionReportDays(const PlanContext& context, const CatalogStream& stream,
+                              const std::string& advertiser_id);
 
 /// The fields to ask the API for: the selected properties plus what the tap itself needs (keys,
 /// replication key and its fallback), minus values the tap injects. Schema order.

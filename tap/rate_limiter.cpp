@@ -4,20 +4,20 @@
 
 namespace tap {
 
-RateLimiter::RateLimiter(int per_second, int per_minute, Clock& clock)
+RateLimiter::RateLimiter(int per_second, int per_minute, Env& env)
     : per_second_(static_cast<size_t>(std::max(1, per_second))),
       per_minute_(static_cast<size_t>(std::max(1, per_minute))),
-      clock_(clock) {}
+      env_(env) {}
 
 bool RateLimiter::Acquire(const std::atomic<bool>* stop) {
   using std::chrono::minutes;
   using std::chrono::seconds;
   while (true) {
     if (stop != nullptr && stop->load()) return false;
-    Clock::TimePoint wait_until;
+    Env::SteadyTime wait_until;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      Clock::TimePoint now = clock_.Now();
+      Env::SteadyTime now = env_.SteadyNow();
       while (!recent_.empty() && recent_.front() <= now - minutes(1)) recent_.pop_front();
       wait_until = paused_until_;
       // The request per_second places back must be a second old, and likewise per minute.
@@ -32,11 +32,11 @@ bool RateLimiter::Acquire(const std::atomic<bool>* stop) {
         return true;
       }
     }
-    clock_.SleepUntil(wait_until, stop);
+    env_.SleepUntil(wait_until, stop);
   }
 }
 
-void RateLimiter::PauseUntil(Clock::TimePoint until) {
+void RateLimiter::PauseUntil(Env::SteadyTime until) {
   std::lock_guard<std::mutex> lock(mutex_);
   paused_until_ = std::max(paused_until_, until);
 }

@@ -4,7 +4,7 @@
 #include <deque>
 #include <mutex>
 
-#include "tap/clock.h"
+#include "tap/env.h"
 
 namespace tap {
 
@@ -13,21 +13,21 @@ namespace tap {
 /// average), and a shared pause after TikTok says a limit was hit. Thread-safe.
 class RateLimiter {
  public:
-  RateLimiter(int per_second, int per_minute, Clock& clock);
+  RateLimiter(int per_second, int per_minute, Env& env);
 
   /// Blocks until a request may start, and counts it. False when `stop` became true first.
   bool Acquire(const std::atomic<bool>* stop);
 
   /// Nobody starts a request before `until`: a rate-limit answer slows everyone.
-  void PauseUntil(Clock::TimePoint until);
+  void PauseUntil(Env::SteadyTime until);
 
  private:
   const size_t per_second_;
   const size_t per_minute_;
-  Clock& clock_;
+  Env& env_;
   std::mutex mutex_;
-  std::deque<Clock::TimePoint> recent_;  // start times within the last minute
-  Clock::TimePoint paused_until_{};
+  std::deque<Env::SteadyTime> recent_;  // start times within the last minute
+  Env::SteadyTime paused_until_{};
 };
 
 }  // namespace tap

@@ -17,6 +17,7 @@ struct ReportLevel {
   std::string_view data_level;    // "AUCTION_AD"
   std::string_view id_dimension;  // "ad_id"
   std::string_view status_field;  // "ad_status"; empty at advertiser level (no such filter)
+  std::string_view id_filter;     // "ad_ids": filters rows by id, up to 100; empty: none
   unsigned level_bit;             // LevelBit
 };
 

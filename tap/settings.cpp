@@ -274,6 +274,13 @@ const std::vector<SettingSpec>& SettingSpecs() {
        .default_value = "1.0",
        .description = "Seconds before the first retry; each further retry waits twice as long, "
                       "plus jitter, at most 5 minutes."},
+      {.name = "state_interval",
+       .kind = SettingKind::kNumber,
+       .required = false,
+       .secret = false,
+       .default_value = "5",
+       .description = "Seconds between STATE messages while a sync runs (0 to 3600); the final "
+                      "STATE is always written. Lower it for more frequent resume points."},
       {.name = "skip_inaccessible_advertisers",
        .kind = SettingKind::kBoolean,
        .required = false,
@@ -430,7 +437,14 @@ Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::
   }
 
   if (const auto* v = find(spec_of("start_date"))) {
-    if (auto t = check.Date("start_date", *v)) s.start_date = *t;
+    if (auto t = check.Date("start_date", *v)) {
+      s.start_date = *t;
+      if (*t < kEarliestStartDate) {
+        check.Problem("start_date",
+                      fmt::format("{} is before TikTok Ads existed; set 2012-01-01 or later",
+                                  FormatRfc3339(*t).substr(0, 10)));
+      }
+    }
   } else {
     check.Problem("start_date", "missing; set the earliest date to extract, e.g. 2024-01-01");
   }
@@ -486,6 +500,9 @@ Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::
   integer("max_retries", &s.max_retries, 0, 20);
   if (const auto* v = find(spec_of("retry_base_delay"))) {
     if (auto n = check.Number("retry_base_delay", *v, 0, 300)) s.retry_base_delay = *n;
+  }
+  if (const auto* v = find(spec_of("state_interval"))) {
+    if (auto n = check.Number("state_interval", *v, 0, 3600)) s.state_interval = *n;
   }
   if (const auto* v = find(spec_of("skip_inaccessible_advertisers"))) {
     if (auto b = check.Boolean("skip_inaccessible_advertisers", *v)) {

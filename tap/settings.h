@@ -15,6 +15,10 @@
 
 namespace tap {
 
+/// No TikTok ad account has data before this (TikTok Ads did not exist): an earlier start_date
+/// is a typo, and would plan years of empty requests.
+inline const Timestamp kEarliestStartDate{std::chrono::sys_days{std::chrono::year{2012} / 1 / 1}};
+
 /// The kinds of config values, named as Meltano names setting kinds.
 enum class SettingKind { kString, kInteger, kNumber, kBoolean, kDate, kArray, kObjectArray };
 
@@ -52,6 +56,7 @@ struct Settings {
   int max_requests_per_minute = 600;
   int max_retries = 8;
   double retry_base_delay = 1.0;  // seconds before the first retry; doubles each time
+  double state_interval = 5.0;    // seconds between STATE messages while syncing
   bool skip_inaccessible_advertisers = false;
   std::vector<ReportStream> custom_reports;
   LogLevel log_level = LogLevel::kInfo;

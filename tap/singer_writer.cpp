@@ -68,6 +68,13 @@ void SingerWriter::WriteSchema(std::string_view stream, const rapidjson::Value& 
 bool SingerWriter::FormatRecord(std::string* out, std::string_view stream, Transformer& transformer,
                                 std::span<const rapidjson::Value* const> row_parts,
                                 std::string_view time_extracted) {
+  if (!transformer.Bind(row_parts)) return false;
+  FormatBound(out, stream, transformer, time_extracted);
+  return true;
+}
+
+void SingerWriter::FormatBound(std::string* out, std::string_view stream, Transformer& transformer,
+                               std::string_view time_extracted) {
   thread_local rapidjson::StringBuffer scratch;
   scratch.Clear();
   JsonWriter w(scratch);
@@ -77,13 +84,12 @@ bool SingerWriter::FormatRecord(std::string* out, std::string_view stream, Trans
   w.Key("stream");
   w.String(stream.data(), static_cast<rapidjson::SizeType>(stream.size()));
   w.Key("record");
-  if (!transformer.Write(row_parts, w)) return false;
+  transformer.WriteBound(w);
   w.Key("time_extracted");
   w.String(time_extracted.data(), static_cast<rapidjson::SizeType>(time_extracted.size()));
   w.EndObject();
   out->append(scratch.GetString(), scratch.GetSize());
   out->push_back('\n');
-  return true;
 }
 
 void SingerWriter::WriteRecordLines(std::string_view stream, std::string_view lines,

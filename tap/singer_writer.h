@@ -40,6 +40,10 @@ class SingerWriter {
                            std::span<const rapidjson::Value* const> row_parts,
                            std::string_view time_extracted);
 
+  /// The same for the row `transformer` has bound (Transformer::Bind).
+  static void FormatBound(std::string* out, std::string_view stream, Transformer& transformer,
+                          std::string_view time_extracted);
+
   /// Writes `count` RECORD lines of `stream` prepared by FormatRecord.
   void WriteRecordLines(std::string_view stream, std::string_view lines, long long count);
 

@@ -5,66 +5,48 @@
 
 #include "tap/embedded_schemas.h"
 #include "tap/json.h"
+#include "tap/plan.h"
+#include "tap/unit_reader.h"
 
 namespace tap {
 
 // Endpoint facts: reference/tiktok_api.md §3 (page_size maxima, buying types, filtering).
-const std::vector<EntityStream>& EntityStreams() {
-  static const std::vector<EntityStream> streams = {
+const std::vector<StreamDef>& EntityStreams() {
+  static const StreamHooks kBuyingTypes{PrepareBuyingTypes, PartitionSince, ReadEntities,
+                                        EntityRow};
+  static const std::vector<StreamDef> streams = {
       {.name = "advertisers",
-       .path = "advertiser/info/",
-       .shape = EndpointShape::kAdvertiserBatch,
        .key_properties = {"advertiser_id"},
+       .path = "advertiser/info/",
        .max_page_size = 100,
-       .takes_fields = true},
+       .advertisers_per_unit = 100,
+       .hooks = {PrepareWithFields, PartitionWhole, ReadEntities, EntityRow}},
       {.name = "campaigns",
-       .path = "campaign/get/",
-       .shape = EndpointShape::kPaged,
        .key_properties = {"campaign_id"},
        .replication_key = "modify_time",
        .replication_fallback = "create_time",
-       .max_page_size = 1000,
-       .takes_fields = true,
-       .split_top_view = true,
-       .top_view_max_page_size = 100,
-       .filters_deleted = true},
+       .path = "campaign/get/",
+       .hooks = kBuyingTypes},
       {.name = "adgroups",
-       .path = "adgroup/get/",
-       .shape = EndpointShape::kPaged,
        .key_properties = {"adgroup_id"},
        .replication_key = "modify_time",
        .replication_fallback = "create_time",
-       .max_page_size = 1000,
-       .takes_fields = true,
-       .split_top_view = true,
-       .top_view_max_page_size = 100,
-       .filters_deleted = true},
+       .path = "adgroup/get/",
+       .hooks = kBuyingTypes},
       {.name = "ads",
-       .path = "ad/get/",
-       .shape = EndpointShape::kPaged,
        .key_properties = {"ad_id"},
        .replication_key = "modify_time",
        .replication_fallback = "create_time",
-       .max_page_size = 1000,
-       .takes_fields = true,
-       .split_top_view = true,
-       .top_view_max_page_size = 100,
-       .filters_deleted = true},
+       .path = "ad/get/",
+       .hooks = kBuyingTypes},
       {.name = "audiences",
-       .path = "dmp/custom_audience/list/",
-       .shape = EndpointShape::kPaged,
        .key_properties = {"advertiser_id", "audience_id"},
+       .path = "dmp/custom_audience/list/",
        .max_page_size = 100,
-       .injects_advertiser_id = true},
+       .injected = {"advertiser_id"},
+       .hooks = {PreparePaged, PartitionWhole, ReadEntities, EntityRow}},
   };
   return streams;
-}
-
-const EntityStream* FindEntityStream(std::string_view name) {
-  for (const EntityStream& stream : EntityStreams()) {
-    if (stream.name == name) return &stream;
-  }
-  return nullptr;
 }
 
 rapidjson::Document StreamDef::Schema() const {
@@ -83,29 +65,29 @@ bool StreamDef::PropertySelectedByDefault(std::string_view property) const {
   return std::find(defaults.begin(), defaults.end(), property) != defaults.end();
 }
 
+bool StreamDef::Injects(std::string_view property) const {
+  return std::find(injected.begin(), injected.end(), property) != injected.end();
+}
+
+StreamDef ReportStreamDef(const ReportStream& r) {
+  StreamDef d;
+  d.name = r.name;
+  d.key_properties = r.KeyProperties();
+  d.replication_key = r.ReplicationKey();
+  // Hourly and breakdown reports multiply requests: available, not synced unless selected.
+  d.selected_by_default = r.custom || (r.report_type == "BASIC" && r.dimensions.size() <= 2 &&
+                                       r.granularity != Granularity::kHour);
+  d.path = "report/integrated/get/";
+  d.injected = {"advertiser_id"};
+  d.hooks = {PrepareReport, PartitionReportDays, ReadReport, ReportRow};
+  d.report = &r;
+  return d;
+}
+
 std::vector<StreamDef> AllStreams(const std::vector<ReportStream>& custom) {
-  std::vector<StreamDef> out;
-  for (const EntityStream& e : EntityStreams()) {
-    StreamDef d;
-    d.name = std::string(e.name);
-    for (std::string_view k : e.key_properties) d.key_properties.emplace_back(k);
-    d.replication_key = std::string(e.replication_key);
-    d.entity = &e;
-    out.push_back(std::move(d));
-  }
-  auto add_report = [&](const ReportStream& r) {
-    StreamDef d;
-    d.name = r.name;
-    d.key_properties = r.KeyProperties();
-    d.replication_key = r.ReplicationKey();
-    // Hourly and breakdown reports multiply requests: available, not synced unless selected.
-    d.selected_by_default = r.custom || (r.report_type == "BASIC" && r.dimensions.size() <= 2 &&
-                                         r.granularity != Granularity::kHour);
-    d.report = &r;
-    out.push_back(std::move(d));
-  };
-  for (const ReportStream& r : BuiltinReportStreams()) add_report(r);
-  for (const ReportStream& r : custom) add_report(r);
+  std::vector<StreamDef> out = EntityStreams();
+  for (const ReportStream& r : BuiltinReportStreams()) out.push_back(ReportStreamDef(r));
+  for (const ReportStream& r : custom) out.push_back(ReportStreamDef(r));
   return out;
 }
 

@@ -2,58 +2,73 @@
 
 #include <rapidjson/document.h>
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "tap/report_streams.h"
+#include "tap/status.h"
+#include "tap/timestamp.h"
 
 namespace tap {
 
-/// How an entity endpoint is read.
-enum class EndpointShape {
-  kAdvertiserBatch,  // /advertiser/info/: advertiser_ids in batches, no pages
-  kPaged,            // one advertiser per request series, page + page_size
+struct CatalogStream;
+struct PlanContext;
+struct Settings;
+struct StreamRequests;
+struct Partition;
+class UnitReader;
+
+/// A page's row as the objects the transformer reads as one record (an entity row is one
+/// object; a report row is its dimensions and its metrics). Unused parts are nullptr.
+using RowParts = std::array<const rapidjson::Value*, 2>;
+
+/// The hooks a stream row carries: how its units are planned and how they are read.
+struct StreamHooks {
+  /// The requests every unit of the stream pages through, built once per sync.
+  StreamRequests (*prepare)(const Settings& settings, const CatalogStream& stream);
+  /// What one advertiser (or batch of advertisers) of the stream reads: a start time or a
+  /// range of report dates.
+  Partition (*partition)(const PlanContext& context, const CatalogStream& stream,
+                         const std::string& advertiser_id);
+  /// Reads one unit: pages, filters, merges; hands records to the reader's output.
+  Status (*read)(UnitReader& reader);
+  /// One row of a page as record parts; false when the row is not an object.
+  bool (*row)(const rapidjson::Value& row, RowParts* parts);
 };
 
-/// One entity stream: everything the generic sync loop needs to read it. Adding a stream is
-/// adding a row to EntityStreams(), plus its schemas/<name>.json.
-struct EntityStream {
-  std::string_view name;
-  std::string_view path;  // below /open_api/v1.3/, with the trailing slash the API requires
-  EndpointShape shape;
-  std::vector<std::string_view> key_properties;
-  std::string_view replication_key = {};       // empty: FULL_TABLE
-  std::string_view replication_fallback = {};  // used when a row lacks replication_key
-  int max_page_size = 1000;                    // the endpoint's page_size (or batch) maximum
-  bool takes_fields = false;                   // the endpoint accepts a `fields` projection
-  bool split_top_view = false;                 // RESERVATION_TOP_VIEW needs its own requests
-  int top_view_max_page_size = 100;            // page_size maximum for those requests
-  bool filters_deleted = false;                // primary_status filtering applies
-  bool injects_advertiser_id = false;          // rows lack advertiser_id; the tap adds it
-};
-
-/// Every entity stream, in sync order.
-const std::vector<EntityStream>& EntityStreams();
-
-/// The stream named `name`, or nullptr.
-const EntityStream* FindEntityStream(std::string_view name);
-
-/// Any stream the tap can sync: an entity stream or a report stream (exactly one is set).
+/// Any stream the tap can sync: one row of the stream table (built-in entity streams, the
+/// report table, custom reports). The generic sync reads every row the same way, through its
+/// hooks; adding an ordinary stream is adding a row (plus schemas/<name>.json).
 struct StreamDef {
   std::string name;
   std::vector<std::string> key_properties;
-  std::string replication_key;  // empty: FULL_TABLE
+  std::string replication_key = {};       // empty: FULL_TABLE
+  std::string replication_fallback = {};  // read when a row lacks replication_key (Smart+ ads)
   bool selected_by_default = true;
-  const EntityStream* entity = nullptr;
-  const ReportStream* report = nullptr;
+  std::string path = {};                   // below /open_api/v1.3/, with the trailing slash
+  std::string list_key = "list";           // the array of rows in the response's `data`
+  int max_page_size = 1000;                // the endpoint's page_size (or id batch) maximum
+  size_t advertisers_per_unit = 1;         // > 1: advertisers go in batches as `advertiser_ids`
+  std::vector<std::string> injected = {};  // properties the rows lack and the tap fills in
+  StreamHooks hooks = {};
+  const ReportStream* report = nullptr;  // report streams: their row of the report table
 
-  /// The stream's full JSON Schema (from schemas/).
+  /// The stream's full JSON Schema (from schemas/, or composed for reports).
   rapidjson::Document Schema() const;
   /// Whether discovery marks `property` selected by default (a report's long-tail metrics are
   /// available but not selected by default).
   bool PropertySelectedByDefault(std::string_view property) const;
+  /// Whether the tap fills `property` in itself.
+  bool Injects(std::string_view property) const;
 };
+
+/// The entity streams, in sync order.
+const std::vector<StreamDef>& EntityStreams();
+
+/// The stream row of a report stream (built-in or custom; `report` must outlive it).
+StreamDef ReportStreamDef(const ReportStream& report);
 
 /// Every stream: entity streams, the built-in reports, then `custom` reports (which must outlive
 /// the result).

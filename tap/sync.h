@@ -1,48 +1,45 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
-#include <vector>
 
 #include "tap/api.h"
 #include "tap/catalog.h"
-#include "tap/plan.h"
+#include "tap/committer.h"
+#include "tap/env.h"
+#include "tap/output_queue.h"
 #include "tap/settings.h"
 #include "tap/singer_writer.h"
 #include "tap/state.h"
 
 namespace tap {
 
-/// Runs a sync: resolves the advertisers (and their time zones when reports are selected), plans
-/// the work, and runs the units on `max_concurrency` workers. The main thread writes each unit's
-/// records in plan order, so a partition's records stay in order, and commits a unit's bookmark
-/// (then writes STATE) only after all its records are written. Workers may run only a bounded
-/// distance ahead, with bounded buffers: a slow stdout slows the fetching.
+/// Runs a sync: resolves the accounts, writes every selected stream's SCHEMA, then runs the
+/// plan cursor's units on `max_concurrency` workers (Scheduler). This thread owns stdout: it
+/// writes records as they arrive (one unit's records stay in order) and feeds the Committer,
+/// which alone moves bookmarks and writes STATE.
 class Sync {
  public:
   /// `stop` (may be nullptr) asks the run to end early: no new requests, records already
-  /// received are written, and a final STATE covers only completed work.
+  /// received are written, and the final STATE covers only completed work.
   Sync(const Settings& settings, const Catalog& catalog, State& state, ApiClient& api,
-       SingerWriter& writer, std::atomic<bool>* stop = nullptr);
+       SingerWriter& writer, Env& env, std::atomic<bool>* stop = nullptr);
 
+  /// The whole sync. Always ends with exactly one final STATE line.
   Status Run();
-
-  /// The advertisers to extract: the configured ones, or all the token is authorized for.
-  Result<std::vector<std::string>> ResolveAdvertisers();
-
-  /// Each advertiser's report time zone: display_timezone, else timezone, else UTC (warned).
-  Result<ZoneMap> ResolveZones(const std::vector<std::string>& advertisers);
 
   /// Adds `detail()` (e.g. "120 requests, 3 retries") to every progress line.
   void SetProgressDetail(std::function<std::string()> detail) { detail_ = std::move(detail); }
 
-  /// Advertisers skipped because the token could not read them, with the reason.
-  const std::map<std::string, std::string>& skipped() const { return skipped_; }
-
  private:
-  Status CheckWriter() const;
+  Status RunUnits(Committer& committer);
+  std::map<const CatalogStream*, Shape> WriteSchemas();
+  void Handle(OutputQueue::Event& event, Committer& committer, OutputQueue& queue);
+  Status Outcome(const Committer& committer) const;
+  void LogIssues() const;
   void LogProgress(bool final);
 
   const Settings& settings_;
@@ -50,11 +47,14 @@ class Sync {
   State& state_;
   ApiClient& api_;
   SingerWriter& writer_;
+  Env& env_;
+  std::atomic<bool> own_stop_{false};
   std::atomic<bool>* stop_;  // set by a signal, or here when a unit fails
-  Timestamp signpost_;       // the sync's start: no entity bookmark moves past it
-  std::map<std::string, std::string> skipped_;
-  std::chrono::steady_clock::time_point started_;
-  std::chrono::steady_clock::time_point last_progress_;
+  Timestamp signpost_;       // the sync's start: "now" for the plan and for entity bookmarks
+  Status failure_;           // the first unit failure
+  std::map<std::string, std::map<std::string, Transformer::Issue>> issues_;  // by stream
+  Env::SteadyTime started_;
+  Env::SteadyTime last_progress_;
   std::function<std::string()> detail_;
 };
 

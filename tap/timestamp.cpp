@@ -111,6 +111,4 @@ std::string FormatDate(Timestamp t) {
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
 }
 
-Timestamp NowUtc() { return std::chrono::floor<seconds>(std::chrono::system_clock::now()); }
-
 }  // namespace tap

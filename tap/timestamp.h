@@ -24,7 +24,4 @@ std::string FormatRfc3339(Timestamp t);
 /// The calendar date of `t` in UTC: "2024-03-01".
 std::string FormatDate(Timestamp t);
 
-/// Now, to the second.
-Timestamp NowUtc();
-
 }  // namespace tap

@@ -9,6 +9,11 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// A value a row really has: not absent, null or "".
+bool Present(const rapidjson::Value* v) {
+  return v != nullptr && !v->IsNull() && !(v->IsString() && v->GetStringLength() == 0);
+}
+
 ValueType TypeOf(const rapidjson::Value& schema, bool* nullable) {
   *nullable = true;
   const rapidjson::Value* type = FindMember(schema, "type");
@@ -135,8 +140,7 @@ Shape CompileShape(const rapidjson::Value& schema) {
   return shape;
 }
 
-Transformer::Transformer(std::string stream, Shape shape)
-    : stream_(std::move(stream)), shape_(std::move(shape)) {
+Transformer::Transformer(Shape shape) : shape_(std::move(shape)) {
   for (size_t i = 0; i < shape_.names.size(); ++i) index_.emplace(shape_.names[i], i);
   slots_.resize(shape_.names.size());
   injected_.resize(shape_.names.size());
@@ -151,6 +155,21 @@ void Transformer::SetLocalTime(std::string property, const TimeZone* zone) {
   auto it = index_.find(property);
   local_time_slot_ = it != index_.end() ? it->second : kNoSlot;
   local_zone_ = zone != nullptr ? *zone : TimeZone::Utc();
+}
+
+void Transformer::SetFallback(std::string property, std::string fallback) {
+  auto it = index_.find(property);
+  fallback_for_ = it != index_.end() ? it->second : kNoSlot;
+  auto f = index_.find(fallback);
+  fallback_slot_ = f != index_.end() ? f->second : kNoSlot;
+  fallback_name_ = fallback_slot_ == kNoSlot ? std::move(fallback) : std::string();
+}
+
+void Transformer::SetKeys(const std::vector<std::string>& keys) {
+  key_slots_.clear();
+  for (const std::string& key : keys) {
+    if (auto it = index_.find(key); it != index_.end()) key_slots_.push_back(it->second);
+  }
 }
 
 size_t Transformer::SlotOf(size_t position, std::string_view name) {
@@ -173,16 +192,51 @@ bool Transformer::Write(const rapidjson::Value& row, JsonWriter& out) {
 }
 
 bool Transformer::Write(std::span<const rapidjson::Value* const> parts, JsonWriter& out) {
+  if (!Bind(parts)) return false;
+  WriteBound(out);
+  return true;
+}
+
+bool Transformer::Bind(std::span<const rapidjson::Value* const> parts) {
   std::fill(slots_.begin(), slots_.end(), nullptr);
+  fallback_value_ = nullptr;
   size_t position = 0;
   for (const rapidjson::Value* part : parts) {
+    if (part == nullptr) continue;
     if (!part->IsObject()) return false;
     for (const auto& m : part->GetObject()) {
-      size_t slot =
-          SlotOf(position++, std::string_view(m.name.GetString(), m.name.GetStringLength()));
-      if (slot != kNoSlot) slots_[slot] = &m.value;
+      std::string_view name(m.name.GetString(), m.name.GetStringLength());
+      size_t slot = SlotOf(position++, name);
+      if (slot != kNoSlot) {
+        slots_[slot] = &m.value;
+      } else if (!fallback_name_.empty() && name == fallback_name_) {
+        fallback_value_ = &m.value;
+      }
     }
   }
+  if (fallback_for_ != kNoSlot && !Present(slots_[fallback_for_])) {
+    const rapidjson::Value* fallback =
+        fallback_slot_ != kNoSlot ? slots_[fallback_slot_] : fallback_value_;
+    if (Present(fallback)) slots_[fallback_for_] = fallback;
+  }
+  return true;
+}
+
+const rapidjson::Value* Transformer::Bound(std::string_view property) const {
+  auto it = index_.find(property);
+  if (it == index_.end()) return nullptr;
+  const rapidjson::Value* v = slots_[it->second];
+  return Present(v) ? v : nullptr;
+}
+
+std::string_view Transformer::MissingKey() const {
+  for (size_t slot : key_slots_) {
+    if (!injected_[slot] && !Present(slots_[slot])) return shape_.names[slot];
+  }
+  return {};
+}
+
+void Transformer::WriteBound(JsonWriter& out) {
   out.StartObject();
   for (size_t i = 0; i < shape_.names.size(); ++i) {
     const std::string& name = shape_.names[i];
@@ -206,7 +260,6 @@ bool Transformer::Write(std::span<const rapidjson::Value* const> parts, JsonWrit
     }
   }
   out.EndObject();
-  return true;
 }
 
 void Transformer::Fail(std::string_view path, const rapidjson::Value& v, std::string_view expected,

@@ -48,7 +48,7 @@ Shape CompileShape(const rapidjson::Value& schema);
 /// counted in issues(), never dropped silently.
 class Transformer {
  public:
-  Transformer(std::string stream, Shape shape);
+  explicit Transformer(Shape shape);
 
   /// A value written in place of the row's own for `property` (e.g. advertiser_id).
   void SetInjected(std::string property, std::string value);
@@ -57,12 +57,31 @@ class Transformer {
   /// stat_time_hour); they are written as RFC 3339 with that zone's offset. nullptr: UTC.
   void SetLocalTime(std::string property, const TimeZone* zone);
 
+  /// Rows that lack `property` (absent, null or "") read it from `fallback` instead (Smart+ ads
+  /// without modify_time count as modified when created, §3.2). `fallback` need not be in the
+  /// schema.
+  void SetFallback(std::string property, std::string fallback);
+
+  /// The key properties every record must have; injected ones always do.
+  void SetKeys(const std::vector<std::string>& keys);
+
   /// Writes `row` as a record object. Returns false (and writes nothing usable) when a row is
   /// not an object; the caller fails the stream.
   bool Write(const rapidjson::Value& row, JsonWriter& out);
   /// The same for a row given as several objects read as one (a report row's dimensions and
   /// metrics), so that they need not be merged first.
   bool Write(std::span<const rapidjson::Value* const> parts, JsonWriter& out);
+
+  /// Reads `parts` as the current row, for a caller that looks at it before writing it.
+  /// False when a part is not an object.
+  bool Bind(std::span<const rapidjson::Value* const> parts);
+  /// The current row's value of schema property `property`, after its fallback; nullptr when
+  /// the row has none (absent, null or "").
+  const rapidjson::Value* Bound(std::string_view property) const;
+  /// The first key property the current row lacks; empty when it has them all.
+  std::string_view MissingKey() const;
+  /// Writes the current row as a record object.
+  void WriteBound(JsonWriter& out);
 
   /// Values that could not be converted, by property: count and one example.
   struct Issue {
@@ -79,7 +98,6 @@ class Transformer {
   void Fail(std::string_view path, const rapidjson::Value& v, std::string_view expected,
             JsonWriter& out);
 
-  std::string stream_;
   Shape shape_;
   static constexpr size_t kNoSlot = static_cast<size_t>(-1);
   size_t SlotOf(size_t position, std::string_view name);
@@ -89,7 +107,12 @@ class Transformer {
   size_t local_time_slot_ = kNoSlot;
   TimeZone local_zone_ = TimeZone::Utc();
   std::vector<const rapidjson::Value*> slots_;
-  std::vector<size_t> hints_;  // member position in the last row -> slot
+  std::vector<size_t> hints_;       // member position in the last row -> slot
+  size_t fallback_for_ = kNoSlot;   // the slot that has a fallback
+  size_t fallback_slot_ = kNoSlot;  // the fallback's slot, when it is in the schema
+  std::string fallback_name_;       // read by name when it is not
+  const rapidjson::Value* fallback_value_ = nullptr;
+  std::vector<size_t> key_slots_;
   std::map<std::string, Issue> issues_;
 };
 

@@ -63,7 +63,8 @@ void ExpectValidSingerStream(const Messages& messages);
 /// with the fields selected by default.
 std::string CatalogSelecting(const std::vector<std::string>& streams, bool all_fields = true);
 
-/// The config JSON for a simulator on `port`, merged with `extra` (a JSON object text).
+/// The config JSON for a simulator on `port` (a STATE after every commit), merged with `extra`
+/// (a JSON object text).
 std::string Config(int port, const sim::SimConfig& sim, const std::string& extra = "{}");
 
 }  // namespace e2e

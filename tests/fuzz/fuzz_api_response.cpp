@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (list == nullptr || !list->IsArray()) return 0;
   for (const tap::CatalogStream& cs : catalog.streams) {
     if (cs.def->name != "ads" && cs.def->name != "ad_insights_daily") continue;
-    tap::Transformer transformer(cs.def->name, tap::CompileShape(cs.schema));
+    tap::Transformer transformer(tap::CompileShape(cs.schema));
     std::string out;
     for (const auto& row : list->GetArray()) {
       // Entity rows are one object; report rows are read as their dimensions and metrics.

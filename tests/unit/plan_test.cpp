@@ -21,6 +21,14 @@ Settings MakeSettings() {
   return s;
 }
 
+// The whole plan for `ids` (the cursor drained).
+std::vector<WorkUnit> Plan(const Settings& settings, const Catalog& catalog, const State& state,
+                           const std::vector<std::string>& ids, const ZoneMap& zones,
+                           Timestamp now) {
+  PlanContext context{settings, state, ids, zones, now};
+  return MakePlan(context, catalog);
+}
+
 State MakeState(const char* json) {
   auto doc = ParseJson(json, "state");
   return std::move(State::Parse(*doc)).value();
@@ -30,7 +38,7 @@ TEST(Plan, StartIsTheLaterOfStartDateAndBookmark) {
   Catalog catalog = DefaultCatalog(Streams());
   State state = MakeState(
       R"({"bookmarks":{"campaigns":{"1":"2024-06-01T00:00:00Z","2":"2023-01-01T00:00:00Z"}}})");
-  auto plan = MakePlan(MakeSettings(), catalog, state, {"1", "2", "3"}, {}, kNow);
+  auto plan = Plan(MakeSettings(), catalog, state, {"1", "2", "3"}, {}, kNow);
   std::map<std::string, std::string> starts;
   for (const WorkUnit& unit : plan) {
     if (unit.stream->def->name == "campaigns") {
@@ -46,26 +54,26 @@ TEST(Plan, TopViewHasItsOwnRequestsWithTheLowerPageSize) {
   Catalog catalog = DefaultCatalog(Streams());
   Settings settings = MakeSettings();
   settings.include_deleted = true;
-  auto plan = MakePlan(settings, catalog, State(), {"9"}, {}, kNow);
+  auto plan = Plan(settings, catalog, State(), {"9"}, {}, kNow);
   const WorkUnit* ads = nullptr;
   for (const WorkUnit& unit : plan) {
     if (unit.stream->def->name == "ads") ads = &unit;
   }
   ASSERT_NE(ads, nullptr);
-  ASSERT_EQ(ads->series.size(), 2u);
-  EXPECT_EQ(ads->series[0].Param("filtering"),
+  ASSERT_EQ(ads->requests->series.size(), 2u);
+  EXPECT_EQ(ads->Request(0).Param("filtering"),
             R"({"buying_types":["AUCTION","RESERVATION_RF"],"primary_status":"STATUS_ALL"})");
-  EXPECT_EQ(ads->series[0].Param("page_size"), "1000");
-  EXPECT_EQ(ads->series[1].Param("filtering"),
+  EXPECT_EQ(ads->Request(0).Param("page_size"), "1000");
+  EXPECT_EQ(ads->Request(1).Param("filtering"),
             R"({"buying_types":["RESERVATION_TOP_VIEW"],"primary_status":"STATUS_ALL"})");
-  EXPECT_EQ(ads->series[1].Param("page_size"), "100");
+  EXPECT_EQ(ads->Request(1).Param("page_size"), "100");
 }
 
 TEST(Plan, AdvertisersGoInBatchesOfAHundred) {
   std::vector<std::string> ids;
   for (int i = 0; i < 250; ++i) ids.push_back(std::to_string(1000 + i));
   Catalog catalog = DefaultCatalog(Streams());
-  auto plan = MakePlan(MakeSettings(), catalog, State(), ids, {}, kNow);
+  auto plan = Plan(MakeSettings(), catalog, State(), ids, {}, kNow);
   std::vector<size_t> batches;
   for (const WorkUnit& unit : plan) {
     if (unit.stream->def->name == "advertisers") batches.push_back(unit.advertiser_ids.size());
@@ -75,11 +83,11 @@ TEST(Plan, AdvertisersGoInBatchesOfAHundred) {
 
 TEST(Plan, AudiencesUseTheirPageSizeMaximumAndNoFields) {
   Catalog catalog = DefaultCatalog(Streams());
-  auto plan = MakePlan(MakeSettings(), catalog, State(), {"9"}, {}, kNow);
+  auto plan = Plan(MakeSettings(), catalog, State(), {"9"}, {}, kNow);
   for (const WorkUnit& unit : plan) {
     if (unit.stream->def->name != "audiences") continue;
-    EXPECT_EQ(unit.series[0].Param("page_size"), "100");
-    EXPECT_EQ(unit.series[0].Param("fields"), "");
+    EXPECT_EQ(unit.Request(0).Param("page_size"), "100");
+    EXPECT_EQ(unit.Request(0).Param("fields"), "");
     EXPECT_FALSE(unit.start.has_value()) << "FULL_TABLE";
   }
 }
@@ -87,7 +95,7 @@ TEST(Plan, AudiencesUseTheirPageSizeMaximumAndNoFields) {
 TEST(Plan, UnselectedStreamsHaveNoWork) {
   Catalog catalog = DefaultCatalog(Streams());
   for (CatalogStream& cs : catalog.streams) cs.selected = cs.def->name == "ads";
-  auto plan = MakePlan(MakeSettings(), catalog, State(), {"1", "2"}, {}, kNow);
+  auto plan = Plan(MakeSettings(), catalog, State(), {"1", "2"}, {}, kNow);
   ASSERT_EQ(plan.size(), 2u);
   for (const WorkUnit& unit : plan) EXPECT_EQ(unit.stream->def->name, "ads");
 }
@@ -149,7 +157,7 @@ class ReportPlan : public ::testing::Test {
   void Make(const Settings& settings, const State& state, Timestamp now, const ZoneMap& zones) {
     catalog_ = DefaultCatalog(Streams());
     for (CatalogStream& cs : catalog_.streams) cs.selected = cs.def->report != nullptr;
-    plan_ = MakePlan(settings, catalog_, state, {"1"}, zones, now);
+    plan_ = Plan(settings, catalog_, state, {"1"}, zones, now);
   }
   Catalog catalog_;
   std::vector<WorkUnit> plan_;
@@ -185,9 +193,9 @@ TEST_F(ReportPlan, LookbackEndDateAndLifetime) {
   ASSERT_EQ(daily.size(), 1u);
   EXPECT_EQ(FormatDay(*daily[0]->first_day), "2024-06-13");  // 7 days of lookback
   EXPECT_EQ(FormatDay(*daily[0]->last_day), "2024-07-01");
-  EXPECT_EQ(daily[0]->series[0].Param("report_type"), "BASIC");
-  EXPECT_EQ(daily[0]->series[0].Param("data_level"), "AUCTION_AD");
-  EXPECT_EQ(daily[0]->series[0].Param("dimensions"), R"(["ad_id","stat_time_day"])");
+  EXPECT_EQ(daily[0]->Request(0).Param("report_type"), "BASIC");
+  EXPECT_EQ(daily[0]->Request(0).Param("data_level"), "AUCTION_AD");
+  EXPECT_EQ(daily[0]->Request(0).Param("dimensions"), R"(["ad_id","stat_time_day"])");
 
   // A backfill with an end_date before the bookmark still plans its own window.
   settings.end_date = *ParseTimestamp("2024-06-05");
@@ -201,8 +209,8 @@ TEST_F(ReportPlan, LookbackEndDateAndLifetime) {
   auto lifetime = Units("ad_insights_lifetime");
   ASSERT_EQ(lifetime.size(), 1u);
   EXPECT_FALSE(lifetime[0]->first_day.has_value());
-  EXPECT_EQ(lifetime[0]->series[0].Param("query_lifetime"), "true");
-  EXPECT_EQ(lifetime[0]->series[0].Param("dimensions"), R"(["ad_id"])");
+  EXPECT_EQ(lifetime[0]->Request(0).Param("query_lifetime"), "true");
+  EXPECT_EQ(lifetime[0]->Request(0).Param("dimensions"), R"(["ad_id"])");
 }
 
 TEST_F(ReportPlan, MetricsAreSplitIntoGroupsAndDeletedObjectsFiltered) {
@@ -213,17 +221,17 @@ TEST_F(ReportPlan, MetricsAreSplitIntoGroupsAndDeletedObjectsFiltered) {
   Make(settings, State(), kNow, {});
   const WorkUnit* unit = Units("adgroup_insights_daily")[0];
   size_t total = 0;
-  for (const auto& group : unit->metric_groups) {
+  for (const auto& group : unit->requests->metric_groups) {
     EXPECT_LE(group.size(), 10u);
     total += group.size();
   }
   EXPECT_EQ(total, SelectedMetrics(*unit->stream).size());
-  EXPECT_GT(unit->metric_groups.size(), 1u);
+  EXPECT_GT(unit->requests->metric_groups.size(), 1u);
   EXPECT_EQ(
-      unit->series[0].Param("filtering"),
+      ReportFiltering(unit->requests->filters),
       R"([{"field_name":"adgroup_status","filter_type":"IN","filter_value":"[\"STATUS_ALL\"]"}])");
   // No status filter exists at advertiser level.
-  EXPECT_EQ(Units("advertiser_insights_daily")[0]->series[0].Param("filtering"), "");
+  EXPECT_TRUE(Units("advertiser_insights_daily")[0]->requests->filters.empty());
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ TEST(SingerWriter, WritesOneMessagePerLine) {
     SingerWriter writer(f);
     auto schema = ParseJson(R"({"type":"object","properties":{"id":{"type":"string"}}})", "s");
     writer.WriteSchema("ads", *schema, {"id"}, {"modify_time"});
-    Transformer t("ads", CompileShape(*schema));
+    Transformer t(CompileShape(*schema));
     auto row = ParseJson(R"({"id":"7","x":1})", "row", true);
     ASSERT_TRUE(writer.WriteRecord("ads", t, *row, "2024-01-01T00:00:00Z"));
     writer.WriteState(R"({"bookmarks":{}})");
@@ -47,7 +47,7 @@ TEST(SingerWriter, RecordBeforeSchemaIsABug) {
   std::FILE* f = std::tmpfile();
   SingerWriter writer(f);
   auto schema = ParseJson(R"({"properties":{}})", "s");
-  Transformer t("ads", CompileShape(*schema));
+  Transformer t(CompileShape(*schema));
   auto row = ParseJson("{}", "row", true);
   EXPECT_THROW(writer.WriteRecord("ads", t, *row, "x"), std::logic_error);
   std::fclose(f);

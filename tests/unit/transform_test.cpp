@@ -14,7 +14,7 @@ std::string Convert(const char* schema_json, const char* row_json, Transformer**
   auto row = ParseJson(row_json, "row", /*numbers_as_strings=*/true);
   EXPECT_TRUE(row.ok());
   static std::unique_ptr<Transformer> transformer;
-  transformer = std::make_unique<Transformer>("s", CompileShape(*schema));
+  transformer = std::make_unique<Transformer>(CompileShape(*schema));
   if (keep != nullptr) *keep = transformer.get();
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -115,7 +115,7 @@ TEST(Transformer, UnconvertibleValuesAreNullAndCounted) {
 TEST(Transformer, InjectedValuesWin) {
   auto schema =
       ParseJson(R"({"properties":{"advertiser_id":{"type":"string"},"x":{"type":"string"}}})", "s");
-  Transformer t("audiences", CompileShape(*schema));
+  Transformer t(CompileShape(*schema));
   t.SetInjected("advertiser_id", "42");
   auto row = ParseJson(R"({"x":"y"})", "row", true);
   rapidjson::StringBuffer buffer;
@@ -126,7 +126,7 @@ TEST(Transformer, InjectedValuesWin) {
 
 TEST(Transformer, RejectsRowsThatAreNotObjects) {
   auto schema = ParseJson(R"({"properties":{}})", "s");
-  Transformer t("x", CompileShape(*schema));
+  Transformer t(CompileShape(*schema));
   auto row = ParseJson("[1]", "row", true);
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);

@@ -1,0 +1,118 @@
+#include "tap/accounts.h"
+
+#include <deque>
+
+#include "tap/json.h"
+#include "tap/log.h"
+
+namespace tap {
+namespace {
+
+std::string StringMember(const rapidjson::Value& row, std::string_view name) {
+  const rapidjson::Value* v = FindMember(row, name);
+  return v != nullptr && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : "";
+}
+
+Result<std::vector<std::string>> AuthorizedAdvertisers(const Settings& settings, ApiClient& api) {
+  ApiRequest request{"oauth2/advertiser/get/",
+                     {{"app_id", settings.app_id}, {"secret", settings.secret.reveal()}}};
+  auto response = api.Get(request);
+  if (!response.ok()) {
+    return Status::Error(response.status().kind(),
+                         "could not list the advertisers the token is authorized for: " +
+                             response.status().message());
+  }
+  std::vector<std::string> ids;
+  const rapidjson::Value* list = FindMember(response->data(), "list");
+  if (list != nullptr && list->IsArray()) {
+    for (const auto& row : list->GetArray()) {
+      if (std::string id = StringMember(row, "advertiser_id"); !id.empty()) ids.push_back(id);
+    }
+  }
+  if (ids.empty()) {
+    return Status::Error(ErrorKind::kInvalidInput,
+                         "the access token is authorized for no advertisers: authorize the app "
+                         "for an ad account, or list advertiser_ids in the config");
+  }
+  LogInfo("The token is authorized for {} advertiser(s)", ids.size());
+  return ids;
+}
+
+void ReadZones(const rapidjson::Value& data, ZoneMap& zones) {
+  const rapidjson::Value* list = FindMember(data, "list");
+  if (list == nullptr || !list->IsArray()) return;
+  for (const auto& row : list->GetArray()) {
+    std::string id = StringMember(row, "advertiser_id");
+    if (id.empty()) continue;
+    for (const char* field : {"display_timezone", "timezone"}) {
+      std::string name = StringMember(row, field);
+      if (name.empty()) continue;
+      if (auto zone = TimeZone::Find(name); zone.ok()) {
+        zones.emplace(id, std::move(zone).value());
+        break;
+      }
+      LogWarning("Advertiser {}: {} '{}' is not a known time zone", id, field, name);
+    }
+  }
+}
+
+// Batches of the advertisers stream's size, as units, so that a failed batch is split the way
+// the plan splits any batch.
+std::deque<WorkUnit> Batches(const std::vector<std::string>& ids, size_t size) {
+  std::deque<WorkUnit> batches;
+  for (size_t i = 0; i < ids.size(); i += size) {
+    WorkUnit unit;
+    unit.advertiser_ids.assign(ids.begin() + static_cast<long>(i),
+                               ids.begin() + static_cast<long>(std::min(ids.size(), i + size)));
+    batches.push_back(std::move(unit));
+  }
+  return batches;
+}
+
+Result<ZoneMap> ResolveZones(const std::vector<std::string>& ids, const StreamDef& advertisers,
+                             ApiClient& api) {
+  ZoneMap zones;
+  std::deque<WorkUnit> batches = Batches(ids, advertisers.advertisers_per_unit);
+  for (; !batches.empty(); batches.pop_front()) {
+    const WorkUnit& batch = batches.front();
+    ApiRequest request{advertisers.path,
+                       {{"advertiser_ids", JsonStringArray(batch.advertiser_ids)},
+                        {"fields", R"(["advertiser_id","timezone","display_timezone"])"}}};
+    auto response = api.Get(request);
+    if (!response.ok() && response.status().kind() == ErrorKind::kSkipAdvertiser) {
+      for (WorkUnit& part : SplitBatch(batch)) batches.push_back(std::move(part));
+      continue;  // a single inaccessible id: its units will say so
+    }
+    if (!response.ok()) return response.status();
+    ReadZones(response->data(), zones);
+  }
+  for (const std::string& id : ids) {
+    if (zones.find(id) != zones.end()) continue;
+    LogWarning(
+        "Advertiser {}: no usable time zone from /advertiser/info/; report dates are read as UTC",
+        id);
+    zones.emplace(id, TimeZone::Utc());
+  }
+  return zones;
+}
+
+}  // namespace
+
+Result<Accounts> ResolveAccounts(const Settings& settings, const StreamDef& advertisers, bool zones,
+                                 ApiClient& api) {
+  Accounts accounts;
+  if (!settings.advertiser_ids.empty()) {
+    accounts.advertiser_ids = settings.advertiser_ids;
+  } else {
+    auto ids = AuthorizedAdvertisers(settings, api);
+    if (!ids.ok()) return ids.status();
+    accounts.advertiser_ids = std::move(ids).value();
+  }
+  if (!zones) return accounts;
+  auto resolved = ResolveZones(accounts.advertiser_ids, advertisers, api);
+  if (!resolved.ok()) return resolved.status();
+  accounts.zones = std::move(resolved).value();
+  return accounts;
+}
+
+}  // namespace tap

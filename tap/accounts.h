@@ -1,0 +1,27 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tap/api.h"
+#include "tap/plan.h"
+#include "tap/settings.h"
+
+namespace tap {
+
+/// The advertisers a sync reads and what it must know of them before planning.
+struct Accounts {
+  std::vector<std::string> advertiser_ids;
+  ZoneMap zones;  // with `zones` asked for: every advertiser's report time zone
+};
+
+/// Resolves the advertisers: the configured ones, or every one the app's token is authorized
+/// for (/oauth2/advertiser/get/). With `zones`, also each one's report time zone
+/// (display_timezone, else timezone, else UTC with a warning) from the advertisers stream's own
+/// endpoint and batch size; a batch that one inaccessible id fails is asked for id by id
+/// (SplitBatch). Nothing after this calls TikTok to learn about accounts.
+Result<Accounts> ResolveAccounts(const Settings& settings, const StreamDef& advertisers, bool zones,
+                                 ApiClient& api);
+
+}  // namespace tap

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tap/api.h"
+#include "tap/status.h"
+
+namespace tap {
+
+/// One page of a list endpoint: the response, which owns the rows, and the rows.
+struct Page {
+  ApiResponse response;
+  rapidjson::Value* rows = nullptr;  // an array; nullptr when the page says it has none
+  long long number = 1;
+  long long total_number = 0;  // as page_info announced it (0 when absent)
+};
+
+/// The one page loop for every list endpoint (entities, audiences, reports, ...): asks for
+/// `request` page by page (adding `page` when `paged`) and ends after an empty page or the
+/// last page that page_info announces. A response without the `data.<list_key>` array is an
+/// error, unless its page_info says there is nothing (total_number 0).
+class Pager {
+ public:
+  Pager(ApiClient& api, ApiRequest request, std::string_view list_key, bool paged);
+
+  /// Fetches the next page into `*page`; nullopt there when the pages are done.
+  Status Next(std::optional<Page>* page);
+
+ private:
+  ApiClient& api_;
+  ApiRequest request_;
+  std::string list_key_;
+  bool paged_;
+  long long next_ = 1;
+  bool done_ = false;
+};
+
+/// Reads every page of `request` and hands each to `on_page`; stops at the first error,
+/// `on_page`'s included.
+Status ReadPages(ApiClient& api, const ApiRequest& request, std::string_view list_key, bool paged,
+                 const std::function<Status(Page&)>& on_page);
+
+}  // namespace tap

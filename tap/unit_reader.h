@@ -1,0 +1,83 @@
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "tap/api.h"
+#include "tap/env.h"
+#include "tap/output_queue.h"
+#include "tap/pager.h"
+#include "tap/plan.h"
+#include "tap/transform.h"
+
+namespace tap {
+
+/// Reads one work unit on a worker thread. The stream's read hook drives it; the reader gives
+/// the hook the page loop, the transformer and the output, and hands RECORD lines to the
+/// output queue a slice at a time, so a page's output is never held whole.
+class UnitReader {
+ public:
+  /// `signpost` is the sync's start: no entity bookmark moves past it.
+  UnitReader(ApiClient& api, OutputQueue& out, Env& env, const WorkUnit& unit, const Shape& shape,
+             Timestamp signpost);
+
+  /// Reads the unit with its stream's read hook.
+  Status Run();
+
+  const WorkUnit& unit() const { return unit_; }
+  const StreamDef& def() const { return *unit_.stream->def; }
+  Transformer& transformer() { return transformer_; }
+  ApiClient& api() { return api_; }
+  Timestamp signpost() const { return signpost_; }
+  long long records() const { return records_; }
+  const std::map<std::string, Transformer::Issue>& issues() const { return transformer_.issues(); }
+
+  /// A page loop over `request` with the stream's list key; each page refreshes the records'
+  /// time_extracted.
+  Pager Pages(ApiRequest request);
+  Status ReadPages(const ApiRequest& request, const std::function<Status(Page&)>& on_page);
+
+  /// Reads `row` (through the stream's row hook) into the transformer; an error for a row that
+  /// is not an object.
+  Status Bind(const rapidjson::Value& row);
+  /// Writes the bound row as a RECORD; an error when it lacks a key property.
+  Status EmitBound();
+  /// Bind, then EmitBound.
+  Status Emit(const rapidjson::Value& row);
+
+  /// The records so far are complete up to `bookmark` (nullopt: nothing to move): hands them
+  /// over with a checkpoint.
+  void Checkpoint(std::optional<Timestamp> bookmark);
+  /// The time_extracted of the records that follow: now.
+  void StartPage();
+
+ private:
+  void Flush(bool checkpoint, std::optional<Timestamp> bookmark);
+
+  ApiClient& api_;
+  OutputQueue& out_;
+  Env& env_;
+  const WorkUnit& unit_;
+  Transformer transformer_;
+  Timestamp signpost_;
+  std::string extracted_;
+  OutputQueue::Piece piece_;
+  long long records_ = 0;
+};
+
+// The read hooks of the stream table (StreamHooks::read and ::row).
+
+/// Entity endpoints: every request of the series, page by page; incremental streams keep rows
+/// modified at or after the unit's start and bookmark the newest.
+Status ReadEntities(UnitReader& reader);
+/// /report/integrated/get/: one date window, every metric group (merged by dimensions when
+/// there are several, never more than a bounded number of rows at once).
+Status ReadReport(UnitReader& reader);
+bool EntityRow(const rapidjson::Value& row, RowParts* parts);
+bool ReportRow(const rapidjson::Value& row, RowParts* parts);
+
+}  // namespace tap
