@@ -9,7 +9,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 15
 FUZZERS     = fuzz_settings fuzz_state fuzz_catalog fuzz_api_response
 
-.PHONY: all deps build build-asan build-fuzz test test-release test-integration test-asan fuzz deb bench bench-smoke format format-check demo catalog clean
+.PHONY: all deps build lint test-hours build-asan build-fuzz test test-release test-integration test-asan fuzz deb bench bench-smoke format format-check demo catalog clean
 
 all: build
 
@@ -17,7 +17,7 @@ deps:
 	@./scripts/deps.sh
 
 $(BUILD)/build.ninja $(BUILD)/Makefile:
-	cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake -S . -B $(BUILD) $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
@@ -28,10 +28,30 @@ build-asan: deps
 
 # Every test, twice: an optimised build, then under AddressSanitizer + UBSan; the ecosystem tests
 # with the real Meltano, targets and PostgreSQL; then the fuzzers.
-test: format-check test-release test-integration bench-smoke test-asan fuzz
+test: format-check lint test-release test-hours test-integration bench-smoke test-asan fuzz
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Function length (lizard, from PyPI, in its own venv) and a curated clang-tidy over tap/.
+LINT_VENV ?= $(BUILD)/lint-venv
+lint: build
+	@test -x $(LINT_VENV)/bin/lizard || \
+	  { python3 -m venv $(LINT_VENV) && $(LINT_VENV)/bin/pip install -q lizard==1.24.3; }
+	./scripts/lint.sh $(BUILD) $(LINT_VENV)/bin/lizard
+
+# No test may depend on the hour: the suite and the benchmark smoke run (which compares this
+# tap with the singer-io tap) again under libfaketime, with today's date at three hours UTC.
+TEST_HOURS ?= 01:00:00 12:00:00 20:30:00
+test-hours: build
+	@for h in $(TEST_HOURS); do \
+	  at="$$(date -u +%F) $$h"; echo "test-hours: at $$at UTC"; \
+	  (cd $(BUILD) && TZ=UTC faketime "$$at" ctest -j $(JOBS) --output-on-failure > test-hours.log 2>&1) \
+	    || { tail -60 $(BUILD)/test-hours.log; exit 1; }; \
+	  tail -3 $(BUILD)/test-hours.log | head -1; \
+	  TZ=UTC faketime "$$at" $(MAKE) --no-print-directory bench-smoke > $(BUILD)/bench-hours.log 2>&1 \
+	    || { tail -30 $(BUILD)/bench-hours.log; exit 1; }; \
+	done
 
 # singer-check-tap, Meltano, target-jsonl/-postgres/-csv, pipelinewise-target-postgres, PostgreSQL,
 # cmake --install and CPack (tests/integration/run.sh installs the Python tools into $(BUILD)).

@@ -41,7 +41,8 @@ class Simulator:
         self.log = workdir / f"requests-{latency_ms}.log"
         self.log.unlink(missing_ok=True)
         args = [build / "tiktok-simulator", "--port", "0", "--latency-ms", str(latency_ms),
-                "--request-log", self.log, "--audiences", "0"]
+                "--request-log", self.log, "--audiences", "0",
+                "--now", f"{LAST_DAY.isoformat()}T00:00:00Z"]
         for key in ("advertisers", "campaigns", "adgroups", "ads"):
             args += [f"--{key}", str(size[key])]
         self.process = subprocess.Popen([str(a) for a in args], stdout=subprocess.PIPE,
@@ -173,15 +174,23 @@ def curl_floor(simulator, lines, workdir, concurrency):
                                         "--parallel-max", str(concurrency), "--config", config])
 
 
+# Every run is pinned to one day, whatever the hour: the simulator's clock stands at 00:00 UTC of
+# LAST_DAY, so no advertiser has a "today" after it in any time zone, and this tap's end_date is
+# LAST_DAY. The singer-io tap ends at its own UTC "now", after LAST_DAY, where the simulator has
+# no rows. So both taps read the same days at any hour (an advertiser east of UTC no longer has
+# a day the other tap does not ask for).
+LAST_DAY = datetime.datetime.now(datetime.timezone.utc).date() - datetime.timedelta(days=1)
+
+
 def start_date(days):
-    """The first of the last `days` days, as the taps' configs take it."""
-    return (datetime.date.today() - datetime.timedelta(days=days - 1)).isoformat()
+    """The first of the `days` days that end on LAST_DAY, as the taps' configs take it."""
+    return (LAST_DAY - datetime.timedelta(days=days - 1)).isoformat()
 
 
 def ours_config(path, sim, ids, days, **settings):
     """A config of this tap for the simulator; rate limits out of the way unless `settings` say."""
     config = {"access_token": TOKEN, "advertiser_ids": ids, "start_date": start_date(days),
-              "api_base_url": sim.url, "max_requests_per_second": 1000,
+              "end_date": LAST_DAY.isoformat(), "api_base_url": sim.url, "max_requests_per_second": 1000,
               "max_requests_per_minute": 60000}
     config.update(settings)
     return write_json(path, config)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tap-tiktok-ads needs to build, test and benchmark (PostgreSQL and
-# Python for the ecosystem tests; Google Benchmark, curl and GNU time for `make bench`); does
+# Python for the ecosystem tests; Google Benchmark, curl and GNU time for `make bench`; faketime
+# for the any-hour tests; clang-tidy for `make lint`); does
 # nothing when all are present. Used by `make deps` (and so by `make test` and `make demo`).
 set -euo pipefail
 
@@ -10,7 +11,7 @@ packages=(
   libgtest-dev libcpp-httplib-dev
   clang-format clang-14 libclang-rt-14-dev
   dpkg-dev python3 python3-venv postgresql postgresql-client
-  libbenchmark-dev curl time
+  libbenchmark-dev curl time faketime clang-tidy-14
 )
 
 missing=()

@@ -9,8 +9,12 @@ Scheduler::Scheduler(PlanCursor& cursor, OutputQueue& out, RunUnit run,
 Scheduler::~Scheduler() { Join(); }
 
 void Scheduler::Start(size_t workers) {
-  workers_ = std::max<size_t>(1, workers);
-  for (size_t i = 0; i < workers_; ++i) threads_.emplace_back([this] { Work(); });
+  size_t n = std::max<size_t>(1, workers);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    workers_ = n;  // before any thread can finish and count itself out
+  }
+  for (size_t i = 0; i < n; ++i) threads_.emplace_back([this] { Work(); });
 }
 
 void Scheduler::Join() {

@@ -300,12 +300,11 @@ bool ReportRow(const rapidjson::Value& row, RowParts* parts) {
   // {"dimensions":{...},"metrics":{...}}: read as one record; a part that is absent or not an
   // object reads as empty.
   if (!row.IsObject()) return false;
-  *parts = {nullptr, nullptr};
-  const char* names[] = {"dimensions", "metrics"};
-  for (size_t i = 0; i < parts->size(); ++i) {
-    const rapidjson::Value* part = FindMember(row, names[i]);
-    if (part != nullptr && part->IsObject()) (*parts)[i] = part;
-  }
+  auto object = [&](const char* name) -> const rapidjson::Value* {
+    const rapidjson::Value* part = FindMember(row, name);
+    return part != nullptr && part->IsObject() ? part : nullptr;
+  };
+  *parts = {object("dimensions"), object("metrics")};
   return true;
 }
 

@@ -177,6 +177,23 @@ TEST_F(EngineTest, SigtermWritesAFinalStateCoveringCompletedWork) {
   for (const std::string& key : Keys(clean)) EXPECT_TRUE(seen.count(key)) << "gap: " << key;
 }
 
+TEST_F(EngineTest, SigtermWritesExactlyOneFinalState) {
+  sim::SimConfig config = Base();
+  config.latency_ms = 30;
+  int port = Start(config);
+  std::string extra =
+      fmt::format(R"({{"start_date":"{}","max_concurrency":2,"page_size":50}})", DaysAgo(120));
+  Spawned spawned = SpawnTap(Args(port, config, extra, {"ad_insights_daily"}), dir_, "once");
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  kill(spawned.pid, SIGTERM);
+  TapRun stopped = WaitTap(spawned);
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+  ASSERT_GE(stopped.lines.size(), 2u);
+  const std::string& last = stopped.lines.back();
+  EXPECT_EQ(last.rfind(R"({"type":"STATE")", 0), 0u) << last;
+  EXPECT_NE(stopped.lines[stopped.lines.size() - 2], last) << "the final STATE is written twice";
+}
+
 TEST_F(EngineTest, SigintExits130WithAFinalState) {
   sim::SimConfig config = Base();
   config.latency_ms = 30;
@@ -242,6 +259,26 @@ TEST_F(EngineTest, InaccessibleAdvertisersAreSkippedAndReported) {
       good, DaysAgo(3));
   TapRun tolerant = RunTap(Args(port, config, skip, {"campaigns"}), dir_);
   EXPECT_EQ(tolerant.exit_code, 0) << tolerant.err;
+}
+
+TEST_F(EngineTest, ASkippedAdvertiserIsNamedOnceInTheFinalMessage) {
+  sim::SimConfig config = Base();
+  int port = Start(config);
+  const std::string& good = simulators_[0]->data().advertisers[0].id;
+  std::string extra =
+      fmt::format(R"({{"advertiser_ids":["{}","123"],"start_date":"2020-01-01"}})", good);
+  TapRun run = RunTap(Args(port, config, extra, {"advertisers", "campaigns"}), dir_);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  std::string critical;
+  for (size_t start = 0; start < run.err.size();) {
+    size_t end = run.err.find('\n', start);
+    std::string line = run.err.substr(start, end - start);
+    if (line.rfind("CRITICAL ", 0) == 0) critical += line;
+    start = end == std::string::npos ? end : end + 1;
+  }
+  EXPECT_EQ(critical,
+            "CRITICAL 1 advertiser(s) could not be read and were skipped: 123. Authorize the token "
+            "for them, remove them from advertiser_ids, or set skip_inaccessible_advertisers.");
 }
 
 TEST_F(EngineTest, ExpiredTokenStopsAtOnceWithAdvice) {

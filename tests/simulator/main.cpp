@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tap/timestamp.h"
 #include "tests/simulator/sim_server.h"
 
 namespace {
@@ -28,9 +29,11 @@ int Usage() {
       "         [--token sim-token] [--app-id ID] [--secret SECRET]\n"
       "         [--max-metrics 100] [--max-report-rows 200000]\n"
       "         [--latency-ms 0] [--fault-rate 0.0] [--request-log FILE] [--recent-days N]\n"
+      "         [--now 2024-06-30T00:00:00Z]\n"
       "--campaigns is per advertiser, --adgroups per campaign, --ads per ad group.\n"
       "--recent-days N: every object is created and last modified within the N days before\n"
-      "today (default: created from 2023-01-01 over ~2.5 years).\n",
+      "today (default: created from 2023-01-01 over ~2.5 years).\n"
+      "--now pins the simulator's clock (reports end on that day); give it before --recent-days.\n",
       stderr);
   return 2;
 }
@@ -85,10 +88,15 @@ int main(int argc, char** argv) {
       config.fault_rate = std::atof(value.c_str());
     } else if (arg == "--request-log") {
       request_log = value;
+    } else if (arg == "--now") {
+      auto t = tap::ParseTimestamp(value);
+      if (!t) return Usage();
+      config.now = t->time_since_epoch().count();
     } else if (arg == "--recent-days") {
       // Created over the first half of the span, modified in the second: nothing after today.
       int n = std::max(number(), 2);
-      auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+      auto today = std::chrono::floor<std::chrono::days>(
+          std::chrono::sys_seconds{std::chrono::seconds{sim::SimNow(config)}});
       config.window_start = std::chrono::duration_cast<std::chrono::seconds>(
                                 (today - std::chrono::days{n}).time_since_epoch())
                                 .count();

@@ -142,4 +142,11 @@ SimData Generate(const SimConfig& config) {
   return data;
 }
 
+int64_t SimNow(const SimConfig& config) {
+  if (config.now != 0) return config.now;
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace sim

@@ -29,10 +29,14 @@ struct SimConfig {
   int window_days = 900;
   int modify_days = 120;
   // Network behaviour.
+  int64_t now = 0;        // the simulator's clock (epoch seconds); 0: the wall clock
   int latency_ms = 0;     // added to every API response
   double fault_rate = 0;  // share of distinct requests that fail on their first attempt
   int stall_ms = 3000;    // how long a "stalled" fault holds its response
 };
+
+/// The simulator's "now" in epoch seconds: `config.now`, else the wall clock.
+int64_t SimNow(const SimConfig& config);
 
 enum class BuyingType : uint8_t { kAuction, kReservationRf, kReservationTopView };
 enum class Level : uint8_t { kCampaign, kAdgroup, kAd };

@@ -391,9 +391,7 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
                                  R"("avatar_url":null,"create_time":1672531200})")};
     }
     if (endpoint == "report/integrated/get/") {
-      int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+      int64_t now = SimNow(config_);
       try {
         return Reply{200,
                      Envelope(0, "OK", IntegratedReport(data_, config_, generation_, now, params))};
@@ -808,9 +806,7 @@ Reply Simulator::Control(std::string_view path, const Params& params) {
     return Reply{200, fmt::format(R"({{"generation":{}}})", generation_.load())};
   }
   if (path == "/_sim/modify") {
-    int64_t when = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+    int64_t when = SimNow(config_);
     std::vector<std::string> ids =
         Modify(Param(params, "stream"),
                static_cast<size_t>(std::atoi(Param(params, "advertiser").c_str())),

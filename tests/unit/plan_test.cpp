@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "tap/json.h"
 
 namespace tap {
@@ -232,6 +234,74 @@ TEST_F(ReportPlan, MetricsAreSplitIntoGroupsAndDeletedObjectsFiltered) {
       R"([{"field_name":"adgroup_status","filter_type":"IN","filter_value":"[\"STATUS_ALL\"]"}])");
   // No status filter exists at advertiser level.
   EXPECT_TRUE(Units("advertiser_insights_daily")[0]->requests->filters.empty());
+}
+
+}  // namespace
+}  // namespace tap
+
+namespace tap {
+namespace {
+
+WorkUnit Window(const char* from, const char* to) {
+  WorkUnit unit;
+  unit.advertiser_ids = {"1"};
+  unit.first_day = *ParseDay(from);
+  unit.last_day = *ParseDay(to);
+  unit.order = {4};
+  return unit;
+}
+
+std::string Text(const WorkUnit& u) {
+  std::string order;
+  for (uint32_t o : u.order) order += "." + std::to_string(o);
+  return FormatDay(*u.first_day) + ".." + FormatDay(*u.last_day) + " " + order;
+}
+
+TEST(SplitWindow, HalvesOldestFirstDownToOneDay) {
+  auto parts = SplitWindow(Window("2024-01-01", "2024-01-30"));
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(Text(parts[0]), "2024-01-01..2024-01-15 .4.0");
+  EXPECT_EQ(Text(parts[1]), "2024-01-16..2024-01-30 .4.1");
+  auto two = SplitWindow(Window("2024-02-28", "2024-02-29"));
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(Text(two[1]), "2024-02-29..2024-02-29 .4.1");
+  EXPECT_TRUE(SplitWindow(Window("2024-02-29", "2024-02-29")).empty());
+  EXPECT_TRUE(SplitWindow(WorkUnit{}).empty()) << "lifetime reports have no window";
+}
+
+TEST(SplitBatch, OneUnitPerAdvertiserInOrder) {
+  WorkUnit batch;
+  batch.advertiser_ids = {"a", "b", "c"};
+  batch.order = {0};
+  auto parts = SplitBatch(batch);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[2].advertiser_ids, (std::vector<std::string>{"c"}));
+  EXPECT_EQ(parts[2].order, (std::vector<uint32_t>{0, 2}));
+  EXPECT_TRUE(SplitBatch(parts[0]).empty());
+}
+
+TEST(PlanCursor, UnitsAreSmallAndShareTheirStreamsRequests) {
+  const std::vector<StreamDef> streams = AllStreams({});
+  Catalog catalog = DefaultCatalog(streams);
+  Settings settings;
+  settings.start_date = *ParseTimestamp("2020-01-01");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 200; ++i) ids.push_back(std::to_string(7000 + i));
+  State state;
+  ZoneMap zones;
+  PlanContext context{settings, state, ids, zones, *ParseTimestamp("2024-07-01T12:00:00Z")};
+  PlanCursor cursor(context, catalog);
+  size_t units = 0;
+  std::set<std::shared_ptr<const StreamRequests>> shared;
+  while (auto unit = cursor.Next()) {
+    ++units;
+    shared.insert(unit->requests);
+  }
+  // 2 advertiser batches; per advertiser 4 entity streams, 4 lifetime reports and 4 daily
+  // reports of 55 windows each (1,644 days).
+  EXPECT_EQ(units, 2u + 200u * (4u + 4u + 4u * 55u));
+  EXPECT_EQ(shared.size(), 13u) << "one request set per selected stream";
+  EXPECT_LE(sizeof(WorkUnit), 160u);
 }
 
 }  // namespace

@@ -152,5 +152,25 @@ TEST(SettingSpecs, EverySettingIsDocumented) {
   }
 }
 
+TEST(Settings, StartDateBeforeTikTokAdsIsRejected) {
+  auto s = Parse(R"({"access_token":"tok-123456","advertiser_ids":"1","start_date":"0001-01-01"})");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(),
+            "start_date: 0001-01-01 is before TikTok Ads existed; set 2012-01-01 or later");
+  EXPECT_TRUE(
+      Parse(R"({"access_token":"tok-123456","advertiser_ids":"1","start_date":"2012-01-01"})")
+          .ok());
+}
+
+TEST(Settings, StateIntervalDefaultsToFiveSeconds) {
+  auto s = Parse(R"({"access_token":"tok-123456","advertiser_ids":"1","start_date":"2024-01-01"})");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->state_interval, 5.0);
+  auto t = Parse(
+      R"({"access_token":"tok-123456","advertiser_ids":"1","start_date":"2024-01-01","state_interval":0})");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->state_interval, 0.0);
+}
+
 }  // namespace
 }  // namespace tap

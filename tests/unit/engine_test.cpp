@@ -1,0 +1,119 @@
+#include "tap/engine.h"
+
+#include <gtest/gtest.h>
+
+#include "tap/rate_limiter.h"
+#include "tests/unit/fake_api.h"
+#include "tests/unit/fake_env.h"
+
+namespace tap {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+TEST(RateLimiter, NeverMoreThanTheLimitInAnyWindowAndNoRealSleep) {
+  FakeEnv env;
+  RateLimiter limiter(10, 40, env);
+  std::vector<Env::SteadyTime> starts;
+  for (int i = 0; i < 55; ++i) {
+    ASSERT_TRUE(limiter.Acquire(nullptr));
+    starts.push_back(env.SteadyNow());
+  }
+  for (size_t i = 0; i < starts.size(); ++i) {
+    size_t in_second = 0, in_minute = 0;
+    for (size_t j = i; j < starts.size(); ++j) {
+      in_second += starts[j] - starts[i] < seconds(1);
+      in_minute += starts[j] - starts[i] < seconds(60);
+    }
+    EXPECT_LE(in_second, 10u) << i;
+    EXPECT_LE(in_minute, 40u) << i;
+  }
+  EXPECT_EQ(starts.back() - starts.front(), seconds(61));  // 40/min: the 41st waits a minute
+}
+
+TEST(RateLimiter, APauseHoldsEveryoneAndAStopEndsTheWait) {
+  FakeEnv env;
+  RateLimiter limiter(10, 600, env);
+  limiter.PauseUntil(env.SteadyNow() + seconds(30));
+  ASSERT_TRUE(limiter.Acquire(nullptr));
+  EXPECT_EQ(env.SteadyNow() - Env::SteadyTime{}, seconds(30));
+  std::atomic<bool> stop{true};
+  EXPECT_FALSE(limiter.Acquire(&stop));
+}
+
+TEST(RetryPolicy, DelaysDoubleWithJitterAndNeverExceedTheCap) {
+  RetryPolicy p;
+  p.transient_base = milliseconds(1000);
+  p.cap = milliseconds(300000);
+  p.jitter = 0.3;
+  EXPECT_EQ(p.Delay(ErrorKind::kTransient, 0, 0.0), milliseconds(1000));
+  EXPECT_EQ(p.Delay(ErrorKind::kTransient, 2, 0.5), milliseconds(4600));
+  for (int attempt = 0; attempt < 30; ++attempt) {
+    for (double r : {0.0, 0.5, 0.999999, 1.0}) {
+      EXPECT_LE(p.Delay(ErrorKind::kTransient, attempt, r), p.cap) << attempt << " " << r;
+    }
+  }
+  EXPECT_EQ(p.Delay(ErrorKind::kRateLimited, 8, 0.999), p.cap);  // 256 s * 1.3 > 300 s
+}
+
+// An Engine over FakeApi clients sharing one script.
+struct EngineRig {
+  explicit EngineRig(FakeApi::Handler handler) : api(std::move(handler)), limiter(10, 600, env) {
+    policy.max_retries = 3;
+    policy.transient_base = policy.rate_limit_base = milliseconds(1000);
+    policy.jitter = 0;
+  }
+  Engine Make(const std::atomic<bool>* stop = nullptr) {
+    return Engine([this] { return std::make_unique<Forward>(api); }, policy, limiter, env, stop);
+  }
+  struct Forward : ApiClient {
+    explicit Forward(FakeApi& a) : api(a) {}
+    Result<ApiResponse> Get(const ApiRequest& r) override { return api.Get(r); }
+    FakeApi& api;
+  };
+  FakeApi api;
+  FakeEnv env;
+  RateLimiter limiter;
+  RetryPolicy policy;
+};
+
+TEST(Engine, RetriesTransientFailuresWithBackoffOnTheFakeClock) {
+  int calls = 0;
+  EngineRig rig([&](const ApiRequest&) { return Envelope("{}", ++calls <= 2 ? 50000 : 0); });
+  Engine engine = rig.Make();
+  auto result = engine.Get({"x/", {}});
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  EXPECT_EQ(engine.requests(), 3);
+  EXPECT_EQ(engine.retries(), 2);
+  EXPECT_EQ(rig.env.slept(), seconds(3));  // 1 s, then 2 s
+}
+
+TEST(Engine, GivesUpAfterMaxRetriesAndKeepsTheKind) {
+  EngineRig rig([](const ApiRequest&) { return Envelope("{}", 40100); });
+  Engine engine = rig.Make();
+  auto result = engine.Get({"x/", {}});
+  EXPECT_EQ(result.status().kind(), ErrorKind::kRateLimited);
+  EXPECT_EQ(result.status().message(), "TikTok API error 40100 (gave up after 3 retries)");
+  EXPECT_EQ(engine.requests(), 4);
+}
+
+TEST(Engine, AStopIsCancelledNotFatal) {
+  EngineRig rig([](const ApiRequest&) { return Envelope("{}"); });
+  std::atomic<bool> stop{true};
+  Engine engine = rig.Make(&stop);
+  auto result = engine.Get({"x/", {}});
+  EXPECT_EQ(result.status().kind(), ErrorKind::kCancelled);
+  EXPECT_EQ(engine.requests(), 0);
+}
+
+TEST(Engine, ErrorsThatAreNotRetriedReturnAtOnce) {
+  EngineRig rig([](const ApiRequest&) { return Envelope("{}", 40105); });
+  Engine engine = rig.Make();
+  EXPECT_EQ(engine.Get({"x/", {}}).status().kind(), ErrorKind::kAuth);
+  EXPECT_EQ(engine.requests(), 1);
+  EXPECT_EQ(rig.env.slept(), seconds(0));
+}
+
+}  // namespace
+}  // namespace tap

@@ -1,0 +1,128 @@
+#include "tap/sync.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "tap/plan.h"
+#include "tap/unit_reader.h"
+#include "tests/unit/fake_api.h"
+#include "tests/unit/fake_env.h"
+
+namespace tap {
+namespace {
+
+// A stream that exists only here: its rows are under data.pixels and its pages hold at most 20
+// rows. Adding it takes one table row and no new code.
+const StreamDef& TestPixels() {
+  static const StreamDef row{.name = "test_pixels",
+                             .key_properties = {"advertiser_id", "pixel_id"},
+                             .path = "pixel/list/",
+                             .list_key = "pixels",
+                             .max_page_size = 20,
+                             .injected = {"advertiser_id"},
+                             .hooks = {PreparePaged, PartitionWhole, ReadEntities, EntityRow}};
+  return row;
+}
+
+// 45 pixels, paged as the request's page_size says.
+std::string ServePixels(const ApiRequest& r) {
+  long long page = std::stoll(r.Param("page")), size = std::stoll(r.Param("page_size"));
+  std::string rows = "[";
+  for (long long i = (page - 1) * size; i < std::min(45LL, page * size); ++i) {
+    rows += fmt::format(R"({}{{"pixel_id":"{}","pixel_name":"p{}"}})", rows.size() > 1 ? "," : "",
+                        9000 + i, i);
+  }
+  rows += "]";
+  return Envelope(ListPage("pixels", rows, page, 45, (45 + size - 1) / size));
+}
+
+class SyncCoreTest : public ::testing::Test {
+ protected:
+  SyncCoreTest() : out_(open_memstream(&buffer_, &size_)), writer_(out_) {
+    settings_.advertiser_ids = {"7"};
+    settings_.start_date = *ParseTimestamp("2024-01-01");
+    settings_.page_size = 1000;
+    CatalogStream cs;
+    cs.def = &TestPixels();
+    cs.selected = true;
+    cs.key_properties = TestPixels().key_properties;
+    cs.schema = std::move(ParseJson(R"({"type":"object","properties":{
+        "advertiser_id":{"type":"string"},"pixel_id":{"type":"string"},
+        "pixel_name":{"type":["null","string"]}}})",
+                                    "schema"))
+                    .value();
+    catalog_.streams.push_back(std::move(cs));
+  }
+  ~SyncCoreTest() override {
+    std::fclose(out_);
+    std::free(buffer_);
+  }
+  std::vector<std::string> Lines() {
+    writer_.Flush();
+    std::fflush(out_);
+    std::vector<std::string> lines;
+    std::string text(buffer_, size_);
+    for (size_t s = 0, e; s < text.size(); s = e + 1) {
+      e = text.find('\n', s);
+      lines.push_back(text.substr(s, e - s));
+    }
+    return lines;
+  }
+
+  char* buffer_ = nullptr;
+  size_t size_ = 0;
+  std::FILE* out_;
+  SingerWriter writer_;
+  Settings settings_;
+  Catalog catalog_;
+  State state_;
+  FakeEnv env_;
+};
+
+TEST_F(SyncCoreTest, AStreamWithItsOwnListKeyAndPageSizeIsOneTableRow) {
+  FakeApi api(ServePixels);
+  Sync sync(settings_, catalog_, state_, api, writer_, env_);
+  Status status = sync.Run();
+  ASSERT_TRUE(status.ok()) << status.message();
+  auto requests = api.requests();
+  ASSERT_EQ(requests.size(), 3u);  // 20 + 20 + 5
+  for (const ApiRequest& r : requests) {
+    EXPECT_EQ(r.path, "pixel/list/");
+    EXPECT_EQ(r.Param("page_size"), "20");
+    EXPECT_EQ(r.Param("advertiser_id"), "7");
+  }
+  auto lines = Lines();
+  ASSERT_EQ(lines.size(), 1u + 45u + 1u);  // SCHEMA, RECORDs, one final STATE
+  EXPECT_EQ(lines[1].substr(0, lines[1].find(",\"time_extracted\"")),
+            R"({"type":"RECORD","stream":"test_pixels","record":{"advertiser_id":"7",)"
+            R"("pixel_id":"9000","pixel_name":"p0"})");
+  EXPECT_NE(lines[1].find(R"("time_extracted":"2024-07-01T00:00:00Z")"), std::string::npos);
+  EXPECT_EQ(lines.back().rfind(R"({"type":"STATE")", 0), 0u);
+}
+
+TEST_F(SyncCoreTest, ARowWithoutItsKeyFailsWithTheKeyNamed) {
+  FakeApi api([](const ApiRequest&) {
+    return Envelope(ListPage("pixels", R"([{"pixel_name":"x"}])", 1, 1, 1));
+  });
+  Sync sync(settings_, catalog_, state_, api, writer_, env_);
+  Status status = sync.Run();
+  EXPECT_EQ(status.message(),
+            "TikTok returned a test_pixels row without its key 'pixel_id' (advertiser 7); the "
+            "record cannot be stored");
+  auto lines = Lines();
+  EXPECT_EQ(lines.back().rfind(R"({"type":"STATE")", 0), 0u) << "a final STATE all the same";
+}
+
+TEST_F(SyncCoreTest, ExactlyOneFinalStateWhenStoppedBeforeAnyWork) {
+  FakeApi api(ServePixels);
+  std::atomic<bool> stop{true};
+  Sync sync(settings_, catalog_, state_, api, writer_, env_, &stop);
+  EXPECT_EQ(sync.Run().kind(), ErrorKind::kCancelled);
+  auto lines = Lines();
+  ASSERT_EQ(lines.size(), 2u);  // SCHEMA, STATE
+  EXPECT_EQ(lines[1], R"({"type":"STATE","value":{}})");
+}
+
+}  // namespace
+}  // namespace tap
