@@ -242,6 +242,95 @@ Catalog DefaultCatalog(const std::vector<StreamDef>& defs) {
   return catalog;
 }
 
+namespace {
+
+// Stream selection: [] metadata, then the legacy top-level and schema flags.
+bool StreamSelected(const rapidjson::Value& entry, const Metadata& md) {
+  std::optional<bool> selected = Flag(md.Get({}, "selected"));
+  if (!selected) selected = Flag(FindMember(entry, "selected"));
+  const rapidjson::Value* schema_value = FindMember(entry, "schema");
+  if (!selected && schema_value != nullptr) selected = Flag(FindMember(*schema_value, "selected"));
+  if (!selected) {
+    selected = md.empty() ? std::optional<bool>(true) : Flag(md.Get({}, "selected-by-default"));
+  }
+  return selected.value_or(false);
+}
+
+// The entry's schema, checked for its key properties, with deselected fields removed.
+Result<rapidjson::Document> EntrySchema(const rapidjson::Value& entry, std::string_view name,
+                                        const Metadata& md, const StreamDef& stream) {
+  const rapidjson::Value* schema_value = FindMember(entry, "schema");
+  if (schema_value == nullptr || !schema_value->IsObject() ||
+      FindMember(*schema_value, "properties") == nullptr ||
+      !FindMember(*schema_value, "properties")->IsObject()) {
+    return Metadata::Invalid(name, "'schema' must be a JSON Schema object with 'properties'");
+  }
+  rapidjson::Document schema;
+  schema.CopyFrom(*schema_value, schema.GetAllocator());
+  schema.RemoveMember("selected");
+  for (const std::string& key : stream.key_properties) {
+    if (FindMember(schema["properties"], key) == nullptr) {
+      return Metadata::Invalid(name, fmt::format("the schema lacks the key property '{}'", key));
+    }
+  }
+  Prune(schema, {}, md, stream);
+  return schema;
+}
+
+// Replication method and key as the catalog asks; what cannot be honoured is warned about.
+void ApplyReplication(const rapidjson::Value& entry, std::string_view name, const Metadata& md,
+                      CatalogStream& cs, std::vector<std::string>* warnings) {
+  const rapidjson::Value* method = md.Get({}, "replication-method");
+  if (method == nullptr) method = FindMember(entry, "replication_method");
+  if (method != nullptr && method->IsString()) {
+    std::string_view m = method->GetString();
+    if (m == "FULL_TABLE" && cs.incremental()) {
+      cs.replication_key.clear();  // an explicit full refresh of an incremental stream
+    } else if (m == "INCREMENTAL" && !cs.incremental() && warnings != nullptr) {
+      warnings->push_back(
+          fmt::format("catalog stream '{}': INCREMENTAL is not possible, the "
+                      "API has no replication key for it; using FULL_TABLE",
+                      name));
+    }
+  }
+  const std::string& supported = cs.def->replication_key;
+  const rapidjson::Value* key = md.Get({}, "replication-key");
+  if (key != nullptr && key->IsString() && cs.incremental() &&
+      std::string_view(key->GetString()) != supported && warnings != nullptr) {
+    warnings->push_back(
+        fmt::format("catalog stream '{}': replication key '{}' is not "
+                    "supported; using '{}'",
+                    name, key->GetString(), supported));
+  }
+}
+
+Result<CatalogStream> ParseEntry(const rapidjson::Value& entry, const std::vector<StreamDef>& defs,
+                                 std::vector<std::string>* warnings) {
+  const rapidjson::Value* id = FindMember(entry, "tap_stream_id");
+  if (id == nullptr) id = FindMember(entry, "stream");
+  if (id == nullptr || !id->IsString()) {
+    return Status::Error(ErrorKind::kInvalidInput,
+                         "every catalog stream needs a 'tap_stream_id' string");
+  }
+  std::string_view name(id->GetString(), id->GetStringLength());
+  const StreamDef* stream = FindStream(defs, name);
+  if (stream == nullptr) {
+    return Metadata::Invalid(name,
+                             "tap-tiktok-ads has no such stream; regenerate the catalog "
+                             "with --discover (or remove the stream)");
+  }
+  Metadata md;
+  if (Status s = md.Load(FindMember(entry, "metadata"), name); !s.ok()) return s;
+  bool selected = StreamSelected(entry, md);
+  auto schema = EntrySchema(entry, name, md, *stream);
+  if (!schema.ok()) return schema.status();
+  CatalogStream cs = MakeStream(*stream, std::move(schema).value(), selected);
+  ApplyReplication(entry, name, md, cs, warnings);
+  return cs;
+}
+
+}  // namespace
+
 Result<Catalog> ParseCatalog(const rapidjson::Value& doc, const std::vector<StreamDef>& defs,
                              std::vector<std::string>* warnings) {
   const rapidjson::Value* list = FindMember(doc, "streams");
@@ -252,73 +341,12 @@ Result<Catalog> ParseCatalog(const rapidjson::Value& doc, const std::vector<Stre
   }
   std::map<std::string, CatalogStream, std::less<>> chosen;
   for (const auto& entry : list->GetArray()) {
-    const rapidjson::Value* id = FindMember(entry, "tap_stream_id");
-    if (id == nullptr) id = FindMember(entry, "stream");
-    if (id == nullptr || !id->IsString()) {
-      return Status::Error(ErrorKind::kInvalidInput,
-                           "every catalog stream needs a 'tap_stream_id' string");
-    }
-    std::string_view name(id->GetString(), id->GetStringLength());
-    const StreamDef* stream = FindStream(defs, name);
-    if (stream == nullptr) {
-      return Metadata::Invalid(name,
-                               "tap-tiktok-ads has no such stream; regenerate the catalog "
-                               "with --discover (or remove the stream)");
-    }
-    if (chosen.count(stream->name) != 0) return Metadata::Invalid(name, "listed twice");
-
-    Metadata md;
-    if (Status s = md.Load(FindMember(entry, "metadata"), name); !s.ok()) return s;
-
-    // Stream selection: [] metadata, then the legacy top-level and schema flags.
-    std::optional<bool> selected = Flag(md.Get({}, "selected"));
-    if (!selected) selected = Flag(FindMember(entry, "selected"));
-    const rapidjson::Value* schema_value = FindMember(entry, "schema");
-    if (!selected && schema_value != nullptr)
-      selected = Flag(FindMember(*schema_value, "selected"));
-    if (!selected)
-      selected = md.empty() ? std::optional<bool>(true) : Flag(md.Get({}, "selected-by-default"));
-
-    if (schema_value == nullptr || !schema_value->IsObject() ||
-        FindMember(*schema_value, "properties") == nullptr ||
-        !FindMember(*schema_value, "properties")->IsObject()) {
-      return Metadata::Invalid(name, "'schema' must be a JSON Schema object with 'properties'");
-    }
-    rapidjson::Document schema;
-    schema.CopyFrom(*schema_value, schema.GetAllocator());
-    schema.RemoveMember("selected");
-    for (const std::string& key : stream->key_properties) {
-      if (FindMember(schema["properties"], key) == nullptr) {
-        return Metadata::Invalid(name, fmt::format("the schema lacks the key property '{}'", key));
-      }
-    }
-    Prune(schema, {}, md, *stream);
-
-    CatalogStream cs = MakeStream(*stream, std::move(schema), selected.value_or(false));
-    const rapidjson::Value* method = md.Get({}, "replication-method");
-    if (method == nullptr) method = FindMember(entry, "replication_method");
-    if (method != nullptr && method->IsString()) {
-      std::string_view m = method->GetString();
-      if (m == "FULL_TABLE" && cs.incremental()) {
-        cs.replication_key.clear();  // an explicit full refresh of an incremental stream
-      } else if (m == "INCREMENTAL" && !cs.incremental() && warnings != nullptr) {
-        warnings->push_back(
-            fmt::format("catalog stream '{}': INCREMENTAL is not possible, the "
-                        "API has no replication key for it; using FULL_TABLE",
-                        name));
-      }
-    }
-    const rapidjson::Value* key = md.Get({}, "replication-key");
-    if (key != nullptr && key->IsString() && cs.incremental() &&
-        std::string_view(key->GetString()) != stream->replication_key && warnings != nullptr) {
-      warnings->push_back(
-          fmt::format("catalog stream '{}': replication key '{}' is not "
-                      "supported; using '{}'",
-                      name, key->GetString(), stream->replication_key));
-    }
-    chosen.emplace(stream->name, std::move(cs));
+    auto cs = ParseEntry(entry, defs, warnings);
+    if (!cs.ok()) return cs.status();
+    const std::string& name = cs->def->name;
+    if (chosen.count(name) != 0) return Metadata::Invalid(name, "listed twice");
+    chosen.emplace(name, std::move(cs).value());
   }
-
   Catalog catalog;
   for (const StreamDef& stream : defs) {
     auto it = chosen.find(stream.name);

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
+
 namespace tap {
 
 std::string UsageText() {
@@ -26,65 +29,75 @@ std::string UsageText() {
          "Exit status: 0 success, 1 failure (see the CRITICAL line), 2 usage error.\n";
 }
 
+namespace {
+
+Status Usage(std::string text) { return Status::Error(ErrorKind::kUsage, std::move(text)); }
+
+// One option: its spellings, and the string it sets (options with a value) or the flag.
+struct OptionSpec {
+  std::vector<std::string_view> names;
+  std::string Options::*text = nullptr;
+  bool Options::*flag = nullptr;
+};
+
+const OptionSpec* FindOption(std::string_view arg) {
+  static const std::vector<OptionSpec> specs = {
+      {{"--config", "-c"}, &Options::config, nullptr},
+      {{"--state", "-s"}, &Options::state, nullptr},
+      {{"--catalog", "--properties", "-p"}, &Options::catalog, nullptr},
+      {{"--format"}, &Options::format, nullptr},
+      {{"--discover", "-d"}, nullptr, &Options::discover},
+      {{"--about"}, nullptr, &Options::about},
+      {{"--version"}, nullptr, &Options::version},
+      {{"--help", "-h"}, nullptr, &Options::help},
+  };
+  for (const OptionSpec& spec : specs) {
+    if (std::find(spec.names.begin(), spec.names.end(), arg) != spec.names.end()) return &spec;
+  }
+  return nullptr;
+}
+
+// Reads args[i] (and the value after it, moving `i` past it) into `options`.
+Status ParseArgument(const std::vector<std::string>& args, size_t& i, Options& options) {
+  std::string arg = args[i];
+  std::optional<std::string> inline_value;
+  if (size_t eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+    inline_value = arg.substr(eq + 1);
+    arg = arg.substr(0, eq);
+  }
+  const OptionSpec* spec = FindOption(arg);
+  if (spec == nullptr) return Usage(fmt::format("unknown argument '{}'", args[i]));
+  if (spec->flag != nullptr) {
+    if (inline_value) return Usage(fmt::format("{} takes no value", arg));
+    options.*(spec->flag) = true;
+    return Status::Ok();
+  }
+  std::string& out = options.*(spec->text);
+  if (inline_value) {
+    out = *inline_value;
+  } else if (i + 1 < args.size()) {
+    out = args[++i];
+  } else {
+    return Usage(fmt::format("{} needs a value", arg));
+  }
+  if (out.empty()) return Usage(fmt::format("{} needs a non-empty value", arg));
+  if (spec->text == &Options::format && out != "json" && out != "markdown") {
+    return Usage(fmt::format("--format must be json or markdown, not '{}'", out));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<Options> ParseCommandLine(const std::vector<std::string>& args) {
   Options options;
-  auto usage = [](std::string text) { return Status::Error(ErrorKind::kUsage, std::move(text)); };
   for (size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i];
-    std::string value;
-    bool has_inline_value = false;
-    if (arg.rfind("--", 0) == 0) {
-      if (size_t eq = arg.find('='); eq != std::string::npos) {
-        value = arg.substr(eq + 1);
-        arg = arg.substr(0, eq);
-        has_inline_value = true;
-      }
-    }
-    auto take_value = [&](std::string* out) -> Status {
-      if (has_inline_value) {
-        *out = value;
-      } else if (i + 1 < args.size()) {
-        *out = args[++i];
-      } else {
-        return usage(fmt::format("{} needs a value", arg));
-      }
-      if (out->empty()) return usage(fmt::format("{} needs a non-empty value", arg));
-      return Status::Ok();
-    };
-    auto flag = [&](bool* out) -> Status {
-      if (has_inline_value) return usage(fmt::format("{} takes no value", arg));
-      *out = true;
-      return Status::Ok();
-    };
-    Status s;
-    if (arg == "--config" || arg == "-c") {
-      s = take_value(&options.config);
-    } else if (arg == "--state" || arg == "-s") {
-      s = take_value(&options.state);
-    } else if (arg == "--catalog" || arg == "--properties" || arg == "-p") {
-      s = take_value(&options.catalog);
-    } else if (arg == "--format") {
-      s = take_value(&options.format);
-      if (s.ok() && options.format != "json" && options.format != "markdown") {
-        s = usage(fmt::format("--format must be json or markdown, not '{}'", options.format));
-      }
-    } else if (arg == "--discover" || arg == "-d") {
-      s = flag(&options.discover);
-    } else if (arg == "--about") {
-      s = flag(&options.about);
-    } else if (arg == "--version") {
-      s = flag(&options.version);
-    } else if (arg == "--help" || arg == "-h") {
-      s = flag(&options.help);
-    } else {
-      s = usage(fmt::format("unknown argument '{}'", args[i]));
-    }
-    if (!s.ok()) return s;
+    if (Status s = ParseArgument(args, i, options); !s.ok()) return s;
   }
-  if (!options.format.empty() && !options.about) return usage("--format goes with --about");
+  if (!options.format.empty() && !options.about) return Usage("--format goes with --about");
   if (!options.help && !options.version && !options.about && !options.discover &&
       options.config.empty()) {
-    return usage("--config is required to sync");
+    return Usage("--config is required to sync");
   }
   return options;
 }

@@ -7,6 +7,7 @@
 
 #include "tap/json.h"
 #include "tap/metric_catalog.h"
+#include "tap/streams.h"
 
 namespace tap {
 namespace {
@@ -120,6 +121,186 @@ const std::vector<ReportStream>& BuiltinReportStreams() {
   return streams;
 }
 
+namespace {
+
+Status ReadName(const rapidjson::Value& def, const std::string& label, std::set<std::string>& names,
+                ReportStream& s) {
+  const rapidjson::Value* name = FindMember(def, "name");
+  if (name == nullptr || !name->IsString() || !ValidName(name->GetString())) {
+    return Bad(label, "name",
+               "required: lower-case letters, digits and underscores, e.g. "
+               "\"campaign_by_province_daily\"");
+  }
+  s.name = name->GetString();
+  bool builtin = std::any_of(BuiltinReportStreams().begin(), BuiltinReportStreams().end(),
+                             [&](const ReportStream& b) { return b.name == s.name; });
+  bool entity = std::any_of(EntityStreams().begin(), EntityStreams().end(),
+                            [&](const StreamDef& e) { return e.name == s.name; });
+  if (builtin || entity || !names.insert(s.name).second) {
+    return Bad(s.name, "name", "already used by another stream; choose another name");
+  }
+  return Status::Ok();
+}
+
+Status ReadTypeAndLevel(const rapidjson::Value& def, ReportStream& s) {
+  const rapidjson::Value* type = FindMember(def, "report_type");
+  s.report_type = type != nullptr && type->IsString() ? type->GetString() : "";
+  if (s.report_type != "BASIC" && s.report_type != "AUDIENCE") {
+    return Bad(s.name, "report_type", "required: BASIC or AUDIENCE");
+  }
+  const rapidjson::Value* level = FindMember(def, "data_level");
+  s.level = level != nullptr && level->IsString() ? FindReportLevel(level->GetString()) : nullptr;
+  if (s.level == nullptr) {
+    return Bad(s.name, "data_level",
+               "required: AUCTION_ADVERTISER, AUCTION_CAMPAIGN, AUCTION_ADGROUP or AUCTION_AD");
+  }
+  return Status::Ok();
+}
+
+// One dimension: known, offered by the report type, not listed twice; sets the granularity.
+Status ReadDimension(const rapidjson::Value& d, ReportStream& s) {
+  if (!d.IsString()) return Bad(s.name, "dimensions", "every dimension must be a string");
+  std::string dim = d.GetString();
+  const rapidjson::Value* known = MetricCatalog::Get().Dimension(dim);
+  if (known == nullptr)
+    return Bad(s.name, "dimensions", fmt::format("unknown dimension '{}'", dim));
+  if (const rapidjson::Value* types = FindMember(*known, "report_types")) {
+    bool ok = false;
+    for (const auto& t : types->GetArray()) ok = ok || s.report_type == t.GetString();
+    if (!ok) {
+      return Bad(s.name, "dimensions",
+                 fmt::format("'{}' is not available in {} reports", dim, s.report_type));
+    }
+  }
+  if (dim == "stat_time_hour" && s.report_type == "AUDIENCE") {
+    return Bad(s.name, "dimensions", "AUDIENCE reports have no hourly breakdown");
+  }
+  if (dim == "stat_time_day") s.granularity = Granularity::kDay;
+  if (dim == "stat_time_hour") s.granularity = Granularity::kHour;
+  if (Contains(s.dimensions, dim)) {
+    return Bad(s.name, "dimensions", fmt::format("'{}' is listed twice", dim));
+  }
+  s.dimensions.push_back(dim);
+  return Status::Ok();
+}
+
+Status ReadDimensions(const rapidjson::Value& def, ReportStream& s) {
+  const rapidjson::Value* dims = FindMember(def, "dimensions");
+  if (dims == nullptr || !dims->IsArray() || dims->Empty()) {
+    return Bad(s.name, "dimensions",
+               "required: an array of dimension names, e.g. "
+               "[\"campaign_id\", \"stat_time_day\"]");
+  }
+  for (const auto& d : dims->GetArray()) {
+    if (Status st = ReadDimension(d, s); !st.ok()) return st;
+  }
+  long time_dims = std::count_if(s.dimensions.begin(), s.dimensions.end(), [](const auto& d) {
+    return d == "stat_time_day" || d == "stat_time_hour";
+  });
+  if (time_dims > 1) return Bad(s.name, "dimensions", "use at most one time dimension");
+  if (time_dims == 0) s.granularity = Granularity::kNone;
+  if (const rapidjson::Value* lifetime = FindMember(def, "lifetime");
+      lifetime && lifetime->IsTrue()) {
+    if (time_dims > 0 || s.report_type != "BASIC") {
+      return Bad(s.name, "lifetime", "lifetime reports are BASIC and have no time dimension");
+    }
+    s.granularity = Granularity::kLifetime;
+  }
+  return Status::Ok();
+}
+
+// One metric: valid for the report, or unknown to the catalog (warned, typed as a string).
+Status ReadMetric(const std::string& metric, ReportStream& s, std::vector<std::string>* warnings) {
+  if (Contains(s.metrics, metric) || Contains(s.dimensions, metric) || metric == "advertiser_id") {
+    return Status::Ok();
+  }
+  const MetricInfo* info = MetricCatalog::Get().Metric(metric);
+  if (info == nullptr) {
+    if (warnings != nullptr) {
+      warnings->push_back(
+          fmt::format("custom report '{}': metric '{}' is not in the metric catalog; it is "
+                      "requested as written and typed as a nullable string",
+                      s.name, metric));
+    }
+  } else if (!MetricCatalog::ValidFor(*info, s.report_type, s.level->level_bit,
+                                      s.granularity == Granularity::kDay)) {
+    return Bad(s.name, "metrics",
+               fmt::format("'{}' is not available in {} reports at {}{}", metric, s.report_type,
+                           s.level->data_level,
+                           info->daily_only ? " except daily at AUCTION_ADVERTISER" : ""));
+  }
+  s.metrics.push_back(metric);
+  return Status::Ok();
+}
+
+Status ReadMetrics(const rapidjson::Value& def, ReportStream& s,
+                   std::vector<std::string>* warnings) {
+  const rapidjson::Value* metrics = FindMember(def, "metrics");
+  if (metrics == nullptr || !metrics->IsArray() || metrics->Empty()) {
+    return Bad(s.name, "metrics",
+               "required: an array of metric names, e.g. [\"spend\", \"clicks\"]");
+  }
+  for (const auto& m : metrics->GetArray()) {
+    if (!m.IsString()) return Bad(s.name, "metrics", "every metric must be a string");
+    if (Status st = ReadMetric(m.GetString(), s, warnings); !st.ok()) return st;
+  }
+  s.default_metrics = s.metrics;
+  return Status::Ok();
+}
+
+Status ReadOptions(const rapidjson::Value& def, ReportStream& s) {
+  if (const rapidjson::Value* filtering = FindMember(def, "filtering")) {
+    if (!filtering->IsArray()) {
+      return Bad(s.name, "filtering",
+                 "expected an array of {field_name, filter_type, filter_value}");
+    }
+    for (const auto& f : filtering->GetArray()) {
+      const rapidjson::Value* field = FindMember(f, "field_name");
+      const rapidjson::Value* ftype = FindMember(f, "filter_type");
+      const rapidjson::Value* value = FindMember(f, "filter_value");
+      if (field == nullptr || !field->IsString() || ftype == nullptr || !ftype->IsString() ||
+          value == nullptr || !value->IsString()) {
+        return Bad(s.name, "filtering",
+                   "each filter needs string field_name, filter_type and filter_value (a JSON "
+                   "text, e.g. \"[\\\"STATUS_ALL\\\"]\")");
+      }
+    }
+    s.filtering = ToJson(*filtering);
+  }
+  if (const rapidjson::Value* lookback = FindMember(def, "lookback_days")) {
+    if (!lookback->IsInt() || lookback->GetInt() < 0 || lookback->GetInt() > 365) {
+      return Bad(s.name, "lookback_days", "expected a whole number from 0 to 365");
+    }
+    s.lookback_days = lookback->GetInt();
+  }
+  static const std::set<std::string_view> known = {"name",          "report_type", "data_level",
+                                                   "dimensions",    "metrics",     "filtering",
+                                                   "lookback_days", "lifetime"};
+  for (const auto& m : def.GetObject()) {
+    if (known.count(m.name.GetString()) == 0) {
+      return Bad(s.name, m.name.GetString(), "unknown field of a report definition");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<ReportStream> ReadReport(const rapidjson::Value& def, size_t index,
+                                std::set<std::string>& names, std::vector<std::string>* warnings) {
+  std::string label = fmt::format("#{}", index);
+  if (!def.IsObject()) return Bad(label, "definition", "expected an object");
+  ReportStream s;
+  s.custom = true;
+  Status st = ReadName(def, label, names, s);
+  if (st.ok()) st = ReadTypeAndLevel(def, s);
+  if (st.ok()) st = ReadDimensions(def, s);
+  if (st.ok()) st = ReadMetrics(def, s, warnings);
+  if (st.ok()) st = ReadOptions(def, s);
+  if (!st.ok()) return st;
+  return s;
+}
+
+}  // namespace
+
 Result<std::vector<ReportStream>> ParseCustomReports(const rapidjson::Value& list,
                                                      std::vector<std::string>* warnings) {
   if (!list.IsArray()) {
@@ -132,145 +313,9 @@ Result<std::vector<ReportStream>> ParseCustomReports(const rapidjson::Value& lis
   std::set<std::string> names;
   size_t index = 0;
   for (const auto& def : list.GetArray()) {
-    ++index;
-    std::string label = fmt::format("#{}", index);
-    if (!def.IsObject()) return Bad(label, "definition", "expected an object");
-    const rapidjson::Value* name = FindMember(def, "name");
-    if (name == nullptr || !name->IsString() || !ValidName(name->GetString())) {
-      return Bad(label, "name",
-                 "required: lower-case letters, digits and underscores, e.g. "
-                 "\"campaign_by_province_daily\"");
-    }
-    ReportStream s;
-    s.custom = true;
-    s.name = name->GetString();
-    label = s.name;
-    bool builtin = std::any_of(BuiltinReportStreams().begin(), BuiltinReportStreams().end(),
-                               [&](const ReportStream& b) { return b.name == s.name; });
-    if (builtin || !names.insert(s.name).second || s.name == "advertisers" ||
-        s.name == "campaigns" || s.name == "adgroups" || s.name == "ads" || s.name == "audiences") {
-      return Bad(label, "name", "already used by another stream; choose another name");
-    }
-
-    const rapidjson::Value* type = FindMember(def, "report_type");
-    std::string report_type = type != nullptr && type->IsString() ? type->GetString() : "";
-    if (report_type != "BASIC" && report_type != "AUDIENCE") {
-      return Bad(label, "report_type", "required: BASIC or AUDIENCE");
-    }
-    s.report_type = report_type;
-    const rapidjson::Value* level = FindMember(def, "data_level");
-    s.level = level != nullptr && level->IsString() ? FindReportLevel(level->GetString()) : nullptr;
-    if (s.level == nullptr) {
-      return Bad(label, "data_level",
-                 "required: AUCTION_ADVERTISER, AUCTION_CAMPAIGN, AUCTION_ADGROUP or AUCTION_AD");
-    }
-
-    const rapidjson::Value* dims = FindMember(def, "dimensions");
-    if (dims == nullptr || !dims->IsArray() || dims->Empty()) {
-      return Bad(label, "dimensions",
-                 "required: an array of dimension names, e.g. "
-                 "[\"campaign_id\", \"stat_time_day\"]");
-    }
-    int time_dims = 0;
-    for (const auto& d : dims->GetArray()) {
-      if (!d.IsString()) return Bad(label, "dimensions", "every dimension must be a string");
-      std::string dim = d.GetString();
-      const rapidjson::Value* known = MetricCatalog::Get().Dimension(dim);
-      if (known == nullptr)
-        return Bad(label, "dimensions", fmt::format("unknown dimension '{}'", dim));
-      if (const rapidjson::Value* types = FindMember(*known, "report_types")) {
-        bool ok = false;
-        for (const auto& t : types->GetArray()) ok = ok || report_type == t.GetString();
-        if (!ok) {
-          return Bad(label, "dimensions",
-                     fmt::format("'{}' is not available in {} reports", dim, report_type));
-        }
-      }
-      if (dim == "stat_time_hour" && report_type == "AUDIENCE") {
-        return Bad(label, "dimensions", "AUDIENCE reports have no hourly breakdown");
-      }
-      if (dim == "stat_time_day") s.granularity = Granularity::kDay;
-      if (dim == "stat_time_hour") s.granularity = Granularity::kHour;
-      time_dims += dim == "stat_time_day" || dim == "stat_time_hour";
-      if (Contains(s.dimensions, dim))
-        return Bad(label, "dimensions", fmt::format("'{}' is listed twice", dim));
-      s.dimensions.push_back(dim);
-    }
-    if (time_dims > 1) return Bad(label, "dimensions", "use at most one time dimension");
-    if (time_dims == 0) s.granularity = Granularity::kNone;
-    if (const rapidjson::Value* lifetime = FindMember(def, "lifetime");
-        lifetime && lifetime->IsTrue()) {
-      if (time_dims > 0 || report_type != "BASIC") {
-        return Bad(label, "lifetime", "lifetime reports are BASIC and have no time dimension");
-      }
-      s.granularity = Granularity::kLifetime;
-    }
-
-    const rapidjson::Value* metrics = FindMember(def, "metrics");
-    if (metrics == nullptr || !metrics->IsArray() || metrics->Empty()) {
-      return Bad(label, "metrics",
-                 "required: an array of metric names, e.g. [\"spend\", \"clicks\"]");
-    }
-    for (const auto& m : metrics->GetArray()) {
-      if (!m.IsString()) return Bad(label, "metrics", "every metric must be a string");
-      std::string metric = m.GetString();
-      if (Contains(s.metrics, metric) || Contains(s.dimensions, metric) ||
-          metric == "advertiser_id") {
-        continue;
-      }
-      const MetricInfo* info = MetricCatalog::Get().Metric(metric);
-      if (info == nullptr) {
-        if (warnings != nullptr) {
-          warnings->push_back(
-              fmt::format("custom report '{}': metric '{}' is not in the metric "
-                          "catalog; it is requested as written and typed as a "
-                          "nullable string",
-                          label, metric));
-        }
-      } else if (!MetricCatalog::ValidFor(*info, report_type, s.level->level_bit,
-                                          s.granularity == Granularity::kDay)) {
-        return Bad(label, "metrics",
-                   fmt::format("'{}' is not available in {} reports at {}{}", metric, report_type,
-                               s.level->data_level,
-                               info->daily_only ? " except daily at AUCTION_ADVERTISER" : ""));
-      }
-      s.metrics.push_back(metric);
-    }
-    s.default_metrics = s.metrics;
-
-    if (const rapidjson::Value* filtering = FindMember(def, "filtering")) {
-      if (!filtering->IsArray()) {
-        return Bad(label, "filtering",
-                   "expected an array of {field_name, filter_type, filter_value}");
-      }
-      for (const auto& f : filtering->GetArray()) {
-        const rapidjson::Value* field = FindMember(f, "field_name");
-        const rapidjson::Value* ftype = FindMember(f, "filter_type");
-        const rapidjson::Value* value = FindMember(f, "filter_value");
-        if (field == nullptr || !field->IsString() || ftype == nullptr || !ftype->IsString() ||
-            value == nullptr || !value->IsString()) {
-          return Bad(label, "filtering",
-                     "each filter needs string field_name, filter_type and filter_value (a JSON "
-                     "text, e.g. \"[\\\"STATUS_ALL\\\"]\")");
-        }
-      }
-      s.filtering = ToJson(*filtering);
-    }
-    if (const rapidjson::Value* lookback = FindMember(def, "lookback_days")) {
-      if (!lookback->IsInt() || lookback->GetInt() < 0 || lookback->GetInt() > 365) {
-        return Bad(label, "lookback_days", "expected a whole number from 0 to 365");
-      }
-      s.lookback_days = lookback->GetInt();
-    }
-    for (const auto& m : def.GetObject()) {
-      static const std::set<std::string_view> known = {"name",          "report_type", "data_level",
-                                                       "dimensions",    "metrics",     "filtering",
-                                                       "lookback_days", "lifetime"};
-      if (known.count(m.name.GetString()) == 0) {
-        return Bad(label, m.name.GetString(), "unknown field of a report definition");
-      }
-    }
-    out.push_back(std::move(s));
+    auto report = ReadReport(def, ++index, names, warnings);
+    if (!report.ok()) return report.status();
+    out.push_back(std::move(report).value());
   }
   return out;
 }

@@ -173,154 +173,158 @@ bool IsLoopbackHost(std::string_view host) {
 
 }  // namespace
 
-const std::vector<SettingSpec>& SettingSpecs() {
-  static const std::vector<SettingSpec> specs = {
-      {.name = "access_token",
-       .kind = SettingKind::kString,
-       .required = true,
-       .secret = true,
-       .description = "Long-term access token of your TikTok for Business app (sent as the "
-                      "Access-Token header)."},
-      {.name = "advertiser_ids",
-       .kind = SettingKind::kArray,
-       .required = false,
-       .secret = false,
-       .description = "Advertiser (ad account) ids to extract: an array of strings, or one "
-                      "comma-separated string. When empty, every advertiser the token is "
-                      "authorized for is extracted (needs app_id and secret).",
-       .aliases = {"advertiser_id", "accounts"}},
-      {.name = "app_id",
-       .kind = SettingKind::kString,
-       .required = false,
-       .secret = false,
-       .description = "App id of your TikTok for Business app; with secret, used to list the "
-                      "authorized advertisers when advertiser_ids is empty."},
-      {.name = "secret",
-       .kind = SettingKind::kString,
-       .required = false,
-       .secret = true,
-       .description = "App secret of your TikTok for Business app; see app_id.",
-       .aliases = {"app_secret"}},
-      {.name = "start_date",
-       .kind = SettingKind::kDate,
-       .required = true,
-       .secret = false,
-       .description = "Earliest date to extract: 2024-01-31, or RFC 3339 with Z or an offset."},
-      {.name = "end_date",
-       .kind = SettingKind::kDate,
-       .required = false,
-       .secret = false,
-       .description = "Latest report date to extract (inclusive); default: today in each "
-                      "advertiser's time zone."},
-      {.name = "lookback_days",
-       .kind = SettingKind::kInteger,
-       .required = false,
-       .secret = false,
-       .default_value = "7",
-       .description = "Report days re-read before each bookmark, because TikTok restates recent "
-                      "days as conversions are attributed (0 to 365).",
-       .aliases = {"lookback", "attribution_window"}},
-      {.name = "include_deleted",
-       .kind = SettingKind::kBoolean,
-       .required = false,
-       .secret = false,
-       .default_value = "false",
-       .description = "Also extract deleted campaigns, ad groups and ads, and their report rows "
-                      "(their status says DELETE)."},
-      {.name = "custom_reports",
-       .kind = SettingKind::kObjectArray,
-       .required = false,
-       .secret = false,
-       .description = "Extra report streams: a list of {name, report_type, data_level, dimensions, "
-                      "metrics, optional filtering, optional lookback_days, optional lifetime}."},
-      {.name = "max_metrics_per_request",
-       .kind = SettingKind::kInteger,
-       .required = false,
-       .secret = false,
-       .default_value = "100",
-       .description = "Most metrics in one report request; more selected metrics are split over "
-                      "several requests and merged by their dimensions (1 to 1000)."},
-      {.name = "max_concurrency",
-       .kind = SettingKind::kInteger,
-       .required = false,
-       .secret = false,
-       .default_value = "8",
-       .description = "Requests in flight at once (1 to 64)."},
-      {.name = "max_requests_per_second",
-       .kind = SettingKind::kInteger,
-       .required = false,
-       .secret = false,
-       .default_value = "10",
-       .description = "Most requests started in any one second; TikTok's basic tier allows 10 "
-                      "per app."},
-      {.name = "max_requests_per_minute",
-       .kind = SettingKind::kInteger,
-       .required = false,
-       .secret = false,
-       .default_value = "600",
-       .description = "Most requests started in any one minute; TikTok's basic tier allows 600 "
-                      "per app."},
-      {.name = "max_retries",
-       .kind = SettingKind::kInteger,
-       .required = false,
-       .secret = false,
-       .default_value = "8",
-       .description = "Retries of a request that hit a rate limit or a transient fault (0 to "
-                      "20)."},
-      {.name = "retry_base_delay",
-       .kind = SettingKind::kNumber,
-       .required = false,
-       .secret = false,
-       .default_value = "1.0",
-       .description = "Seconds before the first retry; each further retry waits twice as long, "
-                      "plus jitter, at most 5 minutes."},
-      {.name = "state_interval",
-       .kind = SettingKind::kNumber,
-       .required = false,
-       .secret = false,
-       .default_value = "5",
-       .description = "Seconds between STATE messages while a sync runs (0 to 3600); the final "
-                      "STATE is always written. Lower it for more frequent resume points."},
-      {.name = "skip_inaccessible_advertisers",
-       .kind = SettingKind::kBoolean,
-       .required = false,
-       .secret = false,
-       .default_value = "false",
-       .description = "When the token cannot read an advertiser (40001, 40007, 403xx), skip it "
-                      "and still exit 0; otherwise the run exits 1 at the end."},
-      {.name = "sandbox",
-       .kind = SettingKind::kBoolean,
-       .required = false,
-       .secret = false,
-       .default_value = "false",
-       .description = "Use TikTok's sandbox host (sandbox-ads.tiktok.com) instead of production."},
-      {.name = "api_base_url",
-       .kind = SettingKind::kString,
-       .required = false,
-       .secret = false,
-       .description = "Override the API host, e.g. for a proxy (https) or the bundled simulator "
-                      "(http, loopback only)."},
-      {.name = "page_size",
-       .kind = SettingKind::kInteger,
-       .required = false,
-       .secret = false,
-       .default_value = "1000",
-       .description = "Rows per page, 1 to 1000 (endpoints with a lower maximum use theirs)."},
-      {.name = "request_timeout",
-       .kind = SettingKind::kInteger,
-       .required = false,
-       .secret = false,
-       .default_value = "300",
-       .description = "Seconds before one HTTP request is abandoned."},
-      {.name = "log_level",
-       .kind = SettingKind::kString,
-       .required = false,
-       .secret = false,
-       .default_value = "\"info\"",
-       .description = "Least severe log level written to stderr: debug, info, warning, error."},
-  };
-  return specs;
-}
+namespace {
+
+// The settings table (a table, not code: SettingSpecs() returns it).
+const std::vector<SettingSpec> kSettingSpecs = {
+    {.name = "access_token",
+     .kind = SettingKind::kString,
+     .required = true,
+     .secret = true,
+     .description = "Long-term access token of your TikTok for Business app (sent as the "
+                    "Access-Token header)."},
+    {.name = "advertiser_ids",
+     .kind = SettingKind::kArray,
+     .required = false,
+     .secret = false,
+     .description = "Advertiser (ad account) ids to extract: an array of strings, or one "
+                    "comma-separated string. When empty, every advertiser the token is "
+                    "authorized for is extracted (needs app_id and secret).",
+     .aliases = {"advertiser_id", "accounts"}},
+    {.name = "app_id",
+     .kind = SettingKind::kString,
+     .required = false,
+     .secret = false,
+     .description = "App id of your TikTok for Business app; with secret, used to list the "
+                    "authorized advertisers when advertiser_ids is empty."},
+    {.name = "secret",
+     .kind = SettingKind::kString,
+     .required = false,
+     .secret = true,
+     .description = "App secret of your TikTok for Business app; see app_id.",
+     .aliases = {"app_secret"}},
+    {.name = "start_date",
+     .kind = SettingKind::kDate,
+     .required = true,
+     .secret = false,
+     .description = "Earliest date to extract: 2024-01-31, or RFC 3339 with Z or an offset."},
+    {.name = "end_date",
+     .kind = SettingKind::kDate,
+     .required = false,
+     .secret = false,
+     .description = "Latest report date to extract (inclusive); default: today in each "
+                    "advertiser's time zone."},
+    {.name = "lookback_days",
+     .kind = SettingKind::kInteger,
+     .required = false,
+     .secret = false,
+     .default_value = "7",
+     .description = "Report days re-read before each bookmark, because TikTok restates recent "
+                    "days as conversions are attributed (0 to 365).",
+     .aliases = {"lookback", "attribution_window"}},
+    {.name = "include_deleted",
+     .kind = SettingKind::kBoolean,
+     .required = false,
+     .secret = false,
+     .default_value = "false",
+     .description = "Also extract deleted campaigns, ad groups and ads, and their report rows "
+                    "(their status says DELETE)."},
+    {.name = "custom_reports",
+     .kind = SettingKind::kObjectArray,
+     .required = false,
+     .secret = false,
+     .description = "Extra report streams: a list of {name, report_type, data_level, dimensions, "
+                    "metrics, optional filtering, optional lookback_days, optional lifetime}."},
+    {.name = "max_metrics_per_request",
+     .kind = SettingKind::kInteger,
+     .required = false,
+     .secret = false,
+     .default_value = "100",
+     .description = "Most metrics in one report request; more selected metrics are split over "
+                    "several requests and merged by their dimensions (1 to 1000)."},
+    {.name = "max_concurrency",
+     .kind = SettingKind::kInteger,
+     .required = false,
+     .secret = false,
+     .default_value = "8",
+     .description = "Requests in flight at once (1 to 64)."},
+    {.name = "max_requests_per_second",
+     .kind = SettingKind::kInteger,
+     .required = false,
+     .secret = false,
+     .default_value = "10",
+     .description = "Most requests started in any one second; TikTok's basic tier allows 10 "
+                    "per app."},
+    {.name = "max_requests_per_minute",
+     .kind = SettingKind::kInteger,
+     .required = false,
+     .secret = false,
+     .default_value = "600",
+     .description = "Most requests started in any one minute; TikTok's basic tier allows 600 "
+                    "per app."},
+    {.name = "max_retries",
+     .kind = SettingKind::kInteger,
+     .required = false,
+     .secret = false,
+     .default_value = "8",
+     .description = "Retries of a request that hit a rate limit or a transient fault (0 to "
+                    "20)."},
+    {.name = "retry_base_delay",
+     .kind = SettingKind::kNumber,
+     .required = false,
+     .secret = false,
+     .default_value = "1.0",
+     .description = "Seconds before the first retry; each further retry waits twice as long, "
+                    "plus jitter, at most 5 minutes."},
+    {.name = "state_interval",
+     .kind = SettingKind::kNumber,
+     .required = false,
+     .secret = false,
+     .default_value = "5",
+     .description = "Seconds between STATE messages while a sync runs (0 to 3600); the final "
+                    "STATE is always written. Lower it for more frequent resume points."},
+    {.name = "skip_inaccessible_advertisers",
+     .kind = SettingKind::kBoolean,
+     .required = false,
+     .secret = false,
+     .default_value = "false",
+     .description = "When the token cannot read an advertiser (40001, 40007, 403xx), skip it "
+                    "and still exit 0; otherwise the run exits 1 at the end."},
+    {.name = "sandbox",
+     .kind = SettingKind::kBoolean,
+     .required = false,
+     .secret = false,
+     .default_value = "false",
+     .description = "Use TikTok's sandbox host (sandbox-ads.tiktok.com) instead of production."},
+    {.name = "api_base_url",
+     .kind = SettingKind::kString,
+     .required = false,
+     .secret = false,
+     .description = "Override the API host, e.g. for a proxy (https) or the bundled simulator "
+                    "(http, loopback only)."},
+    {.name = "page_size",
+     .kind = SettingKind::kInteger,
+     .required = false,
+     .secret = false,
+     .default_value = "1000",
+     .description = "Rows per page, 1 to 1000 (endpoints with a lower maximum use theirs)."},
+    {.name = "request_timeout",
+     .kind = SettingKind::kInteger,
+     .required = false,
+     .secret = false,
+     .default_value = "300",
+     .description = "Seconds before one HTTP request is abandoned."},
+    {.name = "log_level",
+     .kind = SettingKind::kString,
+     .required = false,
+     .secret = false,
+     .default_value = "\"info\"",
+     .description = "Least severe log level written to stderr: debug, info, warning, error."},
+};
+
+}  // namespace
+
+const std::vector<SettingSpec>& SettingSpecs() { return kSettingSpecs; }
 
 Result<std::string> ResolveApiBaseUrl(std::string_view configured, bool sandbox) {
   if (configured.empty()) return std::string(sandbox ? kSandboxRoot : kProductionRoot);
@@ -362,72 +366,107 @@ Result<std::string> ResolveApiBaseUrl(std::string_view configured, bool sandbox)
   return url + "/";
 }
 
-Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::string>* warnings) {
-  if (!config.IsObject()) {
-    return Status::Error(
-        ErrorKind::kInvalidInput,
-        fmt::format("the config must be a JSON object, got {}", JsonTypeName(config)));
-  }
-  Checker check;
-  Settings s;
+namespace {
 
-  // Finds a key or one of its aliases; two spellings of one setting are an error.
-  auto find = [&](const SettingSpec& spec) -> const rapidjson::Value* {
+// Reads one config object into Settings, collecting every problem in `check`.
+class ConfigReader {
+ public:
+  explicit ConfigReader(const rapidjson::Value& config) : config_(config) {}
+
+  Checker check;
+
+  // The value of setting `name` under its name or an alias (nullptr: absent or null); two
+  // spellings of one setting are a problem.
+  const rapidjson::Value* Find(std::string_view name) {
+    const SettingSpec& spec = SpecOf(name);
     const rapidjson::Value* found = nullptr;
     std::string_view found_name;
     std::vector<std::string_view> names = {spec.name};
     names.insert(names.end(), spec.aliases.begin(), spec.aliases.end());
-    for (std::string_view name : names) {
-      const rapidjson::Value* v = FindMember(config, name);
+    for (std::string_view n : names) {
+      const rapidjson::Value* v = FindMember(config_, n);
       if (v == nullptr || v->IsNull()) continue;
       if (found != nullptr) {
         check.Problem(spec.name,
-                      fmt::format("given twice, as '{}' and '{}'; keep one", found_name, name));
+                      fmt::format("given twice, as '{}' and '{}'; keep one", found_name, n));
         return nullptr;
       }
       found = v;
-      found_name = name;
+      found_name = n;
     }
     return found;
-  };
-  auto spec_of = [](std::string_view name) -> const SettingSpec& {
+  }
+
+  void Integer(const char* key, int* out, long long min, long long max) {
+    if (const auto* v = Find(key)) {
+      if (auto n = check.Integer(key, *v, min, max)) *out = static_cast<int>(*n);
+    }
+  }
+  void Number(const char* key, double* out, double min, double max) {
+    if (const auto* v = Find(key)) {
+      if (auto n = check.Number(key, *v, min, max)) *out = *n;
+    }
+  }
+  void Boolean(const char* key, bool* out) {
+    if (const auto* v = Find(key)) {
+      if (auto b = check.Boolean(key, *v)) *out = *b;
+    }
+  }
+
+  void Token(Settings& s);
+  void Advertisers(Settings& s);
+  void Dates(Settings& s);
+  void Endpoint(Settings& s);
+  void Reports(Settings& s, std::vector<std::string>* warnings);
+  void Limits(Settings& s);
+  void LogLevelSetting(Settings& s);
+  void WarnUnknown(std::vector<std::string>* warnings) const;
+
+ private:
+  static const SettingSpec& SpecOf(std::string_view name) {
     for (const SettingSpec& spec : SettingSpecs()) {
       if (spec.name == name) return spec;
     }
     throw std::logic_error("unknown setting");
-  };
+  }
+  const rapidjson::Value& config_;
+};
 
-  if (const auto* v = find(spec_of("access_token"))) {
-    if (auto text = check.String("access_token", *v)) {
-      std::string token = Trim(*text);
-      if (token.empty()) {
-        check.Problem("access_token", "is empty; paste the long-term access token of your app");
-      } else if (Lower(token).rfind("bearer ", 0) == 0) {
-        check.Problem("access_token",
-                      "starts with 'Bearer '; TikTok expects the bare token, remove the prefix");
-      } else {
-        s.access_token = Secret(token);
-      }
-    }
-  } else {
+void ConfigReader::Token(Settings& s) {
+  const auto* v = Find("access_token");
+  if (v == nullptr) {
     check.Problem("access_token",
                   "missing; set it to the long-term access token of your TikTok for Business app");
+    return;
   }
+  auto text = check.String("access_token", *v);
+  if (!text) return;
+  std::string token = Trim(*text);
+  if (token.empty()) {
+    check.Problem("access_token", "is empty; paste the long-term access token of your app");
+  } else if (Lower(token).rfind("bearer ", 0) == 0) {
+    check.Problem("access_token",
+                  "starts with 'Bearer '; TikTok expects the bare token, remove the prefix");
+  } else {
+    s.access_token = Secret(token);
+  }
+}
 
+void ConfigReader::Advertisers(Settings& s) {
   bool ids_valid = true;
-  if (const auto* v = find(spec_of("advertiser_ids"))) {
+  if (const auto* v = Find("advertiser_ids")) {
     auto ids = check.Ids("advertiser_ids", *v);
     ids_valid = ids.has_value();
     if (ids) s.advertiser_ids = std::move(*ids);
   }
-  if (const auto* v = find(spec_of("app_id"))) {
+  if (const auto* v = Find("app_id")) {
     if (v->IsUint64()) {
       s.app_id = std::to_string(v->GetUint64());
     } else if (auto text = check.String("app_id", *v)) {
       s.app_id = Trim(*text);
     }
   }
-  if (const auto* v = find(spec_of("secret"))) {
+  if (const auto* v = Find("secret")) {
     if (auto text = check.String("secret", *v)) s.secret = Secret(Trim(*text));
   }
   if (ids_valid && s.advertiser_ids.empty() && (s.app_id.empty() || s.secret.empty())) {
@@ -435,8 +474,10 @@ Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::
                   "no advertisers to extract: list them in advertiser_ids, or set app_id and "
                   "secret to extract every advertiser the token is authorized for");
   }
+}
 
-  if (const auto* v = find(spec_of("start_date"))) {
+void ConfigReader::Dates(Settings& s) {
+  if (const auto* v = Find("start_date")) {
     if (auto t = check.Date("start_date", *v)) {
       s.start_date = *t;
       if (*t < kEarliestStartDate) {
@@ -448,7 +489,7 @@ Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::
   } else {
     check.Problem("start_date", "missing; set the earliest date to extract, e.g. 2024-01-01");
   }
-  if (const auto* v = find(spec_of("end_date"))) {
+  if (const auto* v = Find("end_date")) {
     if (auto t = check.Date("end_date", *v)) {
       s.end_date = *t;
       if (*t < s.start_date) {
@@ -457,14 +498,12 @@ Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::
       }
     }
   }
-  if (const auto* v = find(spec_of("include_deleted"))) {
-    if (auto b = check.Boolean("include_deleted", *v)) s.include_deleted = *b;
-  }
-  if (const auto* v = find(spec_of("sandbox"))) {
-    if (auto b = check.Boolean("sandbox", *v)) s.sandbox = *b;
-  }
+}
+
+void ConfigReader::Endpoint(Settings& s) {
+  Boolean("sandbox", &s.sandbox);
   std::string base_url;
-  if (const auto* v = find(spec_of("api_base_url"))) {
+  if (const auto* v = Find("api_base_url")) {
     if (auto text = check.String("api_base_url", *v)) base_url = *text;
   }
   if (auto root = ResolveApiBaseUrl(base_url, s.sandbox); root.ok()) {
@@ -473,15 +512,13 @@ Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::
     check.Problem("api_base_url",
                   root.status().message().substr(std::string("api_base_url: ").size()));
   }
-  if (const auto* v = find(spec_of("lookback_days"))) {
-    if (auto n = check.Integer("lookback_days", *v, 0, 365)) s.lookback_days = static_cast<int>(*n);
-  }
-  if (const auto* v = find(spec_of("max_metrics_per_request"))) {
-    if (auto n = check.Integer("max_metrics_per_request", *v, 1, 1000)) {
-      s.max_metrics_per_request = static_cast<int>(*n);
-    }
-  }
-  if (const auto* v = find(spec_of("custom_reports"))) {
+}
+
+void ConfigReader::Reports(Settings& s, std::vector<std::string>* warnings) {
+  Boolean("include_deleted", &s.include_deleted);
+  Integer("lookback_days", &s.lookback_days, 0, 365);
+  Integer("max_metrics_per_request", &s.max_metrics_per_request, 1, 1000);
+  if (const auto* v = Find("custom_reports")) {
     auto reports = ParseCustomReports(*v, warnings);
     if (reports.ok()) {
       s.custom_reports = std::move(reports).value();
@@ -489,69 +526,76 @@ Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::
       check.Problem("custom_reports", reports.status().message().substr(16));
     }
   }
-  auto integer = [&](const char* key, int* out, long long min, long long max) {
-    if (const auto* v = find(spec_of(key))) {
-      if (auto n = check.Integer(key, *v, min, max)) *out = static_cast<int>(*n);
-    }
-  };
-  integer("max_concurrency", &s.max_concurrency, 1, 64);
-  integer("max_requests_per_second", &s.max_requests_per_second, 1, 1000);
-  integer("max_requests_per_minute", &s.max_requests_per_minute, 1, 60000);
-  integer("max_retries", &s.max_retries, 0, 20);
-  if (const auto* v = find(spec_of("retry_base_delay"))) {
-    if (auto n = check.Number("retry_base_delay", *v, 0, 300)) s.retry_base_delay = *n;
-  }
-  if (const auto* v = find(spec_of("state_interval"))) {
-    if (auto n = check.Number("state_interval", *v, 0, 3600)) s.state_interval = *n;
-  }
-  if (const auto* v = find(spec_of("skip_inaccessible_advertisers"))) {
-    if (auto b = check.Boolean("skip_inaccessible_advertisers", *v)) {
-      s.skip_inaccessible_advertisers = *b;
-    }
-  }
-  if (const auto* v = find(spec_of("page_size"))) {
-    if (auto n = check.Integer("page_size", *v, 1, 1000)) s.page_size = static_cast<int>(*n);
-  }
-  if (const auto* v = find(spec_of("request_timeout"))) {
-    if (auto n = check.Integer("request_timeout", *v, 1, 3600)) {
-      s.request_timeout = static_cast<int>(*n);
-    }
-  }
-  if (const auto* v = find(spec_of("log_level"))) {
-    if (auto text = check.String("log_level", *v)) {
-      if (auto level = ParseLogLevel(*text)) {
-        s.log_level = *level;
-      } else {
-        check.Problem("log_level",
-                      fmt::format("'{}' is not a level: use debug, info, warning or error", *text));
-      }
-    }
-  }
+}
 
-  for (const auto& member : config.GetObject()) {
+void ConfigReader::Limits(Settings& s) {
+  Integer("max_concurrency", &s.max_concurrency, 1, 64);
+  Integer("max_requests_per_second", &s.max_requests_per_second, 1, 1000);
+  Integer("max_requests_per_minute", &s.max_requests_per_minute, 1, 60000);
+  Integer("max_retries", &s.max_retries, 0, 20);
+  Number("retry_base_delay", &s.retry_base_delay, 0, 300);
+  Number("state_interval", &s.state_interval, 0, 3600);
+  Boolean("skip_inaccessible_advertisers", &s.skip_inaccessible_advertisers);
+  Integer("page_size", &s.page_size, 1, 1000);
+  Integer("request_timeout", &s.request_timeout, 1, 3600);
+}
+
+void ConfigReader::LogLevelSetting(Settings& s) {
+  const auto* v = Find("log_level");
+  if (v == nullptr) return;
+  auto text = check.String("log_level", *v);
+  if (!text) return;
+  if (auto level = ParseLogLevel(*text)) {
+    s.log_level = *level;
+  } else {
+    check.Problem("log_level",
+                  fmt::format("'{}' is not a level: use debug, info, warning or error", *text));
+  }
+}
+
+void ConfigReader::WarnUnknown(std::vector<std::string>* warnings) const {
+  if (warnings == nullptr) return;
+  for (const auto& member : config_.GetObject()) {
     std::string_view key(member.name.GetString(), member.name.GetStringLength());
     bool known = false;
     for (const SettingSpec& spec : SettingSpecs()) {
       known = known || spec.name == key ||
               std::find(spec.aliases.begin(), spec.aliases.end(), key) != spec.aliases.end();
     }
-    if (!known && warnings != nullptr) {
+    if (!known) {
       warnings->push_back(
           fmt::format("config key '{}' is not a setting of tap-tiktok-ads and is "
                       "ignored; check its spelling",
                       key));
     }
   }
+}
 
-  if (!check.problems().empty()) {
-    std::string message;
-    for (const std::string& problem : check.problems()) {
-      if (!message.empty()) message += "; ";
-      message += problem;
-    }
-    return Status::Error(ErrorKind::kInvalidInput, message);
+}  // namespace
+
+Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::string>* warnings) {
+  if (!config.IsObject()) {
+    return Status::Error(
+        ErrorKind::kInvalidInput,
+        fmt::format("the config must be a JSON object, got {}", JsonTypeName(config)));
   }
-  return s;
+  ConfigReader reader(config);
+  Settings s;
+  reader.Token(s);
+  reader.Advertisers(s);
+  reader.Dates(s);
+  reader.Endpoint(s);
+  reader.Reports(s, warnings);
+  reader.Limits(s);
+  reader.LogLevelSetting(s);
+  reader.WarnUnknown(warnings);
+  if (reader.check.problems().empty()) return s;
+  std::string message;
+  for (const std::string& problem : reader.check.problems()) {
+    if (!message.empty()) message += "; ";
+    message += problem;
+  }
+  return Status::Error(ErrorKind::kInvalidInput, message);
 }
 
 Result<std::vector<ReportStream>> LoadCustomReports(const std::string& path,

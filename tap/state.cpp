@@ -41,46 +41,29 @@ Result<State> State::Parse(const rapidjson::Value& value) {
   }
   for (const auto& member : bookmarks->GetObject()) {
     std::string stream(member.name.GetString(), member.name.GetStringLength());
-    const rapidjson::Value& v = member.value;
-    StreamBookmarks& sb = state.bookmarks_[stream];
-    if (v.IsString()) {  // singer-io: one timestamp for the whole stream
-      auto t = BookmarkTime(stream, v);
-      if (!t.ok()) return t.status();
-      sb.stream_wide = *t;
-      continue;
-    }
-    if (!v.IsObject())
-      return Invalid(stream, fmt::format("expected an object, got {}", JsonTypeName(v)));
-    const rapidjson::Value* key = FindMember(v, "replication_key");
-    if (key != nullptr && key->IsString()) sb.replication_key = key->GetString();
-    const rapidjson::Value* partitions = FindMember(v, "partitions");
-    const rapidjson::Value* stream_value = FindMember(v, "replication_key_value");
-    bool sdk_shape = partitions != nullptr || key != nullptr || stream_value != nullptr ||
-                     v.ObjectEmpty() || FindMember(v, "progress_markers") != nullptr;
-    if (sdk_shape) {
-      if (stream_value != nullptr && !stream_value->IsNull()) {
-        auto t = BookmarkTime(stream, *stream_value);
-        if (!t.ok()) return t.status();
-        sb.stream_wide = *t;
-      }
-      if (partitions == nullptr) continue;
-      if (!partitions->IsArray()) return Invalid(stream, "'partitions' must be an array");
-      for (const auto& p : partitions->GetArray()) {
-        const rapidjson::Value* context = FindMember(p, "context");
-        const rapidjson::Value* id = context ? FindMember(*context, "advertiser_id") : nullptr;
-        const rapidjson::Value* pv = FindMember(p, "replication_key_value");
-        if (id == nullptr || !id->IsString()) {
-          return Invalid(stream, "every partition needs a context with an advertiser_id string");
-        }
-        if (pv == nullptr || pv->IsNull()) continue;  // a partition that never completed
-        const rapidjson::Value* pkey = FindMember(p, "replication_key");
-        if (pkey != nullptr && pkey->IsString()) sb.replication_key = pkey->GetString();
-        auto t = BookmarkTime(stream, *pv);
-        if (!t.ok()) return t.status();
-        sb.by_advertiser[id->GetString()] = *t;
-      }
-      continue;
-    }
+    if (Status s = ParseStream(stream, member.value, state.bookmarks_[stream]); !s.ok()) return s;
+  }
+  return state;
+}
+
+Status State::ParseStream(const std::string& stream, const rapidjson::Value& v,
+                          StreamBookmarks& sb) {
+  if (v.IsString()) {  // singer-io: one timestamp for the whole stream
+    auto t = BookmarkTime(stream, v);
+    if (!t.ok()) return t.status();
+    sb.stream_wide = *t;
+    return Status::Ok();
+  }
+  if (!v.IsObject()) {
+    return Invalid(stream, fmt::format("expected an object, got {}", JsonTypeName(v)));
+  }
+  const rapidjson::Value* key = FindMember(v, "replication_key");
+  if (key != nullptr && key->IsString()) sb.replication_key = key->GetString();
+  const rapidjson::Value* partitions = FindMember(v, "partitions");
+  const rapidjson::Value* stream_value = FindMember(v, "replication_key_value");
+  bool sdk_shape = partitions != nullptr || key != nullptr || stream_value != nullptr ||
+                   v.ObjectEmpty() || FindMember(v, "progress_markers") != nullptr;
+  if (!sdk_shape) {
     // singer-io tap-tiktok-ads: {"<advertiser_id>": "<timestamp>", ...}
     for (const auto& adv : v.GetObject()) {
       if (std::string_view(adv.name.GetString()) == "version") continue;
@@ -88,8 +71,36 @@ Result<State> State::Parse(const rapidjson::Value& value) {
       if (!t.ok()) return t.status();
       sb.by_advertiser[adv.name.GetString()] = *t;
     }
+    return Status::Ok();
   }
-  return state;
+  if (stream_value != nullptr && !stream_value->IsNull()) {
+    auto t = BookmarkTime(stream, *stream_value);
+    if (!t.ok()) return t.status();
+    sb.stream_wide = *t;
+  }
+  if (partitions == nullptr) return Status::Ok();
+  if (!partitions->IsArray()) return Invalid(stream, "'partitions' must be an array");
+  for (const auto& p : partitions->GetArray()) {
+    if (Status s = ParsePartition(stream, p, sb); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status State::ParsePartition(const std::string& stream, const rapidjson::Value& p,
+                             StreamBookmarks& sb) {
+  const rapidjson::Value* context = FindMember(p, "context");
+  const rapidjson::Value* id = context ? FindMember(*context, "advertiser_id") : nullptr;
+  const rapidjson::Value* pv = FindMember(p, "replication_key_value");
+  if (id == nullptr || !id->IsString()) {
+    return Invalid(stream, "every partition needs a context with an advertiser_id string");
+  }
+  if (pv == nullptr || pv->IsNull()) return Status::Ok();  // a partition that never completed
+  const rapidjson::Value* pkey = FindMember(p, "replication_key");
+  if (pkey != nullptr && pkey->IsString()) sb.replication_key = pkey->GetString();
+  auto t = BookmarkTime(stream, *pv);
+  if (!t.ok()) return t.status();
+  sb.by_advertiser[id->GetString()] = *t;
+  return Status::Ok();
 }
 
 Result<State> State::Load(const std::string& path) {

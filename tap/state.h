@@ -43,6 +43,11 @@ class State {
     std::map<std::string, Timestamp> by_advertiser;
   };
 
+  static Status ParseStream(const std::string& stream, const rapidjson::Value& value,
+                            StreamBookmarks& out);
+  static Status ParsePartition(const std::string& stream, const rapidjson::Value& partition,
+                               StreamBookmarks& out);
+
   rapidjson::Document doc_;  // the input state, carried forward
   std::map<std::string, StreamBookmarks, std::less<>> bookmarks_;
   std::set<std::string, std::less<>> touched_;

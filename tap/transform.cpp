@@ -277,130 +277,138 @@ void Transformer::WriteAny(const rapidjson::Value& v, JsonWriter& out) {
   v.Accept(out);
 }
 
+namespace {
+
+// TikTok writes "-" for a metric that does not apply; "" is no value.
+bool Blank(const rapidjson::Value& v) {
+  if (!v.IsString()) return false;
+  std::string_view text(v.GetString(), v.GetStringLength());
+  return text.empty() || text == "-";
+}
+
+std::string_view Text(const rapidjson::Value& v) {
+  return v.IsString() ? std::string_view(v.GetString(), v.GetStringLength()) : std::string_view();
+}
+
+void WriteText(std::string_view text, JsonWriter& out) {
+  out.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+}  // namespace
+
 void Transformer::WriteValue(const rapidjson::Value& v, const Shape& shape, std::string_view path,
                              JsonWriter& out) {
-  if (v.IsNull()) {
-    out.Null();
-    return;
-  }
-  std::string_view text;
-  if (v.IsString()) text = std::string_view(v.GetString(), v.GetStringLength());
-  // TikTok writes "-" for a metric that does not apply; "" is no value.
-  bool blank = v.IsString() && (text.empty() || text == "-");
-
+  if (v.IsNull()) return out.Null(), void();
   switch (shape.type) {
     case ValueType::kAny:
-      WriteAny(v, out);
-      return;
+      return WriteAny(v, out);
     case ValueType::kString:
-      if (v.IsString()) {
-        out.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-      } else if (v.IsBool()) {
-        out.String(v.GetBool() ? "true" : "false");
-      } else {
-        std::string json = ToJson(v);
-        out.String(json.data(), static_cast<rapidjson::SizeType>(json.size()));
-      }
-      return;
-    case ValueType::kDateTime: {
-      if (blank) return out.Null(), void();
-      if (v.IsString()) {
-        std::optional<Timestamp> t = ParseTimestamp(text);
-        if (!t && !text.empty() && IsDigit(text[0])) t = ParseEpochSeconds(text);
-        if (t) {
-          std::string formatted = FormatRfc3339(*t);
-          out.String(formatted.data(), static_cast<rapidjson::SizeType>(formatted.size()));
-          return;
-        }
-      }
-      return Fail(path, v, "a timestamp", out);
-    }
-    case ValueType::kDate: {
-      if (blank) return out.Null(), void();
-      if (v.IsString()) {
-        if (std::optional<Timestamp> t = ParseTimestamp(text)) {
-          std::string formatted = FormatDate(*t);
-          out.String(formatted.data(), static_cast<rapidjson::SizeType>(formatted.size()));
-          return;
-        }
-      }
-      return Fail(path, v, "a date", out);
-    }
+      return WriteString(v, out);
+    case ValueType::kDateTime:
+    case ValueType::kDate:
+      return WriteTime(v, shape.type == ValueType::kDate, path, out);
     case ValueType::kInteger:
-    case ValueType::kNumber: {
-      if (blank) return out.Null(), void();
-      bool integer = shape.type == ValueType::kInteger;
-      if (v.IsString()) {
-        // Most metric values are already JSON numbers as they are ("12.345", "7508").
-        if (IsJsonNumber(text, integer)) {
-          out.RawValue(text.data(), text.size(), rapidjson::kNumberType);
-          return;
-        }
-        std::string token = NumberToken(text, integer);
-        if (!token.empty()) {
-          out.RawValue(token.data(), token.size(), rapidjson::kNumberType);
-          return;
-        }
-      } else if (v.IsBool()) {
-        out.RawValue(v.GetBool() ? "1" : "0", 1, rapidjson::kNumberType);
-        return;
-      }
-      return Fail(path, v, integer ? "an integer" : "a number", out);
-    }
+    case ValueType::kNumber:
+      return WriteNumber(v, shape.type == ValueType::kInteger, path, out);
     case ValueType::kBoolean:
-      if (v.IsBool()) {
-        out.Bool(v.GetBool());
-        return;
-      }
-      if (blank) return out.Null(), void();
-      if (text == "true" || text == "1" || text == "True") {
-        out.Bool(true);
-        return;
-      }
-      if (text == "false" || text == "0" || text == "False") {
-        out.Bool(false);
-        return;
-      }
-      return Fail(path, v, "a boolean", out);
+      return WriteBoolean(v, path, out);
     case ValueType::kObject:
-      if (!v.IsObject()) {
-        if (blank) return out.Null(), void();
-        return Fail(path, v, "an object", out);
-      }
-      out.StartObject();
-      if (shape.names.empty()) {
-        for (const auto& m : v.GetObject()) {
-          out.Key(m.name.GetString(), m.name.GetStringLength());
-          WriteAny(m.value, out);
-        }
-      } else {
-        for (size_t i = 0; i < shape.names.size(); ++i) {
-          const std::string& name = shape.names[i];
-          const Shape& child = shape.children[i];
-          const rapidjson::Value* value = FindMember(v, name);
-          if (value == nullptr) continue;  // nested objects keep the keys they came with
-          out.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-          WriteValue(*value, child, fmt::format("{}.{}", path, name), out);
-        }
-      }
-      out.EndObject();
-      return;
+      return WriteObject(v, shape, path, out);
     case ValueType::kArray:
-      if (!v.IsArray()) {
-        if (blank) return out.Null(), void();
-        return Fail(path, v, "an array", out);
-      }
-      out.StartArray();
-      for (const auto& item : v.GetArray()) {
-        if (shape.items.empty()) {
-          WriteAny(item, out);
-        } else {
-          WriteValue(item, shape.items[0], path, out);
-        }
-      }
-      out.EndArray();
-      return;
+      return WriteArray(v, shape, path, out);
   }
+}
+
+void Transformer::WriteString(const rapidjson::Value& v, JsonWriter& out) {
+  if (v.IsString()) {
+    WriteText(Text(v), out);
+  } else if (v.IsBool()) {
+    out.String(v.GetBool() ? "true" : "false");
+  } else {
+    WriteText(ToJson(v), out);
+  }
+}
+
+void Transformer::WriteTime(const rapidjson::Value& v, bool date, std::string_view path,
+                            JsonWriter& out) {
+  if (Blank(v)) return out.Null(), void();
+  std::string_view text = Text(v);
+  std::optional<Timestamp> t;
+  if (v.IsString()) t = ParseTimestamp(text);
+  if (!t && !date && !text.empty() && IsDigit(text[0])) t = ParseEpochSeconds(text);
+  if (!t) return Fail(path, v, date ? "a date" : "a timestamp", out);
+  WriteText(date ? FormatDate(*t) : FormatRfc3339(*t), out);
+}
+
+void Transformer::WriteNumber(const rapidjson::Value& v, bool integer, std::string_view path,
+                              JsonWriter& out) {
+  if (Blank(v)) return out.Null(), void();
+  if (v.IsString()) {
+    std::string_view text = Text(v);
+    // Most metric values are already JSON numbers as they are ("12.345", "7508").
+    if (IsJsonNumber(text, integer)) {
+      out.RawValue(text.data(), text.size(), rapidjson::kNumberType);
+      return;
+    }
+    std::string token = NumberToken(text, integer);
+    if (!token.empty()) {
+      out.RawValue(token.data(), token.size(), rapidjson::kNumberType);
+      return;
+    }
+  } else if (v.IsBool()) {
+    out.RawValue(v.GetBool() ? "1" : "0", 1, rapidjson::kNumberType);
+    return;
+  }
+  Fail(path, v, integer ? "an integer" : "a number", out);
+}
+
+void Transformer::WriteBoolean(const rapidjson::Value& v, std::string_view path, JsonWriter& out) {
+  if (v.IsBool()) return out.Bool(v.GetBool()), void();
+  if (Blank(v)) return out.Null(), void();
+  std::string_view text = Text(v);
+  if (text == "true" || text == "1" || text == "True") return out.Bool(true), void();
+  if (text == "false" || text == "0" || text == "False") return out.Bool(false), void();
+  Fail(path, v, "a boolean", out);
+}
+
+void Transformer::WriteObject(const rapidjson::Value& v, const Shape& shape, std::string_view path,
+                              JsonWriter& out) {
+  if (!v.IsObject()) {
+    if (Blank(v)) return out.Null(), void();
+    return Fail(path, v, "an object", out);
+  }
+  out.StartObject();
+  if (shape.names.empty()) {
+    for (const auto& m : v.GetObject()) {
+      out.Key(m.name.GetString(), m.name.GetStringLength());
+      WriteAny(m.value, out);
+    }
+  }
+  for (size_t i = 0; i < shape.names.size(); ++i) {
+    const std::string& name = shape.names[i];
+    const rapidjson::Value* value = FindMember(v, name);
+    if (value == nullptr) continue;  // nested objects keep the keys they came with
+    out.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    WriteValue(*value, shape.children[i], fmt::format("{}.{}", path, name), out);
+  }
+  out.EndObject();
+}
+
+void Transformer::WriteArray(const rapidjson::Value& v, const Shape& shape, std::string_view path,
+                             JsonWriter& out) {
+  if (!v.IsArray()) {
+    if (Blank(v)) return out.Null(), void();
+    return Fail(path, v, "an array", out);
+  }
+  out.StartArray();
+  for (const auto& item : v.GetArray()) {
+    if (shape.items.empty()) {
+      WriteAny(item, out);
+    } else {
+      WriteValue(item, shape.items[0], path, out);
+    }
+  }
+  out.EndArray();
 }
 
 }  // namespace tap

@@ -95,6 +95,14 @@ class Transformer {
   void WriteValue(const rapidjson::Value& v, const Shape& shape, std::string_view path,
                   JsonWriter& out);
   void WriteAny(const rapidjson::Value& v, JsonWriter& out);
+  void WriteString(const rapidjson::Value& v, JsonWriter& out);
+  void WriteTime(const rapidjson::Value& v, bool date, std::string_view path, JsonWriter& out);
+  void WriteNumber(const rapidjson::Value& v, bool integer, std::string_view path, JsonWriter& out);
+  void WriteBoolean(const rapidjson::Value& v, std::string_view path, JsonWriter& out);
+  void WriteObject(const rapidjson::Value& v, const Shape& shape, std::string_view path,
+                   JsonWriter& out);
+  void WriteArray(const rapidjson::Value& v, const Shape& shape, std::string_view path,
+                  JsonWriter& out);
   void Fail(std::string_view path, const rapidjson::Value& v, std::string_view expected,
             JsonWriter& out);
 
