@@ -1,7 +1,5 @@
 #include "tap/row_merge.h"
 
-#include <set>
-
 #include "tap/json.h"
 
 namespace tap {
@@ -50,14 +48,13 @@ void CopyMembers(const rapidjson::Value* from, rapidjson::Value& to,
 
 RowMerge::RowMerge() { doc_.SetObject(); }
 
-bool RowMerge::Add(const rapidjson::Value& row, bool known_only) {
+bool RowMerge::Add(const rapidjson::Value& row) {
   if (!row.IsObject()) return false;
   const rapidjson::Value* dims = FindMember(row, "dimensions");
   auto& a = doc_.GetAllocator();
   std::string key = DimensionKey(dims);
   auto it = index_.find(key);
   if (it == index_.end()) {
-    if (known_only) return true;
     it = index_.emplace(std::move(key), rows_.size()).first;
     rows_.emplace_back(rapidjson::kObjectType);
     CopyMembers(dims, rows_.back(), a);
@@ -65,18 +62,6 @@ bool RowMerge::Add(const rapidjson::Value& row, bool known_only) {
   // Metric groups are disjoint: a group's metrics are added once, without a lookup.
   CopyMembers(FindMember(row, "metrics"), rows_[it->second], a);
   return true;
-}
-
-std::vector<std::string> RowMerge::Values(std::string_view dimension) const {
-  std::vector<std::string> out;
-  std::set<std::string, std::less<>> seen;
-  for (const rapidjson::Value& row : rows_) {
-    const rapidjson::Value* v = FindMember(row, dimension);
-    if (v == nullptr || !v->IsString()) continue;
-    std::string value(v->GetString(), v->GetStringLength());
-    if (seen.insert(value).second) out.push_back(std::move(value));
-  }
-  return out;
 }
 
 void RowMerge::Clear() {

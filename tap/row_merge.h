@@ -17,17 +17,13 @@ class RowMerge {
  public:
   RowMerge();
 
-  /// Adds a report row ({"dimensions":{...},"metrics":{...}}). A row whose dimensions were not
-  /// seen before starts a merged row, unless `known_only`, when it is ignored. False when the
-  /// row is not an object.
-  bool Add(const rapidjson::Value& row, bool known_only);
+  /// Adds a report row ({"dimensions":{...},"metrics":{...}}): its metrics join the merged row
+  /// of its dimensions, which it starts when they are new. False when the row is not an object.
+  bool Add(const rapidjson::Value& row);
 
   /// The merged rows, in the order their dimensions were first seen.
   const std::vector<rapidjson::Value>& rows() const { return rows_; }
   size_t size() const { return rows_.size(); }
-
-  /// The distinct values of `dimension` among the merged rows, first seen first.
-  std::vector<std::string> Values(std::string_view dimension) const;
 
   /// Forgets every row and frees their memory.
   void Clear();

@@ -70,14 +70,21 @@ void LogEntityEnd(UnitReader& r, const EntityCounts& c) {
           c.filtered > 0 ? fmt::format(", {} older than the bookmark skipped", c.filtered) : "");
 }
 
-// The report request of metric group `group`, for the unit's window, with `extra` filters.
-ApiRequest ReportRequest(const WorkUnit& unit, size_t group,
+// Days of a report request: the unit's window, or a slice of it.
+struct DayRange {
+  std::optional<Date> first, last;
+};
+
+DayRange WindowOf(const WorkUnit& unit) { return {unit.first_day, unit.last_day}; }
+
+// The report request of metric group `group` for `days`, with `extra` filters.
+ApiRequest ReportRequest(const WorkUnit& unit, size_t group, const DayRange& days,
                          const std::vector<std::string>& extra = {}) {
   ApiRequest request = unit.Request(0);
   request.Set("metrics", JsonStringArray(unit.requests->metric_groups[group]));
-  if (unit.first_day) {
-    request.Set("start_date", FormatDay(*unit.first_day));
-    request.Set("end_date", FormatDay(*unit.last_day));
+  if (days.first) {
+    request.Set("start_date", FormatDay(*days.first));
+    request.Set("end_date", FormatDay(*days.last));
   }
   std::vector<std::string> filters = unit.requests->filters;
   filters.insert(filters.end(), extra.begin(), extra.end());
@@ -93,10 +100,10 @@ Status EmitRows(UnitReader& r, Page& page) {
   return Status::Ok();
 }
 
-Status MergeRows(UnitReader& r, RowMerge& merge, const Page& page, bool known_only) {
+Status MergeRows(UnitReader& r, RowMerge& merge, const Page& page) {
   if (page.rows == nullptr) return Status::Ok();
   for (const rapidjson::Value& row : page.rows->GetArray()) {
-    if (!merge.Add(row, known_only)) return r.Bind(row);  // the error of a row not an object
+    if (!merge.Add(row)) return r.Bind(row);  // the error of a row not an object
   }
   return Status::Ok();
 }
@@ -111,75 +118,115 @@ Status EmitMerged(UnitReader& r, RowMerge& merge) {
   return Status::Ok();
 }
 
-// Groups after the first, for every row the merge holds (`id_filter`: only their ids).
-Status MergeOtherGroups(UnitReader& r, RowMerge& merge, std::string_view id_filter) {
-  const WorkUnit& unit = r.unit();
-  std::vector<std::vector<std::string>> batches(1);
-  if (!id_filter.empty()) {
-    batches.clear();
-    std::vector<std::string> ids = merge.Values(r.def().report->level->id_dimension);
-    for (size_t i = 0; i < ids.size(); i += kMaxIdsPerFilter) {
-      batches.emplace_back(
-          ids.begin() + static_cast<long>(i),
-          ids.begin() + static_cast<long>(std::min(ids.size(), i + kMaxIdsPerFilter)));
-    }
-  }
-  for (size_t g = 1; g < unit.requests->metric_groups.size(); ++g) {
-    for (const std::vector<std::string>& ids : batches) {
-      std::vector<std::string> extra;
-      if (!id_filter.empty()) extra.push_back(ReportFilterIn(id_filter, ids));
-      Status s = r.ReadPages(ReportRequest(unit, g, extra), [&](Page& page) {
-        return MergeRows(r, merge, page, !id_filter.empty());
-      });
-      if (!s.ok()) return s;
-    }
-  }
-  return Status::Ok();
-}
-
 size_t MergeRowLimit(const WorkUnit& unit) {
   size_t values = unit.stream->def->report->dimensions.size();
   for (const auto& group : unit.requests->metric_groups) values += group.size();
   return std::max(kMinMergeRows, kMergeBudgetBytes / (64 * values));
 }
 
-// A window small enough to merge whole: every group over the whole window, as TikTok pages it.
-Status MergeWhole(UnitReader& r, Pager& first, std::optional<Page>& page) {
-  RowMerge merge;
-  while (page) {
-    if (Status s = MergeRows(r, merge, *page, false); !s.ok()) return s;
-    if (Status s = first.Next(&page); !s.ok()) return s;
+// Metric groups `first_group`.. over `days` for `ids` (none: every id) into `merge`.
+Status MergeGroups(UnitReader& r, RowMerge& merge, size_t first_group, const DayRange& days,
+                   const std::vector<std::string>& ids) {
+  const WorkUnit& unit = r.unit();
+  std::vector<std::string> extra;
+  if (!ids.empty()) extra.push_back(ReportFilterIn(r.def().report->level->id_filter, ids));
+  for (size_t g = first_group; g < unit.requests->metric_groups.size(); ++g) {
+    Status s = r.ReadPages(ReportRequest(unit, g, days, extra),
+                           [&](Page& page) { return MergeRows(r, merge, page); });
+    if (!s.ok()) return s;
   }
-  if (Status s = MergeOtherGroups(r, merge, {}); !s.ok()) return s;
+  return Status::Ok();
+}
+
+// Every group over `days` for `ids`, merged, then written.
+Status MergeSlice(UnitReader& r, const DayRange& days, const std::vector<std::string>& ids) {
+  RowMerge merge;
+  if (Status s = MergeGroups(r, merge, 0, days, ids); !s.ok()) return s;
   return EmitMerged(r, merge);
 }
 
-// A large window: the first group a page at a time, each page merged with the other groups'
-// rows of its ids (at most `limit` rows held), then written.
-Status MergeByIds(UnitReader& r, size_t limit) {
-  ApiRequest request = ReportRequest(r.unit(), 0);
-  request.Set("page_size",
-              std::to_string(std::min<size_t>(limit, std::stoul(request.Param("page_size")))));
-  Pager first = r.Pages(std::move(request));
-  RowMerge merge;
-  for (std::optional<Page> page;;) {
-    if (Status s = first.Next(&page); !s.ok()) return s;
-    if (!page) return Status::Ok();
-    if (Status s = MergeRows(r, merge, *page, false); !s.ok()) return s;
-    page.reset();  // its page slot is free before more requests are made
-    if (Status s = MergeOtherGroups(r, merge, r.def().report->level->id_filter); !s.ok()) return s;
-    if (Status s = EmitMerged(r, merge); !s.ok()) return s;
-  }
+// The distinct ids of the window's rows (the first group, page by page; no row is held), and
+// how many rows there are.
+Status WindowIds(UnitReader& r, std::vector<std::string>* ids, long long* rows) {
+  std::set<std::string, std::less<>> seen;
+  std::string_view id = r.def().report->level->id_dimension;
+  *rows = 0;
+  return r.ReadPages(ReportRequest(r.unit(), 0, WindowOf(r.unit())), [&](Page& page) {
+    if (page.rows == nullptr) return Status::Ok();
+    for (const rapidjson::Value& row : page.rows->GetArray()) {
+      const rapidjson::Value* dims = FindMember(row, "dimensions");
+      const rapidjson::Value* v = dims != nullptr ? FindMember(*dims, id) : nullptr;
+      ++*rows;
+      if (v == nullptr || !v->IsString()) continue;
+      std::string_view text(v->GetString(), v->GetStringLength());
+      if (seen.find(text) == seen.end()) {
+        seen.emplace(text);
+        ids->emplace_back(text);
+      }
+    }
+    return Status::Ok();
+  });
 }
 
+// How a large window is cut: ids per request (at most 100) and days per slice, so that one
+// slice holds about `limit` rows. Days are cut only for reports with a time dimension (a
+// shorter range would change the totals of the others).
+struct Slicing {
+  size_t ids = kMaxIdsPerFilter;
+  int days = 1;
+};
+
+Slicing SliceFor(size_t limit, long long rows, size_t ids, int window_days, bool by_day) {
+  double per_id = static_cast<double>(rows) / static_cast<double>(std::max<size_t>(1, ids));
+  double per_id_day = std::max(1.0, by_day ? per_id / window_days : per_id);
+  Slicing s;
+  s.ids = std::clamp<size_t>(static_cast<size_t>(static_cast<double>(limit) / per_id_day), 1,
+                             kMaxIdsPerFilter);
+  double days = static_cast<double>(limit) / (static_cast<double>(s.ids) * per_id_day);
+  s.days = by_day ? std::clamp(static_cast<int>(days), 1, window_days) : window_days;
+  return s;
+}
+
+// A window too large to merge whole: its ids in batches, its days in slices.
+Status MergeByIds(UnitReader& r, size_t limit) {
+  const WorkUnit& unit = r.unit();
+  std::vector<std::string> ids;
+  long long rows = 0;
+  if (Status s = WindowIds(r, &ids, &rows); !s.ok()) return s;
+  bool by_day = unit.first_day && !r.def().report->TimeDimension().empty();
+  int window_days = unit.first_day ? (*unit.last_day - *unit.first_day).count() + 1 : 1;
+  Slicing slicing = SliceFor(limit, rows, ids.size(), window_days, by_day);
+  for (size_t i = 0; i < ids.size(); i += slicing.ids) {
+    std::vector<std::string> batch(
+        ids.begin() + static_cast<long>(i),
+        ids.begin() + static_cast<long>(std::min(ids.size(), i + slicing.ids)));
+    DayRange all = WindowOf(unit);
+    for (std::optional<Date> from = all.first;; from = *from + std::chrono::days{slicing.days}) {
+      DayRange days = all;
+      if (from) days = {from, std::min(*all.last, *from + std::chrono::days{slicing.days - 1})};
+      if (Status s = MergeSlice(r, days, batch); !s.ok()) return s;
+      if (!from || *days.last >= *all.last) break;
+    }
+  }
+  return Status::Ok();
+}
+
+// Several metric groups: merged whole when the window is small, else by slices of ids and days.
 Status ReadMerged(UnitReader& r) {
-  Pager first = r.Pages(ReportRequest(r.unit(), 0));
-  std::optional<Page> page;
-  if (Status s = first.Next(&page); !s.ok()) return s;
   size_t limit = MergeRowLimit(r.unit());
-  bool by_ids = page && !r.def().report->level->id_filter.empty() &&
-                static_cast<size_t>(page->total_number) > limit;
-  if (!by_ids) return MergeWhole(r, first, page);
+  std::optional<Page> page;
+  Pager first = r.Pages(ReportRequest(r.unit(), 0, WindowOf(r.unit())));
+  if (Status s = first.Next(&page); !s.ok()) return s;
+  bool large = page && static_cast<size_t>(page->total_number) > limit;
+  if (!large || r.def().report->level->id_filter.empty()) {
+    RowMerge merge;
+    while (page) {
+      if (Status s = MergeRows(r, merge, *page); !s.ok()) return s;
+      if (Status s = first.Next(&page); !s.ok()) return s;
+    }
+    if (Status s = MergeGroups(r, merge, 1, WindowOf(r.unit()), {}); !s.ok()) return s;
+    return EmitMerged(r, merge);
+  }
   page.reset();
   return MergeByIds(r, limit);
 }
@@ -275,10 +322,10 @@ Status ReadReport(UnitReader& r) {
     r.transformer().SetLocalTime("stat_time_hour", unit.zone);
   }
   long long before = r.records();
-  Status s =
-      unit.requests->metric_groups.size() > 1
-          ? ReadMerged(r)
-          : r.ReadPages(ReportRequest(unit, 0), [&](Page& page) { return EmitRows(r, page); });
+  Status s = unit.requests->metric_groups.size() > 1
+                 ? ReadMerged(r)
+                 : r.ReadPages(ReportRequest(unit, 0, WindowOf(unit)),
+                               [&](Page& page) { return EmitRows(r, page); });
   if (!s.ok()) return s;
   std::optional<Timestamp> bookmark;
   if (unit.stream->incremental() && unit.last_day) bookmark = Timestamp{*unit.last_day};

@@ -184,7 +184,13 @@ TEST_F(EngineTest, SigtermWritesExactlyOneFinalState) {
   std::string extra =
       fmt::format(R"({{"start_date":"{}","max_concurrency":2,"page_size":50}})", DaysAgo(120));
   Spawned spawned = SpawnTap(Args(port, config, extra, {"ad_insights_daily"}), dir_, "once");
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  // Signal once records are flowing (the SCHEMA and more), however slow the build is.
+  for (int i = 0; i < 200; ++i) {
+    std::ifstream out(spawned.out_path);
+    std::string text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+    if (std::count(text.begin(), text.end(), '\n') >= 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   kill(spawned.pid, SIGTERM);
   TapRun stopped = WaitTap(spawned);
   EXPECT_EQ(stopped.exit_code, 0) << stopped.err;

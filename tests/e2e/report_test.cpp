@@ -55,10 +55,10 @@ class ReportTest : public ::testing::Test {
   }
 
   TapRun Run(const std::vector<std::string>& streams, const std::string& extra = "{}",
-             const std::string& state = "") {
+             const std::string& state = "", bool all_fields = true) {
     std::vector<std::string> args = {
         "--config", dir_.Write("config.json", Config(port_, config_, extra)), "--catalog",
-        dir_.Write("catalog.json", CatalogSelecting(streams))};
+        dir_.Write("catalog.json", CatalogSelecting(streams, all_fields))};
     if (!state.empty()) {
       args.push_back("--state");
       args.push_back(dir_.Write("state.json", state));
@@ -294,6 +294,51 @@ TEST_F(ReportTest, ManyMetricsAreSplitOverRequestsAndMerged) {
     EXPECT_LE(list.Size(), 40u);
   }
   ExpectSameAsServed(run);
+}
+
+// One advertiser with 120 ads: a 30-day window of every metric is more than one merge holds.
+class LargeReportTest : public ReportTest {
+ protected:
+  void SetUp() override {
+    sim::SimConfig c;
+    c.advertisers = 1;
+    c.campaigns_per_advertiser = 10;
+    c.adgroups_per_campaign = 3;
+    c.ads_per_adgroup = 4;
+    Start(c);
+  }
+};
+
+TEST_F(LargeReportTest, WindowsAreMergedInSlicesOfIdsAndDays) {
+  // Every metric (9 groups of up to 100): the window is read by id batches and day slices.
+  std::string extra = fmt::format(R"({{"start_date":"{}"}})", DaysAgo(40));
+  TapRun all = Run({"ad_insights_daily"}, extra);
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  size_t filtered = 0;
+  for (const auto& request : simulator_->RequestLog()) {
+    auto filtering = request.params.find("filtering");
+    if (filtering == request.params.end() ||
+        filtering->second.find("ad_ids") == std::string::npos) {
+      continue;
+    }
+    ++filtered;
+    rapidjson::Document f;
+    f.Parse(filtering->second.c_str());
+    rapidjson::Document ids;
+    ids.Parse(f[0]["filter_value"].GetString());
+    EXPECT_LE(ids.Size(), 100u);
+  }
+  EXPECT_GT(filtered, 0u) << "the window was merged whole";
+  ExpectSameAsServed(all);
+  // The same rows as one unsplit request per window gives.
+  TapRun plain = Run({"ad_insights_daily"}, extra, "", false);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  std::set<std::string> merged_keys, plain_keys;
+  auto merged = Emitted(all), unsplit = Emitted(plain);
+  for (const auto& [key, record] : merged["ad_insights_daily"]) merged_keys.insert(key);
+  for (const auto& [key, record] : unsplit["ad_insights_daily"]) plain_keys.insert(key);
+  EXPECT_EQ(merged_keys, plain_keys);
+  EXPECT_EQ(Parse(all).records["ad_insights_daily"].size(), merged_keys.size()) << "duplicates";
 }
 
 TEST_F(ReportTest, LookbackRunDeliversRestatedValues) {
