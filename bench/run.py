@@ -6,7 +6,11 @@ Scenarios (each case run --repeats times; medians reported):
               latency, rate limits out of the way: wall, CPU, peak RSS, rows/s, requests;
   latency     150 ms per response, default rate limits: wall time against the rate-limit bound
               (requests / max_requests_per_second);
-  memory      peak RSS of this tap at 10x, 100x and 1000x data.
+  memory      peak RSS of this tap at 10x, 100x and 1000x data;
+  core        what the sync core holds, at default settings (rate limits aside): peak RSS of
+              (a) 200 advertisers from 2020-01-01 with the default catalog, for a bounded time,
+              (b) every metric of ad_insights_daily for 20,000 ads over 30 days (bounded), and
+              (c) STATE bytes against RECORD bytes for 300 advertisers.
 Every process is measured with wait4(): its own CPU time and peak RSS, nothing of the simulator.
 """
 
@@ -32,6 +36,14 @@ SIZES = {
 }
 
 
+# The core scenarios' accounts and time bounds, by --size.
+CORE = {
+    "large": dict(a_advertisers=200, a_seconds=30, b_ads=(20, 10, 100), b_seconds=120,
+                  c_advertisers=300),
+    "tiny": dict(a_advertisers=10, a_seconds=3, b_ads=(2, 5, 10), b_seconds=20, c_advertisers=20),
+}
+
+
 def median(values):
     return statistics.median(values) if values else None
 
@@ -45,6 +57,8 @@ class Simulator:
                 "--now", f"{LAST_DAY.isoformat()}T00:00:00Z"]
         for key in ("advertisers", "campaigns", "adgroups", "ads"):
             args += [f"--{key}", str(size[key])]
+        if "recent_days" in size:  # every object active in the last days (after --now)
+            args += ["--recent-days", str(size["recent_days"])]
         self.process = subprocess.Popen([str(a) for a in args], stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True)
         line = self.process.stdout.readline()
@@ -71,7 +85,7 @@ class Simulator:
             return [a["advertiser_id"] for a in json.load(response)["data"]["list"]]
 
 
-def measure(args, stdout=subprocess.DEVNULL, env=None, stderr_path=None):
+def measure(args, stdout=subprocess.DEVNULL, env=None, stderr_path=None, ok_codes=(0,)):
     """Runs one process under GNU time; returns its wall time, CPU time (user + system) and peak
     RSS. (Python's own wait4 would count the forked interpreter's pages as the child's RSS.)"""
     with tempfile.NamedTemporaryFile("r") as usage:
@@ -80,7 +94,7 @@ def measure(args, stdout=subprocess.DEVNULL, env=None, stderr_path=None):
                                   *map(str, args)], stdout=stdout, stderr=stderr, env=env)
         if stderr_path:
             stderr.close()
-        if process.returncode != 0:
+        if process.returncode not in ok_codes:
             detail = Path(stderr_path).read_text()[-3000:] if stderr_path else ""
             sys.exit(f"bench: {' '.join(map(str, args))} exited {process.returncode}\n{detail}")
         wall, user, system, rss_kb = usage.read().split()[-4:]
@@ -190,8 +204,8 @@ def start_date(days):
 def ours_config(path, sim, ids, days, **settings):
     """A config of this tap for the simulator; rate limits out of the way unless `settings` say."""
     config = {"access_token": TOKEN, "advertiser_ids": ids, "start_date": start_date(days),
-              "end_date": LAST_DAY.isoformat(), "api_base_url": sim.url, "max_requests_per_second": 1000,
-              "max_requests_per_minute": 60000}
+              "end_date": LAST_DAY.isoformat(), "api_base_url": sim.url,
+              "max_requests_per_second": 1000, "max_requests_per_minute": 60000}
     config.update(settings)
     return write_json(path, config)
 
@@ -313,6 +327,73 @@ def memory(args, tap, sim, catalog, workdir, throughput_result):
     return points, low
 
 
+def bounded(seconds, cmd):
+    """`cmd` stopped by SIGTERM after `seconds` (the tap then exits 0 with its final STATE)."""
+    return ["timeout", "--signal=TERM", str(seconds), *cmd]
+
+
+def all_metrics_catalog(tap, stream, path):
+    catalog = json.loads(subprocess.run([tap, "--discover"], check=True, capture_output=True,
+                                        text=True).stdout)
+    catalog["streams"] = [s for s in catalog["streams"] if s["tap_stream_id"] == stream]
+    for entry in catalog["streams"][0]["metadata"]:
+        entry["metadata"]["selected"] = True
+    return write_json(path, catalog)
+
+
+def message_bytes(cmd):
+    """Bytes of STATE and of RECORD lines a complete sync writes."""
+    process = subprocess.Popen([str(a) for a in cmd], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL)
+    totals = {"state": 0, "record": 0}
+    for line in process.stdout:
+        if line.startswith(b'{"type":"STATE"'):
+            totals["state"] += len(line)
+        elif line.startswith(b'{"type":"RECORD"'):
+            totals["record"] += len(line)
+    if process.wait() != 0:
+        sys.exit(f"bench: {' '.join(map(str, cmd))} exited {process.returncode}")
+    return totals
+
+
+def core(args, tap, workdir):
+    """Memory set by the work in flight, never by the account's size (see the module doc)."""
+    c = CORE[args.size]
+    out = {}
+    sim = Simulator(args.build, dict(advertisers=c["a_advertisers"], campaigns=2, adgroups=1,
+                                     ads=1), 0, workdir)
+    try:
+        config = ours_config(workdir / "core-a.json", sim, sim.advertiser_ids(), 1,
+                             start_date="2020-01-01")
+        run = measure(bounded(c["a_seconds"], [tap, "--config", config]), ok_codes=(0, 124))
+        out["a"] = {"advertisers": c["a_advertisers"], "seconds": c["a_seconds"],
+                    "rss_mb": run["rss_mb"]}
+    finally:
+        sim.stop()
+    campaigns, adgroups, ads = c["b_ads"]
+    sim = Simulator(args.build, dict(advertisers=1, campaigns=campaigns, adgroups=adgroups,
+                                     ads=ads, recent_days=60), 0, workdir)
+    try:
+        config = ours_config(workdir / "core-b.json", sim, sim.advertiser_ids(), 30)
+        catalog = all_metrics_catalog(tap, "ad_insights_daily", workdir / "core-b-catalog.json")
+        cmd = [tap, "--config", config, "--catalog", catalog]
+        run = measure(bounded(c["b_seconds"], cmd), ok_codes=(0, 124))
+        out["b"] = {"ads": campaigns * adgroups * ads, "seconds": c["b_seconds"],
+                    "rss_mb": run["rss_mb"], "wall_s": run["wall_s"]}
+    finally:
+        sim.stop()
+    sim = Simulator(args.build, dict(advertisers=c["c_advertisers"], campaigns=1, adgroups=1,
+                                     ads=2, recent_days=30), 0, workdir)
+    try:
+        config = ours_config(workdir / "core-c.json", sim, sim.advertiser_ids(), 30)
+        totals = message_bytes([tap, "--config", config])
+        out["c"] = {"advertisers": c["c_advertisers"], **totals,
+                    "state_share": totals["state"] / max(totals["record"], 1)}
+    finally:
+        sim.stop()
+    return out
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -371,6 +452,16 @@ def report(results):
     low = results["memory_max_concurrency_2"]
     lines.append(f"| {low['factor']}x, max_concurrency 2 | {low['rows']:,} | "
                  f"{fmt(low['rss_mb'], 1)} (wall {fmt(low['wall_s'])} s) |")
+    k = results["core"]
+    lines += ["", "Sync core, default settings (rate limits aside)", "",
+              "| scenario | figure |", "|:---------|-------:|",
+              f"| (a) {k['a']['advertisers']} advertisers from 2020-01-01, default catalog, "
+              f"first {k['a']['seconds']} s | {fmt(k['a']['rss_mb'], 1)} MB peak RSS |",
+              f"| (b) every metric of ad_insights_daily, {k['b']['ads']:,} ads x 30 days, "
+              f"first {k['b']['seconds']} s | {fmt(k['b']['rss_mb'], 1)} MB peak RSS |",
+              f"| (c) {k['c']['advertisers']} advertisers, 30 days, default catalog | STATE "
+              f"{k['c']['state']:,} B = {100 * k['c']['state_share']:.2f} % of RECORD "
+              f"{k['c']['record']:,} B |"]
     lines += ["", "Targets:"]
     for name, ok, detail in results["targets"]:
         lines.append(f"- [{'x' if ok else ' '}] {name}: {detail}")
@@ -390,6 +481,13 @@ def targets(results):
     r = ratio(lat["ours"]["wall_s"], lat["ours"]["bound_s"])
     out.append(("latency scenario within 15% of the rate-limit bound", r <= 1.15,
                 f"{r:.2f}x the bound"))
+    k = results["core"]
+    out.append((f"(a) {k['a']['advertisers']} advertisers from 2020-01-01: peak RSS <= 64 MB",
+                k["a"]["rss_mb"] <= 64, f"{k['a']['rss_mb']:.1f} MB"))
+    out.append((f"(b) every metric, {k['b']['ads']:,} ads x 30 days: peak RSS <= 96 MB",
+                k["b"]["rss_mb"] <= 96, f"{k['b']['rss_mb']:.1f} MB"))
+    out.append((f"(c) STATE bytes <= 5 % of RECORD bytes for {k['c']['advertisers']} advertisers",
+                k["c"]["state_share"] <= 0.05, f"{100 * k['c']['state_share']:.2f} %"))
     return out
 
 
@@ -400,11 +498,22 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--peer-repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
+    parser.add_argument("--only", choices=["all", "core"], default="all",
+                        help="core: measure only the sync-core scenarios and update them in --out")
     args = parser.parse_args()
     args.build = args.build.resolve()
     tap = args.build / "tap-tiktok-ads"
     workdir = Path(tempfile.mkdtemp(prefix="tap-bench-"))
     (args.build / "bench").mkdir(parents=True, exist_ok=True)
+    if args.only == "core":
+        results = json.loads(args.out.read_text())
+        results["core"] = core(args, tap, workdir)
+        results["core_date"] = datetime.date.today().isoformat()
+        results["targets"] = targets(results)
+        print(report(results))
+        args.out.write_text(json.dumps(results, indent=2) + "\n")
+        print(f"\nbench: core scenarios written to {args.out}")
+        return
     peer = Peer(args.build / "bench")
     results = {"machine": machine(), "size": args.size, "date": datetime.date.today().isoformat()}
     catalog = our_catalog(tap, peer.metrics, workdir / "ours-catalog.json")
@@ -417,6 +526,7 @@ def main():
     finally:
         sim.stop()
     results["latency"] = latency(args, tap, peer, catalog, workdir)
+    results["core"] = core(args, tap, workdir)
     results["targets"] = targets(results)
     text = report(results)
     print(text)

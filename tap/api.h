@@ -39,7 +39,8 @@ std::string ReportFilterIn(std::string_view field, const std::vector<std::string
 /// A report's `filtering` parameter from filter object texts; empty when there are none.
 std::string ReportFiltering(const std::vector<std::string>& filters);
 
-/// Bounds how many parsed pages are held at once. Parsing and transforming a page is CPU work,
+/// A counting semaphore for memory-heavy work: bounds how many parsed pages (or report merges,
+/// see UnitReader) are held at once. Parsing and transforming a page is CPU work,
 /// so working on more pages than there are cores only costs memory (a page of 1,000 report rows
 /// takes about twice its size once parsed); requests still overlap as before.
 class PageSlots {

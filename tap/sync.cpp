@@ -16,6 +16,7 @@ namespace {
 
 constexpr size_t kMaxBufferedBytes = 1 << 20;  // queued RECORD lines before workers wait
 constexpr size_t kMaxPending = 4096;           // units begun and not committed
+constexpr int kMaxMerges = 2;                  // units merging metric groups at once
 
 // What a unit's failure means for the plan: TikTok 40067 halves a report window (§4.2), and a
 // batch that one inaccessible id failed is asked for id by id. Clears `status` when re-planned.
@@ -104,10 +105,11 @@ Status Sync::RunUnits(Committer& committer) {
   PlanContext context{settings_, planned, accounts->advertiser_ids, accounts->zones, signpost_};
   PlanCursor cursor(context, catalog_);
   OutputQueue queue(kMaxBufferedBytes);
+  PageSlots merges(kMaxMerges);
   Scheduler scheduler(
       cursor, queue,
       [&](const WorkUnit& unit) {
-        UnitReader reader(api_, queue, env_, unit, shapes.at(unit.stream), signpost_);
+        UnitReader reader(api_, queue, env_, unit, shapes.at(unit.stream), signpost_, &merges);
         OutputQueue::End end{.status = reader.Run(), .issues = reader.issues()};
         end.parts = Replan(unit, &end.status);
         return end;

@@ -14,9 +14,12 @@ namespace {
 
 constexpr size_t kPieceBytes = 256 << 10;  // RECORD lines handed over at a time
 constexpr size_t kMaxIdsPerFilter = 100;   // §4.5: campaign_ids, adgroup_ids, ad_ids
-// Memory a merge of metric groups may hold, at about 64 bytes a merged value; windows with
-// more rows are merged a page of ids at a time.
-constexpr size_t kMergeBudgetBytes = 24 << 20;
+// Memory one merge of metric groups may hold; windows with more rows are merged in slices of
+// ids and days. The sync holds at most two merges at once. A merged value costs about 128
+// bytes, measured: two RapidJSON values, the copied name and value, and the member array's
+// doublings (RapidJSON 1.1 cannot reserve it; its pool keeps the outgrown arrays).
+constexpr size_t kMergeBudgetBytes = 12 << 20;
+constexpr size_t kBytesPerMergedValue = 128;
 constexpr size_t kMinMergeRows = 100;
 
 // What an entity unit saw, for its bookmark and its log line.
@@ -121,7 +124,7 @@ Status EmitMerged(UnitReader& r, RowMerge& merge) {
 size_t MergeRowLimit(const WorkUnit& unit) {
   size_t values = unit.stream->def->report->dimensions.size();
   for (const auto& group : unit.requests->metric_groups) values += group.size();
-  return std::max(kMinMergeRows, kMergeBudgetBytes / (64 * values));
+  return std::max(kMinMergeRows, kMergeBudgetBytes / (kBytesPerMergedValue * values));
 }
 
 // Metric groups `first_group`.. over `days` for `ids` (none: every id) into `merge`.
@@ -151,7 +154,12 @@ Status WindowIds(UnitReader& r, std::vector<std::string>* ids, long long* rows) 
   std::set<std::string, std::less<>> seen;
   std::string_view id = r.def().report->level->id_dimension;
   *rows = 0;
-  return r.ReadPages(ReportRequest(r.unit(), 0, WindowOf(r.unit())), [&](Page& page) {
+  // The ids are all that is read: one metric of the first group (valid for this report) keeps
+  // the pages small.
+  ApiRequest request = ReportRequest(r.unit(), 0, WindowOf(r.unit()));
+  const std::vector<std::string>& first = r.unit().requests->metric_groups.front();
+  if (!first.empty()) request.Set("metrics", JsonStringArray({first.front()}));
+  return r.ReadPages(request, [&](Page& page) {
     if (page.rows == nullptr) return Status::Ok();
     for (const rapidjson::Value& row : page.rows->GetArray()) {
       const rapidjson::Value* dims = FindMember(row, "dimensions");
@@ -213,19 +221,21 @@ Status MergeByIds(UnitReader& r, size_t limit) {
 
 // Several metric groups: merged whole when the window is small, else by slices of ids and days.
 Status ReadMerged(UnitReader& r) {
+  // Taken before any page is held: a worker never waits for it while holding a page slot.
+  PageSlots::Slot merge = r.AcquireMerge();
   size_t limit = MergeRowLimit(r.unit());
   std::optional<Page> page;
   Pager first = r.Pages(ReportRequest(r.unit(), 0, WindowOf(r.unit())));
   if (Status s = first.Next(&page); !s.ok()) return s;
   bool large = page && static_cast<size_t>(page->total_number) > limit;
   if (!large || r.def().report->level->id_filter.empty()) {
-    RowMerge merge;
+    RowMerge whole;
     while (page) {
-      if (Status s = MergeRows(r, merge, *page); !s.ok()) return s;
+      if (Status s = MergeRows(r, whole, *page); !s.ok()) return s;
       if (Status s = first.Next(&page); !s.ok()) return s;
     }
-    if (Status s = MergeGroups(r, merge, 1, WindowOf(r.unit()), {}); !s.ok()) return s;
-    return EmitMerged(r, merge);
+    if (Status s = MergeGroups(r, whole, 1, WindowOf(r.unit()), {}); !s.ok()) return s;
+    return EmitMerged(r, whole);
   }
   page.reset();
   return MergeByIds(r, limit);
@@ -234,8 +244,14 @@ Status ReadMerged(UnitReader& r) {
 }  // namespace
 
 UnitReader::UnitReader(ApiClient& api, OutputQueue& out, Env& env, const WorkUnit& unit,
-                       const Shape& shape, Timestamp signpost)
-    : api_(api), out_(out), env_(env), unit_(unit), transformer_(shape), signpost_(signpost) {
+                       const Shape& shape, Timestamp signpost, PageSlots* merges)
+    : api_(api),
+      out_(out),
+      env_(env),
+      unit_(unit),
+      transformer_(shape),
+      signpost_(signpost),
+      merges_(merges) {
   const StreamDef& d = def();
   for (const std::string& property : d.injected) {
     transformer_.SetInjected(property, unit.advertiser());

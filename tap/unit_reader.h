@@ -21,9 +21,11 @@ namespace tap {
 /// output queue a slice at a time, so a page's output is never held whole.
 class UnitReader {
  public:
-  /// `signpost` is the sync's start: no entity bookmark moves past it.
+  /// `signpost` is the sync's start: no entity bookmark moves past it. `merges` (may be
+  /// nullptr: no limit) bounds how many units merge metric groups at once, each within its
+  /// merge budget.
   UnitReader(ApiClient& api, OutputQueue& out, Env& env, const WorkUnit& unit, const Shape& shape,
-             Timestamp signpost);
+             Timestamp signpost, PageSlots* merges = nullptr);
 
   /// Reads the unit with its stream's read hook.
   Status Run();
@@ -33,6 +35,10 @@ class UnitReader {
   Transformer& transformer() { return transformer_; }
   ApiClient& api() { return api_; }
   Timestamp signpost() const { return signpost_; }
+  /// Waits for the right to hold a merge (see the constructor).
+  PageSlots::Slot AcquireMerge() {
+    return merges_ != nullptr ? merges_->Acquire() : PageSlots::Slot();
+  }
   long long records() const { return records_; }
   const std::map<std::string, Transformer::Issue>& issues() const { return transformer_.issues(); }
 
@@ -64,6 +70,7 @@ class UnitReader {
   const WorkUnit& unit_;
   Transformer transformer_;
   Timestamp signpost_;
+  PageSlots* merges_;
   std::string extracted_;
   OutputQueue::Piece piece_;
   long long records_ = 0;
