@@ -95,7 +95,6 @@ HttpResponse CurlTransport::Get(const HttpRequest& request) {
   CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(headers);
   if (rc != CURLE_OK) {
-    response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
     response.transport_error = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
     response.body.clear();
     return response;

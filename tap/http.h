@@ -21,7 +21,6 @@ struct HttpResponse {
   long status = 0;
   std::string body;
   std::string transport_error;
-  bool timed_out = false;
 };
 
 /// The seam to the network: the real one is libcurl; tests inject responses.

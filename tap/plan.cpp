@@ -274,12 +274,5 @@ Date ReportStartDay(Date start_date, std::optional<Date> bookmark, int lookback_
   return std::max(start_date, *bookmark - days{lookback_days});
 }
 
-std::vector<std::pair<Date, Date>> Windows(Date first, Date last, int span) {
-  std::vector<std::pair<Date, Date>> out;
-  for (Date from = first; from <= last; from += days{span}) {
-    out.emplace_back(from, std::min(last, from + days{span - 1}));
-  }
-  return out;
-}
 
 }  // namespace tap

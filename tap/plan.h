@@ -124,7 +124,4 @@ std::vector<std::string> SelectedMetrics(const CatalogStream& stream);
 /// The first day of a report partition: max(start_date, bookmark - lookback_days).
 Date ReportStartDay(Date start_date, std::optional<Date> bookmark, int lookback_days);
 
-/// Splits [first, last] into windows of at most `days` days, oldest first.
-std::vector<std::pair<Date, Date>> Windows(Date first, Date last, int days);
-
 }  // namespace tap

@@ -7,6 +7,7 @@
 
 #include "tap/api.h"
 #include "tap/catalog.h"
+#include "tap/row_merge.h"
 #include "tap/singer_writer.h"
 #include "tap/transform.h"
 
@@ -15,7 +16,7 @@ namespace {
 class OneResponse : public tap::Transport {
  public:
   std::string body;
-  tap::HttpResponse Get(const tap::HttpRequest&) override { return {200, body, "", false}; }
+  tap::HttpResponse Get(const tap::HttpRequest&) override { return {200, body, ""}; }
 };
 
 }  // namespace
@@ -35,16 +36,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (cs.def->name != "ads" && cs.def->name != "ad_insights_daily") continue;
     tap::Transformer transformer(tap::CompileShape(cs.schema));
     std::string out;
+    tap::RowMerge merge;
     for (const auto& row : list->GetArray()) {
-      // Entity rows are one object; report rows are read as their dimensions and metrics.
-      const rapidjson::Value* whole[] = {&row};
-      const rapidjson::Value* dims = tap::FindMember(row, "dimensions");
-      const rapidjson::Value* metrics = tap::FindMember(row, "metrics");
-      const rapidjson::Value* report[] = {dims, metrics};
-      bool is_report = cs.def->report != nullptr && dims != nullptr && metrics != nullptr;
-      tap::SingerWriter::FormatRecord(&out, cs.def->name, transformer,
-                                      is_report ? std::span<const rapidjson::Value* const>(report)
-                                                : std::span<const rapidjson::Value* const>(whole),
+      // As the sync reads a page's row: through the stream's row hook; reports also merged.
+      tap::RowParts parts{};
+      if (!cs.def->hooks.row(row, &parts)) continue;
+      tap::SingerWriter::FormatRecord(&out, cs.def->name, transformer, parts,
+                                      "2024-01-01T00:00:00Z");
+      if (cs.def->report != nullptr) merge.Add(row);
+    }
+    for (const rapidjson::Value& row : merge.rows()) {
+      const rapidjson::Value* parts[] = {&row};
+      tap::SingerWriter::FormatRecord(&out, cs.def->name, transformer, parts,
                                       "2024-01-01T00:00:00Z");
     }
   }

@@ -20,7 +20,7 @@ class FakeTransport : public Transport {
   std::vector<HttpRequest> requests;
 };
 
-HttpResponse Ok(std::string body) { return HttpResponse{200, std::move(body), "", false}; }
+HttpResponse Ok(std::string body) { return HttpResponse{200, std::move(body), ""}; }
 
 TEST(Api, BuildsUrlsWithJsonParametersAndTheTokenHeader) {
   FakeTransport transport;
@@ -107,15 +107,15 @@ TEST(Api, ErrorsQuoteTikTokAndNeverTheToken) {
                ErrorKind::kRateLimited, "TikTok API error 40100"},
           Case{Ok(R"({"code":40002,"message":"page_size: bad","request_id":"R3"})"),
                ErrorKind::kFatal, "page_size: bad (request_id R3)"},
-          Case{HttpResponse{504, "<html>Gateway Timeout</html>", "", false}, ErrorKind::kTransient,
+          Case{HttpResponse{504, "<html>Gateway Timeout</html>", ""}, ErrorKind::kTransient,
                "HTTP 504 from campaign/get/ (advertiser 7)"},
-          Case{HttpResponse{429, "", "", false}, ErrorKind::kRateLimited, "HTTP 429"},
-          Case{HttpResponse{404, "404 page not found", "", false}, ErrorKind::kFatal,
+          Case{HttpResponse{429, "", ""}, ErrorKind::kRateLimited, "HTTP 429"},
+          Case{HttpResponse{404, "404 page not found", ""}, ErrorKind::kFatal,
                "HTTP 404 from campaign/get/"},
           Case{Ok(R"({"code":0,"message":"OK","data":{"li)"), ErrorKind::kTransient,
                "is not a JSON envelope"},
           Case{Ok(R"({"message":"OK"})"), ErrorKind::kTransient, "has no numeric 'code'"},
-          Case{HttpResponse{0, "", "Connection reset by peer", false}, ErrorKind::kTransient,
+          Case{HttpResponse{0, "", "Connection reset by peer"}, ErrorKind::kTransient,
                "request to campaign/get/ (advertiser 7) failed: Connection reset by peer"},
       }) {
     FakeTransport transport;

@@ -120,10 +120,23 @@ namespace {
 
 Date Day(const char* text) { return *ParseDay(text); }
 
+// The windows the plan cursor gives a daily (span 30) or hourly (span 1) report of one UTC
+// advertiser from `first` to `last`.
 std::vector<std::string> WindowTexts(Date first, Date last, int span) {
+  static const std::vector<StreamDef> streams = AllStreams({});
+  Catalog catalog = DefaultCatalog(streams);
+  std::string name = span == 1 ? "ad_insights_hourly" : "ad_insights_daily";
+  for (CatalogStream& cs : catalog.streams) cs.selected = cs.def->name == name;
+  Settings settings;
+  settings.start_date = Timestamp{first};
+  settings.end_date = Timestamp{last};
+  std::vector<std::string> ids = {"1"};
+  State state;
+  ZoneMap zones;
+  PlanContext context{settings, state, ids, zones, *ParseTimestamp("2030-01-01T00:00:00Z")};
   std::vector<std::string> out;
-  for (const auto& [from, to] : Windows(first, last, span)) {
-    out.push_back(FormatDay(from) + ".." + FormatDay(to));
+  for (const WorkUnit& unit : MakePlan(context, catalog)) {
+    out.push_back(FormatDay(*unit.first_day) + ".." + FormatDay(*unit.last_day));
   }
   return out;
 }
@@ -137,7 +150,7 @@ TEST(Windows, ThirtyDaysAcrossMonthEndsAndLeapDays) {
                                       "2024-03-01..2024-03-01"}));
   EXPECT_EQ(WindowTexts(Day("2023-02-28"), Day("2023-03-01"), 30),
             (std::vector<std::string>{"2023-02-28..2023-03-01"}));
-  EXPECT_TRUE(Windows(Day("2024-03-02"), Day("2024-03-01"), 30).empty());
+  EXPECT_TRUE(WindowTexts(Day("2024-03-02"), Day("2024-03-01"), 30).empty());
 }
 
 TEST(ReportStartDay, LookbackFromTheBookmarkNeverBeforeStartDate) {
