@@ -274,5 +274,4 @@ Date ReportStartDay(Date start_date, std::optional<Date> bookmark, int lookback_
   return std::max(start_date, *bookmark - days{lookback_days});
 }
 
-
 }  // namespace tap
