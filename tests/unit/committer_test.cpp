@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "tap/json.h"
 #include "tests/unit/fake_env.h"
+#include "tests/unit/memory_out.h"
 
 namespace tap {
 namespace {
@@ -20,25 +22,16 @@ const std::vector<StreamDef>& Streams() {
 // A committer over a real State and SingerWriter writing to memory, with the campaigns stream.
 class CommitterTest : public ::testing::Test {
  protected:
-  CommitterTest() : out_(open_memstream(&buffer_, &size_)), writer_(out_) {
+  CommitterTest() : writer_(out_.file()) {
     catalog_ = DefaultCatalog(Streams());
     campaigns_ = &catalog_.streams[1];
-  }
-  ~CommitterTest() override {
-    std::fclose(out_);
-    std::free(buffer_);
   }
 
   // The STATE lines written so far: each one's campaigns bookmark of advertisers a and b.
   std::vector<std::string> States() {
     writer_.Flush();
-    std::fflush(out_);
     std::vector<std::string> out;
-    std::string text(buffer_, size_);
-    for (size_t start = 0; start < text.size();) {
-      size_t end = text.find('\n', start);
-      std::string line = text.substr(start, end - start);
-      start = end + 1;
+    for (const std::string& line : out_.Lines()) {
       State s = std::move(State::Parse((*ParseJson(line, "line"))["value"])).value();
       auto a = s.Bookmark("campaigns", "a"), b = s.Bookmark("campaigns", "b");
       out.push_back((a ? FormatRfc3339(*a) : "-") + " " + (b ? FormatRfc3339(*b) : "-"));
@@ -48,9 +41,7 @@ class CommitterTest : public ::testing::Test {
 
   static Timestamp T(const char* text) { return *ParseTimestamp(text); }
 
-  char* buffer_ = nullptr;
-  size_t size_ = 0;
-  std::FILE* out_;
+  MemoryOut out_;
   SingerWriter writer_;
   Catalog catalog_;
   const CatalogStream* campaigns_ = nullptr;
@@ -141,6 +132,59 @@ TEST_F(CommitterTest, StateIsWrittenAtMostOncePerIntervalAndAlwaysAtTheEnd) {
   c.Finish();
   EXPECT_EQ(States(), (std::vector<std::string>{"2024-01-01T00:00:00Z -", "2024-01-04T00:00:00Z -",
                                                 "2024-01-04T00:00:00Z -"}));
+}
+
+// Every order in which three units' checkpoints and ends can arrive (a unit's checkpoint comes
+// before its end): a STATE never holds a bookmark of a unit while one planned before it has not
+// ended, and the final STATE holds all three.
+TEST_F(CommitterTest, InAnyOrderOfEventsNoStateCoversAGap) {
+  struct Event {
+    uint32_t unit;
+    bool end;
+  };
+  std::vector<Event> events = {{0, false}, {0, true}, {1, false}, {1, true}, {2, false}, {2, true}};
+  const char* advertisers[] = {"u0", "u1", "u2"};
+  std::vector<int> order = {0, 1, 2, 3, 4, 5};
+  int orders = 0;
+  do {
+    std::vector<int> position(6);
+    for (int i = 0; i < 6; ++i) position[order[i]] = i;
+    if (position[0] > position[1] || position[2] > position[3] || position[4] > position[5]) {
+      continue;  // an end before its own checkpoint cannot happen
+    }
+    ++orders;
+    State state;
+    MemoryOut out;
+    SingerWriter writer(out.file());
+    Committer c(state, writer, env_, std::chrono::milliseconds(0));
+    for (uint32_t u = 0; u < 3; ++u) c.Begin({u}, *campaigns_, advertisers[u]);
+    std::vector<bool> ended(3, false);
+    for (int i : order) {
+      const Event& e = events[i];
+      if (e.end) {
+        c.End({e.unit}, Status::Ok());
+        ended[e.unit] = true;
+      } else {
+        c.Checkpoint({e.unit}, T("2024-05-01T00:00:00Z"));
+      }
+      writer.Flush();
+      std::vector<std::string> lines = out.Lines();
+      if (lines.empty()) continue;
+      State last = std::move(State::Parse((*ParseJson(lines.back(), "line"))["value"])).value();
+      for (uint32_t u = 0; u < 3; ++u) {
+        if (!last.Bookmark("campaigns", advertisers[u])) continue;
+        for (uint32_t before = 0; before < u; ++before) {
+          EXPECT_TRUE(ended[before]) << "unit " << u << " committed before unit " << before;
+        }
+      }
+    }
+    c.Finish();
+    writer.Flush();
+    State final_state =
+        std::move(State::Parse((*ParseJson(out.Lines().back(), "line"))["value"])).value();
+    for (const char* a : advertisers) EXPECT_TRUE(final_state.Bookmark("campaigns", a)) << a;
+  } while (std::next_permutation(order.begin(), order.end()));
+  EXPECT_EQ(orders, 90);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "tap/unit_reader.h"
 #include "tests/unit/fake_api.h"
 #include "tests/unit/fake_env.h"
+#include "tests/unit/memory_out.h"
 
 namespace tap {
 namespace {
@@ -39,7 +40,7 @@ std::string ServePixels(const ApiRequest& r) {
 
 class SyncCoreTest : public ::testing::Test {
  protected:
-  SyncCoreTest() : out_(open_memstream(&buffer_, &size_)), writer_(out_) {
+  SyncCoreTest() : writer_(out_.file()) {
     settings_.advertiser_ids = {"7"};
     settings_.start_date = *ParseTimestamp("2024-01-01");
     settings_.page_size = 1000;
@@ -54,25 +55,12 @@ class SyncCoreTest : public ::testing::Test {
                     .value();
     catalog_.streams.push_back(std::move(cs));
   }
-  ~SyncCoreTest() override {
-    std::fclose(out_);
-    std::free(buffer_);
-  }
   std::vector<std::string> Lines() {
     writer_.Flush();
-    std::fflush(out_);
-    std::vector<std::string> lines;
-    std::string text(buffer_, size_);
-    for (size_t s = 0, e; s < text.size(); s = e + 1) {
-      e = text.find('\n', s);
-      lines.push_back(text.substr(s, e - s));
-    }
-    return lines;
+    return out_.Lines();
   }
 
-  char* buffer_ = nullptr;
-  size_t size_ = 0;
-  std::FILE* out_;
+  MemoryOut out_;
   SingerWriter writer_;
   Settings settings_;
   Catalog catalog_;
