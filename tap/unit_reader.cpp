@@ -201,6 +201,13 @@ Status MergeByIds(UnitReader& r, size_t limit) {
   std::vector<std::string> ids;
   long long rows = 0;
   if (Status s = WindowIds(r, &ids, &rows); !s.ok()) return s;
+  if (ids.empty() && rows > 0) {
+    return Status::Error(
+        ErrorKind::kFatal,
+        fmt::format("TikTok returned {} rows without '{}' (advertiser {}); "
+                    "they cannot be merged",
+                    r.def().name, r.def().report->level->id_dimension, unit.advertiser()));
+  }
   bool by_day = unit.first_day && !r.def().report->TimeDimension().empty();
   int window_days = unit.first_day ? (*unit.last_day - *unit.first_day).count() + 1 : 1;
   Slicing slicing = SliceFor(limit, rows, ids.size(), window_days, by_day);

@@ -112,5 +112,36 @@ TEST_F(SyncCoreTest, ExactlyOneFinalStateWhenStoppedBeforeAnyWork) {
   EXPECT_EQ(lines[1], R"({"type":"STATE","value":{}})");
 }
 
+TEST(SyncReports, ALargeMergeWhoseRowsLackTheirIdFailsInsteadOfEmittingNothing) {
+  static const std::vector<StreamDef> streams = AllStreams({});
+  Catalog catalog = DefaultCatalog(streams);
+  for (CatalogStream& cs : catalog.streams) {
+    cs.selected = cs.def->name == "ad_insights_daily";
+    if (cs.selected) cs.schema = cs.def->Schema();  // every metric: several metric groups
+  }
+  Settings settings;
+  settings.advertiser_ids = {"7"};
+  settings.start_date = *ParseTimestamp("2024-06-25");
+  settings.end_date = *ParseTimestamp("2024-06-30");
+  // Page 1 announces more rows than one merge holds; the rows have no ad_id.
+  FakeApi api([](const ApiRequest& r) {
+    if (r.path == "advertiser/info/") {
+      return Envelope(R"({"list":[{"advertiser_id":"7","timezone":"UTC"}]})");
+    }
+    return Envelope(
+        ListPage("list", R"([{"dimensions":{"stat_time_day":"2024-06-25 00:00:00"},"metrics":{}}])",
+                 1, 50000, 1));
+  });
+  MemoryOut out;
+  SingerWriter writer(out.file());
+  State state;
+  FakeEnv env;
+  Sync sync(settings, catalog, state, api, writer, env);
+  Status status = sync.Run();
+  EXPECT_EQ(status.message(),
+            "TikTok returned ad_insights_daily rows without 'ad_id' (advertiser 7); they cannot "
+            "be merged");
+}
+
 }  // namespace
 }  // namespace tap
