@@ -67,10 +67,16 @@ void ApiRequest::Set(std::string_view name, std::string value) {
   params.emplace_back(std::string(name), std::move(value));
 }
 
-std::string EntityFiltering(const std::vector<std::string>& buying_types, bool all_statuses) {
-  std::string out = "{\"buying_types\":" + JsonStringArray(buying_types);
-  if (all_statuses) out += ",\"primary_status\":\"STATUS_ALL\"";
-  return out + '}';
+std::string EntityFiltering(const std::vector<std::string>& buying_types, bool all_statuses,
+                            std::string_view origin) {
+  std::string out;
+  auto add = [&out](std::string_view key, const std::string& value) {
+    out += fmt::format("{}\"{}\":{}", out.empty() ? "{" : ",", key, value);
+  };
+  if (!buying_types.empty()) add("buying_types", JsonStringArray(buying_types));
+  if (all_statuses) add("primary_status", "\"STATUS_ALL\"");
+  if (!origin.empty()) add("campaign_system_origins", JsonStringArray({std::string(origin)}));
+  return out.empty() ? "{}" : out + '}';
 }
 
 std::string ReportFilterIn(std::string_view field, const std::vector<std::string>& values) {
@@ -196,7 +202,8 @@ Result<ApiResponse> Api::Get(const ApiRequest& request) {
         ErrorKind::kTransient,
         fmt::format("the response of {} is not a JSON envelope ({} bytes)", where, bytes));
   }
-  ApiResponse out{std::move(slot), std::move(text), std::move(parsed).value()};
+  ApiResponse out{std::move(slot), std::move(text), std::move(parsed).value(),
+                  response.Header(kThrottleHeader)};
   long long code = ToInteger(FindMember(out.body, "code"));
   const rapidjson::Value* message = FindMember(out.body, "message");
   const rapidjson::Value* request_id = FindMember(out.body, "request_id");

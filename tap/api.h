@@ -30,9 +30,11 @@ struct ApiRequest {
 
 // The wire format of TikTok's JSON-valued query parameters, built here and nowhere else.
 
-/// `filtering` of the entity get endpoints (§3.2): the buying types, and with `all_statuses`
-/// deleted objects too (primary_status STATUS_ALL).
-std::string EntityFiltering(const std::vector<std::string>& buying_types, bool all_statuses);
+/// `filtering` of the entity get endpoints (§3.2): the buying types (none: TikTok's default),
+/// with `all_statuses` deleted objects too (primary_status STATUS_ALL), and with `origin` the
+/// campaign_system_origins to read (none: TikTok's default, TT_ADS_PLATFORM).
+std::string EntityFiltering(const std::vector<std::string>& buying_types, bool all_statuses,
+                            std::string_view origin = {});
 /// One `IN` filter of a report's `filtering` array (§4.5) as JSON object text; its
 /// filter_value is itself a JSON string holding an array.
 std::string ReportFilterIn(std::string_view field, const std::vector<std::string>& values);
@@ -85,6 +87,8 @@ struct ApiResponse {
   PageSlots::Slot slot;               // first, so it is freed after the page it counts
   std::unique_ptr<std::string> text;  // the response body; `body`'s strings point into it
   rapidjson::Document body;
+  /// TikTok's X-Tt-Ads-Throttle warning: the report was cut to its newest ids (§9.1).
+  std::string throttle = {};
   /// The envelope's `data` object (an empty object when absent).
   const rapidjson::Value& data() const;
 };

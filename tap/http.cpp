@@ -3,6 +3,8 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <mutex>
 
 #include "tap/version.h"
@@ -39,6 +41,25 @@ size_t AppendBody(char* data, size_t size, size_t count, void* user) {
 }
 
 CURL* Handle(void* h) { return static_cast<CURL*>(h); }
+
+// Keeps the headers the tap reads; every other header line is ignored.
+size_t KeepHeader(char* data, size_t size, size_t count, void* user) {
+  auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(user);
+  std::string_view line(data, size * count);
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return size * count;
+  std::string name(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (name != kThrottleHeader) return size * count;
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())) != 0) {
+    value.remove_suffix(1);
+  }
+  headers->emplace_back(std::move(name), std::string(value));
+  return size * count;
+}
 
 }  // namespace
 
@@ -91,6 +112,8 @@ HttpResponse CurlTransport::Get(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
   BodySink sink{&response.body, curl};
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, KeepHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
 
   CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(headers);
@@ -101,6 +124,13 @@ HttpResponse CurlTransport::Get(const HttpRequest& request) {
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   return response;
+}
+
+std::string HttpResponse::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return value;
+  }
+  return {};
 }
 
 std::string UrlEncode(std::string_view text) {

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -10,7 +11,7 @@ namespace tap {
 /// One GET request. The URL may carry secrets (app secret); it is never logged.
 struct HttpRequest {
   std::string url;
-  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::pair<std::string, std::string>> headers = {};
   long timeout_seconds = 300;
 };
 
@@ -21,7 +22,15 @@ struct HttpResponse {
   long status = 0;
   std::string body;
   std::string transport_error;
+  /// The response headers the tap reads (names lower-cased): X-Tt-Ads-Throttle only.
+  std::vector<std::pair<std::string, std::string>> headers = {};
+
+  /// The value of header `name` (lower-case), or an empty string.
+  std::string Header(std::string_view name) const;
 };
+
+/// TikTok's warning that a sync report was cut to its newest 20,000 ids (§9.1).
+inline constexpr std::string_view kThrottleHeader = "x-tt-ads-throttle";
 
 /// The seam to the network: the real one is libcurl; tests inject responses.
 class Transport {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tap/plan.h"
+#include "tap/reconciliation.h"
 #include "tap/status.h"
 #include "tap/timestamp.h"
 #include "tap/transform.h"
@@ -37,6 +38,7 @@ class OutputQueue {
     Status status = {};
     std::vector<WorkUnit> parts = {};
     std::map<std::string, Transformer::Issue> issues = {};
+    std::optional<SpendTally> spend = {};  // reconciled streams: the unit's daily spend
   };
 
   struct Event {

@@ -16,6 +16,9 @@ struct Page {
   rapidjson::Value* rows = nullptr;  // an array; nullptr when the page says it has none
   long long number = 1;
   long long total_number = 0;  // as page_info announced it (0 when absent)
+
+  /// Whether TikTok warned that the report behind the page was cut to its newest ids.
+  bool truncated() const { return !response.throttle.empty(); }
 };
 
 /// The one page loop for every list endpoint (entities, audiences, reports, ...): asks for

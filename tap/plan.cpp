@@ -2,7 +2,12 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
+#include <set>
+
 #include "tap/json.h"
+#include "tap/log.h"
 
 namespace tap {
 namespace {
@@ -44,6 +49,90 @@ std::vector<std::string> ReportFilters(const ReportStream& r, bool include_delet
   return filters;
 }
 
+// One request of the ad objects of an entity endpoint (§3.2, §9.1).
+struct ObjectRequest {
+  std::vector<std::string> buying_types;  // none: TikTok's default
+  int max_page_size;
+  std::string_view origin;
+};
+
+// Every ad object of an endpoint: the default buying types, TopView (which shares a request with
+// no other buying type, at most 100 a page), and Promote objects, which TikTok returns only to a
+// request of their own (two requests always work; one with both origins is not documented).
+std::vector<ObjectRequest> ObjectRequests(const Settings& settings, int max_page_size) {
+  std::vector<ObjectRequest> out = {
+      {{"AUCTION", "RESERVATION_RF"}, max_page_size, kAdsPlatform},
+      {{"RESERVATION_TOP_VIEW"}, std::min(max_page_size, kTopViewMaxPageSize), kAdsPlatform}};
+  if (settings.include_promote_ads) out.push_back({{}, max_page_size, kPromote});
+  return out;
+}
+
+ApiRequest ObjectListing(std::string_view path, const std::string& fields, const Settings& settings,
+                         const ObjectRequest& o) {
+  ApiRequest request{std::string(path), {}};
+  request.Set("page_size", std::to_string(PageSize(settings, o.max_page_size)));
+  request.Set("fields", fields);
+  // TT_ADS_PLATFORM is TikTok's default: asked for by leaving it out.
+  request.Set("filtering", EntityFiltering(o.buying_types, settings.include_deleted,
+                                           o.origin == kPromote ? kPromote : ""));
+  return request;
+}
+
+// The entity requests that list the ids of one origin's objects of a report level.
+std::vector<ApiRequest> IdRequests(const Settings& settings, const ReportLevel& level,
+                                   std::string_view origin) {
+  std::vector<ApiRequest> out;
+  std::string fields = JsonStringArray({std::string(level.id_dimension)});
+  for (const ObjectRequest& o : ObjectRequests(settings, 1000)) {
+    if (o.origin == origin) out.push_back(ObjectListing(level.entity_path, fields, settings, o));
+  }
+  return out;
+}
+
+// Why a report's Promote rows cannot be asked for (§9.1: no BASIC breakdowns, few filters);
+// empty when they can.
+std::string PromoteUnsupported(const ReportStream& r) {
+  for (const std::string& d : r.dimensions) {
+    bool breakdown = d != r.level->id_dimension && d != "stat_time_day" && d != "stat_time_hour";
+    if (breakdown && r.report_type == "BASIC") {
+      return fmt::format("TikTok's Promote ads have no '{}' breakdown in BASIC reports", d);
+    }
+  }
+  if (r.filtering.empty()) return {};
+  static const std::set<std::string, std::less<>> kAllowed = {
+      "campaign_ids", "adgroup_ids", "ad_ids", "billing_event", "image_mode", "create_time"};
+  auto custom = ParseJson(r.filtering, "filtering");
+  if (!custom.ok() || !custom->IsArray()) return {};
+  for (const rapidjson::Value& f : custom->GetArray()) {
+    const rapidjson::Value* name = FindMember(f, "field_name");
+    std::string_view field = name != nullptr && name->IsString() ? name->GetString() : "";
+    bool status = field.size() > 7 && field.substr(field.size() - 7) == "_status";
+    if (!status && kAllowed.find(field) == kAllowed.end()) {
+      return fmt::format("TikTok's Promote ads do not support the '{}' filter", field);
+    }
+  }
+  return {};
+}
+
+// The report's requests: TikTok's default origin, then (for reports by id, when wanted and
+// supported) the Promote objects with their origin filter.
+std::vector<SeriesRequest> ReportSeries(const Settings& settings, const ReportStream& r,
+                                        const ApiRequest& request) {
+  std::vector<std::string> filters = ReportFilters(r, settings.include_deleted);
+  if (r.level->id_filter.empty()) return {{.request = request, .filters = filters}};
+  std::vector<SeriesRequest> series = {
+      {request, std::string(kAdsPlatform), filters, IdRequests(settings, *r.level, kAdsPlatform)}};
+  if (!settings.include_promote_ads) return series;
+  if (std::string why = PromoteUnsupported(r); !why.empty()) {
+    LogWarning("Stream '{}': {}; its Promote rows are not read", r.name, why);
+    return series;
+  }
+  filters.push_back(ReportFilterIn("campaign_system_origins", {std::string(kPromote)}));
+  series.push_back(
+      {request, std::string(kPromote), filters, IdRequests(settings, *r.level, kPromote)});
+  return series;
+}
+
 std::vector<std::vector<std::string>> MetricGroups(const Settings& settings,
                                                    const CatalogStream& stream) {
   std::vector<std::string> metrics = SelectedMetrics(stream);
@@ -71,8 +160,7 @@ int WindowDays(Granularity granularity) {
 
 }  // namespace
 
-ApiRequest WorkUnit::Request(size_t series) const {
-  ApiRequest request = requests->series[series];
+ApiRequest WorkUnit::WithAdvertiser(ApiRequest request) const {
   if (stream->def->advertisers_per_unit > 1) {
     request.params.emplace(request.params.begin(), "advertiser_ids",
                            JsonStringArray(advertiser_ids));
@@ -85,24 +173,22 @@ ApiRequest WorkUnit::Request(size_t series) const {
 StreamRequests PrepareWithFields(const Settings&, const CatalogStream& stream) {
   ApiRequest request{stream.def->path, {}};
   request.Set("fields", JsonStringArray(RequestedFields(stream)));
-  return {.series = {std::move(request)}, .paged = false};
+  return {.series = {{.request = std::move(request)}}, .paged = false};
 }
 
 StreamRequests PreparePaged(const Settings& settings, const CatalogStream& stream) {
-  return {.series = {PagedRequest(stream, PageSize(settings, stream.def->max_page_size))}};
+  return {
+      .series = {{.request = PagedRequest(stream, PageSize(settings, stream.def->max_page_size))}}};
 }
 
-StreamRequests PrepareBuyingTypes(const Settings& settings, const CatalogStream& stream) {
+StreamRequests PrepareAdObjects(const Settings& settings, const CatalogStream& stream) {
   std::string fields = JsonStringArray(RequestedFields(stream));
-  auto make = [&](int page_size, const std::vector<std::string>& buying_types) {
-    ApiRequest request = PagedRequest(stream, page_size);
-    request.Set("fields", fields);
-    request.Set("filtering", EntityFiltering(buying_types, settings.include_deleted));
-    return request;
-  };
-  return {
-      .series = {make(PageSize(settings, stream.def->max_page_size), {"AUCTION", "RESERVATION_RF"}),
-                 make(PageSize(settings, kTopViewMaxPageSize), {"RESERVATION_TOP_VIEW"})}};
+  StreamRequests out;
+  for (const ObjectRequest& o : ObjectRequests(settings, stream.def->max_page_size)) {
+    out.series.push_back({.request = ObjectListing(stream.def->path, fields, settings, o),
+                          .origin = std::string(o.origin)});
+  }
+  return out;
 }
 
 StreamRequests PrepareReport(const Settings& settings, const CatalogStream& stream) {
@@ -114,9 +200,9 @@ StreamRequests PrepareReport(const Settings& settings, const CatalogStream& stre
   request.Set("dimensions", JsonStringArray(r.dimensions));
   request.Set("page_size", std::to_string(settings.page_size));
   if (r.granularity == Granularity::kLifetime) request.Set("query_lifetime", "true");
-  return {.series = {std::move(request)},
+  return {.series = ReportSeries(settings, r, request),
           .metric_groups = MetricGroups(settings, stream),
-          .filters = ReportFilters(r, settings.include_deleted)};
+          .id_limit = static_cast<size_t>(settings.report_id_limit)};
 }
 
 Partition PartitionWhole(const PlanContext&, const CatalogStream&, const std::string&) {
@@ -126,11 +212,7 @@ Partition PartitionWhole(const PlanContext&, const CatalogStream&, const std::st
 Partition PartitionSince(const PlanContext& context, const CatalogStream& stream,
                          const std::string& advertiser_id) {
   if (!stream.incremental()) return {};
-  Partition p{.start = context.settings.start_date};
-  if (auto bookmark = context.state.Bookmark(stream.def->name, advertiser_id)) {
-    p.start = std::max(*p.start, *bookmark);
-  }
-  return p;
+  return {.start = context.state.Bookmark(stream.def->name, advertiser_id)};
 }
 
 Partition PartitionReportDays(const PlanContext& context, const CatalogStream& stream,

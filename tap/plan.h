@@ -27,17 +27,34 @@ struct PlanContext {
   Timestamp now;  // decides each advertiser's "today" in its own zone
 };
 
+/// campaign_system_origin values (§9.1): objects made in Ads Manager or the API, and objects
+/// boosted with Promote in the TikTok app, which TikTok returns only when asked for.
+inline constexpr std::string_view kAdsPlatform = "TT_ADS_PLATFORM";
+inline constexpr std::string_view kPromote = "PROMOTE";
+
+/// One request every unit of a stream reads, with what its rows need.
+struct SeriesRequest {
+  /// Without the advertiser, page, dates and metrics, which the reader adds.
+  ApiRequest request;
+  /// The campaign_system_origin of the objects it reads (empty: not about ad objects).
+  std::string origin = {};
+  /// Reports: the request's filters (each a JSON object text).
+  std::vector<std::string> filters = {};
+  /// Reports by id: the entity requests that list the ids of the objects it reads, for the
+  /// re-read in id batches when TikTok truncates a report (§9.1).
+  std::vector<ApiRequest> id_requests = {};
+};
+
 /// What every unit of one stream shares, built once per sync by the stream's `prepare` hook,
 /// so that a unit itself stays small however many fields and metrics are selected.
 struct StreamRequests {
-  /// The requests a unit reads one after the other, without the advertiser, page, dates and
-  /// metrics, which the reader adds.
-  std::vector<ApiRequest> series = {};
+  /// The requests a unit reads one after the other (buying types, origins).
+  std::vector<SeriesRequest> series = {};
   bool paged = true;
-  /// Reports: the selected metrics in groups of at most max_metrics_per_request, and the
-  /// report's filters (each a JSON object text).
+  /// Reports: the selected metrics in groups of at most max_metrics_per_request.
   std::vector<std::vector<std::string>> metric_groups = {};
-  std::vector<std::string> filters = {};
+  /// Reports: TikTok's id limit (report_id_limit); a report that reaches it is re-read by ids.
+  size_t id_limit = 20000;
 };
 
 /// One advertiser's share of a stream (see StreamHooks::partition).
@@ -61,9 +78,13 @@ struct WorkUnit {
   std::vector<uint32_t> order;  // position in the plan; the parts of a split unit extend it
 
   const std::string& advertiser() const { return advertiser_ids.front(); }
-  /// Request `series` of the unit with its advertiser parameter (`advertiser_ids` for batch
-  /// streams, else `advertiser_id`).
-  ApiRequest Request(size_t series) const;
+  /// Request `series` of the unit with its advertiser parameter.
+  ApiRequest Request(size_t series) const {
+    return WithAdvertiser(requests->series[series].request);
+  }
+  /// `request` with the unit's advertiser parameter (`advertiser_ids` for batch streams, else
+  /// `advertiser_id`) first.
+  ApiRequest WithAdvertiser(ApiRequest request) const;
 };
 
 /// The plan as a cursor: the selected streams × advertisers (× report windows) in sync order
@@ -105,10 +126,13 @@ std::vector<WorkUnit> SplitBatch(const WorkUnit& unit);
 // The plan hooks of the stream table (StreamHooks::prepare and ::partition).
 StreamRequests PrepareWithFields(const Settings& settings, const CatalogStream& stream);
 StreamRequests PreparePaged(const Settings& settings, const CatalogStream& stream);
-StreamRequests PrepareBuyingTypes(const Settings& settings, const CatalogStream& stream);
+StreamRequests PrepareAdObjects(const Settings& settings, const CatalogStream& stream);
 StreamRequests PrepareReport(const Settings& settings, const CatalogStream& stream);
 Partition PartitionWhole(const PlanContext& context, const CatalogStream& stream,
                          const std::string& advertiser_id);
+/// Incremental entities: everything on the first run for an advertiser (start_date bounds
+/// report history only, so no report row lacks its campaign, ad group or ad), then what changed
+/// since the bookmark.
 Partition PartitionSince(const PlanContext& context, const CatalogStream& stream,
                          const std::string& advertiser_id);
 Partition PartitionReportDays(const PlanContext& context, const CatalogStream& stream,

@@ -62,11 +62,12 @@ bool ValidName(std::string_view name) {
 
 const std::vector<ReportLevel>& ReportLevels() {
   static const std::vector<ReportLevel> levels = {
-      {"advertiser", "AUCTION_ADVERTISER", "advertiser_id", "", "", kAdvertiserLevel},
+      {"advertiser", "AUCTION_ADVERTISER", "advertiser_id", "", "", "", kAdvertiserLevel},
       {"campaign", "AUCTION_CAMPAIGN", "campaign_id", "campaign_status", "campaign_ids",
-       kCampaignLevel},
-      {"adgroup", "AUCTION_ADGROUP", "adgroup_id", "adgroup_status", "adgroup_ids", kAdgroupLevel},
-      {"ad", "AUCTION_AD", "ad_id", "ad_status", "ad_ids", kAdLevel},
+       "campaign/get/", kCampaignLevel},
+      {"adgroup", "AUCTION_ADGROUP", "adgroup_id", "adgroup_status", "adgroup_ids", "adgroup/get/",
+       kAdgroupLevel},
+      {"ad", "AUCTION_AD", "ad_id", "ad_status", "ad_ids", "ad/get/", kAdLevel},
   };
   return levels;
 }

@@ -18,6 +18,7 @@ struct ReportLevel {
   std::string_view id_dimension;  // "ad_id"
   std::string_view status_field;  // "ad_status"; empty at advertiser level (no such filter)
   std::string_view id_filter;     // "ad_ids": filters rows by id, up to 100; empty: none
+  std::string_view entity_path;   // "ad/get/": lists the level's objects; empty: none
   unsigned level_bit;             // LevelBit
 };
 

@@ -229,6 +229,21 @@ const std::vector<SettingSpec> kSettingSpecs = {
      .default_value = "false",
      .description = "Also extract deleted campaigns, ad groups and ads, and their report rows "
                     "(their status says DELETE)."},
+    {.name = "include_promote_ads",
+     .kind = SettingKind::kBoolean,
+     .required = false,
+     .secret = false,
+     .default_value = "true",
+     .description = "Also extract campaigns, ad groups and ads boosted with Promote in the "
+                    "TikTok app, and their report rows (TikTok leaves them out by default)."},
+    {.name = "report_id_limit",
+     .kind = SettingKind::kInteger,
+     .required = false,
+     .secret = false,
+     .default_value = "20000",
+     .description = "Most ids TikTok's sync report returns before it drops the oldest; a report "
+                    "that reaches it is re-read in batches of ids. Change it only if TikTok "
+                    "does (1 to 1000000)."},
     {.name = "custom_reports",
      .kind = SettingKind::kObjectArray,
      .required = false,
@@ -516,6 +531,8 @@ void ConfigReader::Endpoint(Settings& s) {
 
 void ConfigReader::Reports(Settings& s, std::vector<std::string>* warnings) {
   Boolean("include_deleted", &s.include_deleted);
+  Boolean("include_promote_ads", &s.include_promote_ads);
+  Integer("report_id_limit", &s.report_id_limit, 1, 1000000);
   Integer("lookback_days", &s.lookback_days, 0, 365);
   Integer("max_metrics_per_request", &s.max_metrics_per_request, 1, 1000);
   if (const auto* v = Find("custom_reports")) {

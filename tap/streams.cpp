@@ -6,14 +6,14 @@
 #include "tap/embedded_schemas.h"
 #include "tap/json.h"
 #include "tap/plan.h"
+#include "tap/report_reader.h"
 #include "tap/unit_reader.h"
 
 namespace tap {
 
 // Endpoint facts: reference/tiktok_api.md §3 (page_size maxima, buying types, filtering).
 const std::vector<StreamDef>& EntityStreams() {
-  static const StreamHooks kBuyingTypes{PrepareBuyingTypes, PartitionSince, ReadEntities,
-                                        EntityRow};
+  static const StreamHooks kAdObjects{PrepareAdObjects, PartitionSince, ReadEntities, EntityRow};
   static const std::vector<StreamDef> streams = {
       {.name = "advertisers",
        .key_properties = {"advertiser_id"},
@@ -26,19 +26,22 @@ const std::vector<StreamDef>& EntityStreams() {
        .replication_key = "modify_time",
        .replication_fallback = "create_time",
        .path = "campaign/get/",
-       .hooks = kBuyingTypes},
+       .injected = {"campaign_system_origin"},
+       .hooks = kAdObjects},
       {.name = "adgroups",
        .key_properties = {"adgroup_id"},
        .replication_key = "modify_time",
        .replication_fallback = "create_time",
        .path = "adgroup/get/",
-       .hooks = kBuyingTypes},
+       .injected = {"campaign_system_origin"},
+       .hooks = kAdObjects},
       {.name = "ads",
        .key_properties = {"ad_id"},
        .replication_key = "modify_time",
        .replication_fallback = "create_time",
        .path = "ad/get/",
-       .hooks = kBuyingTypes},
+       .injected = {"campaign_system_origin"},
+       .hooks = kAdObjects},
       {.name = "audiences",
        .key_properties = {"advertiser_id", "audience_id"},
        .path = "dmp/custom_audience/list/",

@@ -79,7 +79,18 @@ Status Sync::Run() {
         count, stream);
   }
   if (!status.ok()) return status;
+  LogReconciliation();
   return Outcome(committer);
+}
+
+void Sync::LogReconciliation() const {
+  // TikTok's daily fix at 12:00 UTC settles the day before: later days may still change.
+  ReconciliationContext context{
+      settings_.include_deleted, settings_.include_promote_ads,
+      std::chrono::floor<std::chrono::days>(signpost_ - std::chrono::hours(12))};
+  for (const ReconciliationLine& line : reconciler_.Lines(context)) {
+    if (Log::Level() <= line.level) Log::Write(line.level, line.text);
+  }
 }
 
 std::map<const CatalogStream*, Shape> Sync::WriteSchemas() {
@@ -106,11 +117,14 @@ Status Sync::RunUnits(Committer& committer) {
   PlanCursor cursor(context, catalog_);
   OutputQueue queue(kMaxBufferedBytes);
   PageSlots merges(kMaxMerges);
+  IdDirectory ids;
   Scheduler scheduler(
       cursor, queue,
       [&](const WorkUnit& unit) {
-        UnitReader reader(api_, queue, env_, unit, shapes.at(unit.stream), signpost_, &merges);
+        UnitReader reader(api_, queue, env_, unit, shapes.at(unit.stream), signpost_,
+                          {&merges, &ids});
         OutputQueue::End end{.status = reader.Run(), .issues = reader.issues()};
+        end.spend = std::move(reader.spend());
         end.parts = Replan(unit, &end.status);
         return end;
       },
@@ -153,6 +167,7 @@ void Sync::Handle(OutputQueue::Event& event, Committer& committer, OutputQueue& 
         committer.Replace(event.order, end.parts);
       else
         committer.End(event.order, end.status);
+      if (end.status.ok() && end.parts.empty() && end.spend) reconciler_.Add(*end.spend);
       // A failure anywhere ends the run: no new requests; running units end at their next one.
       ErrorKind kind = end.status.kind();
       if (!end.status.ok() && kind != ErrorKind::kSkipAdvertiser && kind != ErrorKind::kCancelled) {

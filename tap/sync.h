@@ -11,6 +11,7 @@
 #include "tap/committer.h"
 #include "tap/env.h"
 #include "tap/output_queue.h"
+#include "tap/reconciliation.h"
 #include "tap/settings.h"
 #include "tap/singer_writer.h"
 #include "tap/state.h"
@@ -40,6 +41,7 @@ class Sync {
   void Handle(OutputQueue::Event& event, Committer& committer, OutputQueue& queue);
   Status Outcome(const Committer& committer) const;
   void LogIssues() const;
+  void LogReconciliation() const;
   void LogProgress(bool final);
 
   const Settings& settings_;
@@ -53,6 +55,7 @@ class Sync {
   Timestamp signpost_;       // the sync's start: "now" for the plan and for entity bookmarks
   Status failure_;           // the first unit failure
   std::map<std::string, std::map<std::string, Transformer::Issue>> issues_;  // by stream
+  Reconciler reconciler_;  // daily spend of the finished advertiser- and ad-level units
   Env::SteadyTime started_;
   Env::SteadyTime last_progress_;
   std::function<std::string()> detail_;

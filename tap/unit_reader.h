@@ -9,23 +9,29 @@
 
 #include "tap/api.h"
 #include "tap/env.h"
+#include "tap/id_directory.h"
 #include "tap/output_queue.h"
 #include "tap/pager.h"
 #include "tap/plan.h"
+#include "tap/reconciliation.h"
 #include "tap/transform.h"
 
 namespace tap {
+
+/// What the readers of one sync share (each may be nullptr: no bound, no sharing).
+struct ReaderShared {
+  PageSlots* merges = nullptr;  // bounds how many units merge metric groups at once
+  IdDirectory* ids = nullptr;   // object ids for re-reading truncated reports, listed once
+};
 
 /// Reads one work unit on a worker thread. The stream's read hook drives it; the reader gives
 /// the hook the page loop, the transformer and the output, and hands RECORD lines to the
 /// output queue a slice at a time, so a page's output is never held whole.
 class UnitReader {
  public:
-  /// `signpost` is the sync's start: no entity bookmark moves past it. `merges` (may be
-  /// nullptr: no limit) bounds how many units merge metric groups at once, each within its
-  /// merge budget.
+  /// `signpost` is the sync's start: no entity bookmark moves past it.
   UnitReader(ApiClient& api, OutputQueue& out, Env& env, const WorkUnit& unit, const Shape& shape,
-             Timestamp signpost, PageSlots* merges = nullptr);
+             Timestamp signpost, ReaderShared shared = {});
 
   /// Reads the unit with its stream's read hook.
   Status Run();
@@ -37,8 +43,13 @@ class UnitReader {
   Timestamp signpost() const { return signpost_; }
   /// Waits for the right to hold a merge (see the constructor).
   PageSlots::Slot AcquireMerge() {
-    return merges_ != nullptr ? merges_->Acquire() : PageSlots::Slot();
+    return shared_.merges != nullptr ? shared_.merges->Acquire() : PageSlots::Slot();
   }
+  /// The ids `requests` list (see IdDirectory::Get), shared when the sync has a directory.
+  Result<IdDirectory::Ids> ListedIds(const std::vector<ApiRequest>& requests,
+                                     std::string_view id_field);
+  /// Reconciled report streams: the unit's daily spend (see ReconciledLevel).
+  std::optional<SpendTally>& spend() { return spend_; }
   long long records() const { return records_; }
   const std::map<std::string, Transformer::Issue>& issues() const { return transformer_.issues(); }
 
@@ -70,7 +81,8 @@ class UnitReader {
   const WorkUnit& unit_;
   Transformer transformer_;
   Timestamp signpost_;
-  PageSlots* merges_;
+  ReaderShared shared_;
+  std::optional<SpendTally> spend_;
   std::string extracted_;
   OutputQueue::Piece piece_;
   long long records_ = 0;
@@ -78,13 +90,10 @@ class UnitReader {
 
 // The read hooks of the stream table (StreamHooks::read and ::row).
 
-/// Entity endpoints: every request of the series, page by page; incremental streams keep rows
-/// modified at or after the unit's start and bookmark the newest.
+/// Entity endpoints: every request of the series, page by page, each row marked with its
+/// request's campaign_system_origin; incremental streams keep rows modified at or after the
+/// unit's start (and rows whose modification time TikTok leaves out) and bookmark the newest.
 Status ReadEntities(UnitReader& reader);
-/// /report/integrated/get/: one date window, every metric group (merged by dimensions when
-/// there are several, never more than a bounded number of rows at once).
-Status ReadReport(UnitReader& reader);
 bool EntityRow(const rapidjson::Value& row, RowParts* parts);
-bool ReportRow(const rapidjson::Value& row, RowParts* parts);
 
 }  // namespace tap

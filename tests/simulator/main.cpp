@@ -27,10 +27,12 @@ int Usage() {
       "Usage: tiktok-simulator [--host 127.0.0.1] [--port 0] [--seed 1] [--advertisers 3]\n"
       "         [--campaigns 4] [--adgroups 3] [--ads 3] [--audiences 5]\n"
       "         [--token sim-token] [--app-id ID] [--secret SECRET]\n"
-      "         [--max-metrics 100] [--max-report-rows 200000]\n"
+      "         [--max-metrics 100] [--max-report-rows 200000] [--report-id-limit 20000]\n"
+      "         [--promote-every 6]\n"
       "         [--latency-ms 0] [--fault-rate 0.0] [--request-log FILE] [--recent-days N]\n"
       "         [--now 2024-06-30T00:00:00Z]\n"
       "--campaigns is per advertiser, --adgroups per campaign, --ads per ad group.\n"
+      "--promote-every N: one campaign in N is a Promote campaign (0: none).\n"
       "--recent-days N: every object is created and last modified within the N days before\n"
       "today (default: created from 2023-01-01 over ~2.5 years).\n"
       "--now pins the simulator's clock (reports end on that day); give it before --recent-days.\n",
@@ -82,6 +84,10 @@ int main(int argc, char** argv) {
       config.max_metrics_per_request = number();
     } else if (arg == "--max-report-rows") {
       config.max_report_rows = std::atol(value.c_str());
+    } else if (arg == "--report-id-limit") {
+      config.report_id_limit = std::atol(value.c_str());
+    } else if (arg == "--promote-every") {
+      config.promote_every = number();
     } else if (arg == "--latency-ms") {
       config.latency_ms = number();
     } else if (arg == "--fault-rate") {

@@ -100,6 +100,10 @@ SimData Generate(const SimConfig& config) {
       camp.buying_type = bh == 0   ? BuyingType::kReservationTopView
                          : bh == 1 ? BuyingType::kReservationRf
                                    : BuyingType::kAuction;
+      // Promote campaigns are auction campaigns made in the TikTok app.
+      camp.promote = config.promote_every > 0 && camp.buying_type == BuyingType::kAuction &&
+                     Mix(seed ^ 0x960, cid) % static_cast<uint64_t>(config.promote_every) == 0;
+      camp.has_modify_time = !camp.promote;  // §3.3: Promote campaigns have six fields only
       camp.campaign = static_cast<uint32_t>(data.campaigns.size());
       adv.campaigns.push_back(camp.campaign);
       data.campaigns.push_back(camp);
@@ -111,6 +115,7 @@ SimData Generate(const SimConfig& config) {
         group.campaign = camp.campaign;
         group.adgroup = static_cast<uint32_t>(data.adgroups.size());
         group.deleted = group.deleted || camp.deleted;
+        group.promote = camp.promote;
         adv.adgroups.push_back(group.adgroup);
         data.adgroups.push_back(group);
 
@@ -121,6 +126,7 @@ SimData Generate(const SimConfig& config) {
           ad.campaign = group.campaign;
           ad.adgroup = group.adgroup;
           ad.deleted = ad.deleted || group.deleted;
+          ad.promote = group.promote;
           ad.has_modify_time = Mix(seed ^ 0xAD, did) % 40 != 0;
           adv.ads.push_back(static_cast<uint32_t>(data.ads.size()));
           data.ads.push_back(ad);

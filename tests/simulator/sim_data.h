@@ -23,6 +23,10 @@ struct SimConfig {
   int max_metrics_per_request = 100;  // more metrics in one request: 40002
   long max_report_rows = 200000;      // more rows matched by one query: 40067
   int restated_days = 7;              // last days whose conversions change with Restate()
+  long report_id_limit = 20000;       // ids a report returns before it drops the oldest (§9.1)
+  // One campaign in `promote_every` (with its ad groups and ads) was boosted with Promote in the
+  // TikTok app: hidden unless a request asks for campaign_system_origins PROMOTE. 0: none.
+  int promote_every = 6;
   // When objects are created (epoch seconds): over `window_days` from `window_start`; each is last
   // modified up to `modify_days` after its creation. Defaults: 2023-01-01 over ~2.5 years.
   int64_t window_start = 1672531200;
@@ -54,6 +58,7 @@ struct Entity {
   bool deleted = false;
   bool enabled = true;
   bool has_modify_time = true;  // Smart+ ads can come without modify_time
+  bool promote = false;         // campaign_system_origin PROMOTE (made in the TikTok app)
 };
 
 struct Advertiser {

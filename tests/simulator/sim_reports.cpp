@@ -159,8 +159,9 @@ struct MetricPlan {
   std::string_view type;   // its JSON Schema type
   bool secondary = false;  // a secondary-goal metric: "-" for most rows
   bool restatable = false;
-  uint64_t scale = 300;  // integers: values below this
-  int decimals = 2;      // numbers
+  bool promote_supported = false;  // written for Promote objects; others are "0"
+  uint64_t scale = 300;            // integers: values below this
+  int decimals = 2;                // numbers
 };
 
 MetricPlan PlanMetric(const tap::MetricInfo& m) {
@@ -185,6 +186,24 @@ MetricPlan PlanMetric(const tap::MetricInfo& m) {
   std::string_view description = (*m.schema)["description"].GetString();
   p.secondary = n.rfind("secondary_goal", 0) == 0 || n.find("_secondary_goal") != std::string::npos;
   p.restatable = Restatable(n);
+  static const std::set<std::string_view> kPromoteMetrics = {"spend",
+                                                             "impressions",
+                                                             "clicks",
+                                                             "ctr",
+                                                             "cpc",
+                                                             "cpm",
+                                                             "reach",
+                                                             "frequency",
+                                                             "video_play_actions",
+                                                             "video_watched_2s",
+                                                             "video_watched_6s",
+                                                             "average_video_play",
+                                                             "likes",
+                                                             "comments",
+                                                             "shares",
+                                                             "follows",
+                                                             "profile_visits"};
+  p.promote_supported = (*m.schema)["type"] == "string" || kPromoteMetrics.count(n) != 0;
   p.scale = n == "impressions" || n == "gross_impressions" ? 9000 : n == "reach" ? 7000 : 300;
   p.decimals = description.find("percent") != std::string_view::npos    ? 2
                : n == "cost_per_result"                                 ? 4
@@ -215,10 +234,81 @@ void MetricValue(const MetricPlan& p, uint64_t h, int restatement, fmt::memory_b
   }
 }
 
+// Whether an object delivers on `d` within its active days (most days; not every one).
+bool DeliversOn(uint64_t id, Date d) { return Mix(id, d.time_since_epoch().count()) % 8 != 0; }
+
+// The local days an object can deliver on: from its creation to its deletion (when it was last
+// modified), to an end of its own, or to today.
+std::pair<Date, Date> ActiveDays(const Entity& e, const tap::TimeZone& tz, Date today) {
+  auto local = [&](int64_t t) { return tz.LocalDate(tap::Timestamp{std::chrono::seconds{t}}); };
+  Date start = local(e.create_time);
+  Date end = today;
+  uint64_t h = Mix(e.id, 0x5107);
+  if (e.deleted) {
+    end = local(e.modify_time);  // deleted when last modified
+  } else if (h % 10 >= 4) {
+    end = std::min(today, start + days{30 + static_cast<int>(h % 370)});
+  }
+  return {start, end};
+}
+
+uint64_t NameHash(std::string_view name) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : name) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+// An ad's spend on `day` in thousandths: the value its plain daily row writes (MetricValue).
+uint64_t AdSpendMillis(uint64_t ad, int32_t day) {
+  static const uint64_t kSpend = NameHash("spend");
+  uint64_t h = Mix(Mix(Mix(ad, static_cast<uint64_t>(day)), 0), kSpend);
+  uint64_t scaled = h % 100000;
+  if (h % 11 == 0) scaled -= scaled % 1000;
+  return scaled;
+}
+
+// Every ad's spend by day over first..last, whatever its origin or status.
+std::map<int32_t, uint64_t> AccountSpend(const SimData& data, const Advertiser& adv,
+                                         const tap::TimeZone& tz, Date today, Date first,
+                                         Date last) {
+  std::map<int32_t, uint64_t> spend;
+  for (Date d = first; d <= last; d += days{1})
+    spend[static_cast<int32_t>(d.time_since_epoch().count())];
+  for (uint32_t index : adv.ads) {
+    const Entity& ad = data.ads[index];
+    auto [from, to] = ActiveDays(ad, tz, today);
+    for (Date d = std::max(first, from); d <= std::min({last, to, today}); d += days{1}) {
+      if (!DeliversOn(ad.id, d)) continue;
+      int32_t day = static_cast<int32_t>(d.time_since_epoch().count());
+      spend[day] += AdSpendMillis(ad.id, day);
+    }
+  }
+  return spend;
+}
+
+// §9.1: beyond `limit` ids a report keeps the newest by create time. True when it cut.
+bool KeepNewest(std::vector<Object>& objects, size_t limit) {
+  if (objects.size() <= limit) return false;
+  std::vector<size_t> order(objects.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto newer = [&](size_t a, size_t b) {
+    const Entity& x = *objects[a].entity;
+    const Entity& y = *objects[b].entity;
+    return x.create_time != y.create_time ? x.create_time > y.create_time : x.id > y.id;
+  };
+  std::nth_element(order.begin(), order.begin() + static_cast<long>(limit), order.end(), newer);
+  order.resize(limit);
+  std::sort(order.begin(), order.end());  // the kept objects in their usual order
+  std::vector<Object> kept;
+  for (size_t i : order) kept.push_back(objects[i]);
+  objects = std::move(kept);
+  return true;
+}
+
 }  // namespace
 
-std::string IntegratedReport(const SimData& data, const SimConfig& config, int generation,
-                             int64_t now, const Params& params) {
+ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int generation,
+                            int64_t now, const Params& params) {
   const tap::MetricCatalog& catalog = tap::MetricCatalog::Get();
   std::string advertiser_id = Param(params, "advertiser_id");
   if (advertiser_id.empty()) Reject("advertiser_id: Missing data for required field.");
@@ -323,6 +413,8 @@ std::string IntegratedReport(const SimData& data, const SimConfig& config, int g
   // filtering: status and id filters.
   std::string status = "STATUS_NOT_DELETE";
   std::set<uint64_t> ids_filter[3];
+  bool promote = false;                    // campaign_system_origins, TT_ADS_PLATFORM by default
+  std::vector<std::string> other_filters;  // Promote reports support only some filters
   if (auto it = params.find("filtering"); it != params.end()) {
     rapidjson::Document f;
     f.Parse(it->second.c_str());
@@ -352,11 +444,30 @@ std::string IntegratedReport(const SimData& data, const SimConfig& config, int g
           if (!v.IsString()) Reject("filtering: ids must be strings.");
           ids_filter[slot].insert(std::strtoull(v.GetString(), nullptr, 10));
         }
+      } else if (field == "campaign_system_origins" && !level->id_filter.empty()) {
+        if (value.Size() != 1 || !value[0].IsString() ||
+            (std::string_view(value[0].GetString()) != "PROMOTE" &&
+             std::string_view(value[0].GetString()) != "TT_ADS_PLATFORM")) {
+          Reject(
+              "filtering: campaign_system_origins must be [\"PROMOTE\"] or "
+              "[\"TT_ADS_PLATFORM\"].");
+        }
+        promote = std::string_view(value[0].GetString()) == "PROMOTE";
       } else if (field == "buying_type" || field == "objective_type") {
-        // accepted; the simulated reports do not vary on it
+        other_filters.push_back(field);  // accepted; the simulated reports do not vary on it
       } else {
         Reject(fmt::format("filtering: Invalid field_name {} for {}.", field, data_level));
       }
+    }
+  }
+  if (promote) {
+    // §9.1: Promote supports no BASIC breakdown and only id, status, billing_event, image_mode
+    // and create_time filters.
+    if (report_type == "BASIC" && !breakdowns.empty()) {
+      Reject(fmt::format("dimensions: {} is not supported for Promote ads.", breakdowns.front()));
+    }
+    if (!other_filters.empty()) {
+      Reject(fmt::format("filtering: {} is not supported for Promote ads.", other_filters.front()));
     }
   }
   long long page = 1, page_size = 10;
@@ -397,23 +508,23 @@ std::string IntegratedReport(const SimData& data, const SimConfig& config, int g
           (level->level_bit != tap::kAdLevel || !ids_filter[2].count(e.id))) {
         continue;
       }
-      Date start = local(e.create_time);
-      Date end = today;
-      uint64_t h = Mix(e.id, 0x5107);
-      if (e.deleted) {
-        end = local(e.modify_time);  // deleted when last modified
-      } else if (h % 10 >= 4) {
-        end = std::min(today, start + days{30 + static_cast<int>(h % 370)});
-      }
+      if (e.promote != promote) continue;
+      auto [start, end] = ActiveDays(e, tz, today);
       objects.push_back(Object{e.id, &e, start, end});
     }
+  }
+  bool truncated = KeepNewest(objects, static_cast<size_t>(std::max(1L, config.report_id_limit)));
+  // Advertiser-level daily spend is the account's: every ad's, deleted and Promote included.
+  std::map<int32_t, uint64_t> account_spend;
+  if (level->level_bit == tap::kAdvertiserLevel && plain_daily) {
+    account_spend = AccountSpend(data, *adv, tz, today, first, last);
   }
 
   // Every matching row, in (day, object, breakdown) order: the order pages are cut from.
   std::vector<Row> rows;
   auto active = [&](const Object& o, Date d) {
     return d >= o.first && d <= o.last && d <= today &&
-           Mix(o.id, d.time_since_epoch().count()) % 8 != 0;
+           (o.entity == nullptr || DeliversOn(o.id, d));
   };
   auto combos_of = [&](const Object& o, int32_t day) {
     return Combos(breakdowns, Mix(o.id ^ 0xC0, static_cast<uint64_t>(day)));
@@ -502,6 +613,15 @@ std::string IntegratedReport(const SimData& data, const SimConfig& config, int g
       using Kind = MetricPlan::Kind;
       w.RawValue(p.quoted_name.data(), p.quoted_name.size(), rapidjson::kStringType);
       const Entity* e = o.entity;
+      if (!account_spend.empty() && p.info->name == "spend") {
+        uint64_t millis = account_spend[row.day];
+        str(fmt::format("{}.{:03d}", millis / 1000, millis % 1000));
+        continue;
+      }
+      if (e != nullptr && e->promote && !p.promote_supported) {
+        str("0");  // §9.1: metrics Promote does not support come back as "0"
+        continue;
+      }
       Kind kind = e != nullptr || p.kind == Kind::kCurrency || p.kind == Kind::kAdvertiserName ||
                           p.kind == Kind::kZero
                       ? p.kind
@@ -553,7 +673,7 @@ std::string IntegratedReport(const SimData& data, const SimConfig& config, int g
   std::string page_info = PageInfoJson(page, page_size, rows.size());
   w.RawValue(page_info.data(), page_info.size(), rapidjson::kObjectType);
   w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return ReportPage{std::string(buffer.GetString(), buffer.GetSize()), truncated};
 }
 
 }  // namespace sim

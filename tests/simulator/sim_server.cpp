@@ -179,6 +179,12 @@ bool IsCore(std::string_view f) {
   return core.count(f) != 0;
 }
 
+// §3.3: a Promote campaign comes with these fields only.
+bool IsPromoteCampaignField(std::string_view f) {
+  return f == "advertiser_id" || f == "campaign_id" || f == "create_time" || f == "campaign_name" ||
+         f == "operation_status" || f == "secondary_status";
+}
+
 }  // namespace
 
 Simulator::Simulator(SimConfig config) : config_(std::move(config)), data_(Generate(config_)) {}
@@ -240,6 +246,7 @@ int Simulator::Start(const std::string& host, int port) {
     // Moved, not copied: report pages run to megabytes.
     res.body = std::move(reply.body);
     res.set_header("Content-Type", reply.content_type);
+    for (const auto& [name, value] : reply.headers) res.set_header(name, value);
   };
   server_->Get(".*", handler);
   server_->Post(".*", handler);
@@ -393,8 +400,16 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
     if (endpoint == "report/integrated/get/") {
       int64_t now = SimNow(config_);
       try {
-        return Reply{200,
-                     Envelope(0, "OK", IntegratedReport(data_, config_, generation_, now, params))};
+        ReportPage page = IntegratedReport(data_, config_, generation_, now, params);
+        Reply reply{200, Envelope(0, "OK", page.data)};
+        if (page.truncated) {
+          reply.headers.emplace_back(
+              "X-Tt-Ads-Throttle",
+              fmt::format("The report covers more than {} ids; only the newest {} by create time "
+                          "are returned. Filter by ids to get the rest.",
+                          config_.report_id_limit, config_.report_id_limit));
+        }
+        return reply;
       } catch (const ReportError& e) {
         return Reply{200, Envelope(e.code, e.message, "{}")};
       }
@@ -438,6 +453,7 @@ Reply Simulator::Entities(Level level, const Params& params) {
   std::string primary = "STATUS_NOT_DELETE";
   std::set<uint64_t> campaign_ids, adgroup_ids, ad_ids;
   int64_t modified_after = -1;
+  bool promote = false;  // §9.1: campaign_system_origins defaults to TT_ADS_PLATFORM
   rapidjson::Document filtering = ParseJsonParam(params, "filtering");
   if (!filtering.IsNull()) {
     if (!filtering.IsObject()) throw ApiError{40002, "filtering: Not a valid dict."};
@@ -504,8 +520,18 @@ Reply Simulator::Entities(Level level, const Params& params) {
           throw ApiError{40002, "filtering.modified_after: Not a valid datetime."};
         }
         modified_after = timegm(&tm);
+      } else if (key == "campaign_system_origins") {
+        std::vector<std::string> values = StringList(m.value, "filtering." + key, 2);
+        // Whether both origins may share a request is not documented: refused here, so the
+        // tap must use one request per origin (which always works).
+        if (values.size() != 1 || (values[0] != "PROMOTE" && values[0] != "TT_ADS_PLATFORM")) {
+          throw ApiError{40002,
+                         "filtering.campaign_system_origins: Must be [\"PROMOTE\"] or "
+                         "[\"TT_ADS_PLATFORM\"]."};
+        }
+        promote = values[0] == "PROMOTE";
       } else if (key == "objective_type" || key == "creation_filter_start_time" ||
-                 key == "creation_filter_end_time" || key == "campaign_system_origins") {
+                 key == "creation_filter_end_time") {
         // Accepted; the simulated objects do not vary on these.
       } else {
         throw ApiError{40002, fmt::format("filtering.{}: Unknown field.", key)};
@@ -528,7 +554,7 @@ Reply Simulator::Entities(Level level, const Params& params) {
   std::vector<const Entity*> matched;
   for (uint32_t index : mine) {
     const Entity& e = all[index];
-    if (buying.count(e.buying_type) == 0) continue;
+    if (buying.count(e.buying_type) == 0 || e.promote != promote) continue;
     bool keep = primary == "STATUS_ALL" || (primary == "STATUS_DELETE" && e.deleted) ||
                 (primary == "STATUS_NOT_DELETE" && !e.deleted) ||
                 (primary == "STATUS_DELIVERY_OK" && !e.deleted && e.enabled) ||
@@ -558,6 +584,14 @@ Reply Simulator::Entities(Level level, const Params& params) {
     w.StartObject();
     for (const std::string& f : fields) {
       uint64_t h = Mix(e.id, f);
+      if (f == "campaign_system_origin") {
+        if (e.promote) {  // returned for Promote objects only
+          w.Key(f.c_str());
+          Str(w, "PROMOTE");
+        }
+        continue;
+      }
+      if (e.promote && level == Level::kCampaign && !IsPromoteCampaignField(f)) continue;
       if (!IsCore(f) && h % 9 == 0) continue;  // conditional fields are often absent
       if (f == "modify_time" && !e.has_modify_time) continue;
       w.Key(f.c_str());
@@ -781,7 +815,7 @@ std::vector<std::string> Simulator::Modify(std::string_view stream, size_t adver
                                                              : adv.ads;
   for (uint32_t index : mine) {
     Entity& e = (*all)[index];
-    if (e.deleted || e.buying_type == BuyingType::kReservationTopView) continue;
+    if (e.deleted || e.promote || e.buying_type == BuyingType::kReservationTopView) continue;
     if (static_cast<int>(ids.size()) >= count) break;
     e.modify_time = when;
     e.has_modify_time = true;

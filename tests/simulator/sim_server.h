@@ -29,6 +29,7 @@ struct Reply {
   std::string body;
   // With a charset, cpp-httplib does not compress: its brotli is far slower than the tap.
   std::string content_type = "application/json; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 /// The TikTok API for Business v1.3 as reference/tiktok_api.md describes it, for the endpoints

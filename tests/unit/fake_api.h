@@ -32,12 +32,20 @@ class FakeApi : public ApiClient {
     auto parsed = ParseJsonInPlace(*owned, "fake response");
     if (!parsed.ok()) return Status::Error(ErrorKind::kTransient, "bad fake body");
     ApiResponse out{PageSlots::Slot(), std::move(owned), std::move(parsed).value()};
+    if (throttle_) out.throttle = throttle_(request);
     const rapidjson::Value* code = FindMember(out.body, "code");
     long long c = code != nullptr && code->IsString() ? std::stoll(code->GetString()) : 0;
     if (ErrorKind kind = ClassifyTikTokCode(c); kind != ErrorKind::kOk) {
       return Status::Error(kind, fmt::format("TikTok API error {}", c));
     }
     return out;
+  }
+
+  /// Responses to requests `throttle` answers true for carry TikTok's X-Tt-Ads-Throttle warning.
+  void SetThrottle(std::function<bool(const ApiRequest&)> throttle) {
+    throttle_ = [throttle = std::move(throttle)](const ApiRequest& r) {
+      return throttle(r) ? std::string("truncated") : std::string();
+    };
   }
 
   std::vector<ApiRequest> requests() {
@@ -47,6 +55,7 @@ class FakeApi : public ApiClient {
 
  private:
   Handler handler_;
+  Handler throttle_;
   std::mutex mutex_;
   std::vector<ApiRequest> requests_;
 };

@@ -44,12 +44,14 @@ TEST(Plan, StartIsTheLaterOfStartDateAndBookmark) {
   std::map<std::string, std::string> starts;
   for (const WorkUnit& unit : plan) {
     if (unit.stream->def->name == "campaigns") {
-      starts[unit.advertiser_ids[0]] = FormatRfc3339(*unit.start);
+      starts[unit.advertiser_ids[0]] = unit.start ? FormatRfc3339(*unit.start) : "everything";
     }
   }
   EXPECT_EQ(starts["1"], "2024-06-01T00:00:00Z");
-  EXPECT_EQ(starts["2"], "2024-01-01T00:00:00Z");
-  EXPECT_EQ(starts["3"], "2024-01-01T00:00:00Z");
+  // A bookmark before start_date is still the bookmark: start_date bounds report history only.
+  EXPECT_EQ(starts["2"], "2023-01-01T00:00:00Z");
+  // The first run reads every object, however long ago it was last modified.
+  EXPECT_EQ(starts["3"], "everything");
 }
 
 TEST(Plan, TopViewHasItsOwnRequestsWithTheLowerPageSize) {
@@ -62,13 +64,35 @@ TEST(Plan, TopViewHasItsOwnRequestsWithTheLowerPageSize) {
     if (unit.stream->def->name == "ads") ads = &unit;
   }
   ASSERT_NE(ads, nullptr);
-  ASSERT_EQ(ads->requests->series.size(), 2u);
+  ASSERT_EQ(ads->requests->series.size(), 3u);
   EXPECT_EQ(ads->Request(0).Param("filtering"),
             R"({"buying_types":["AUCTION","RESERVATION_RF"],"primary_status":"STATUS_ALL"})");
   EXPECT_EQ(ads->Request(0).Param("page_size"), "1000");
   EXPECT_EQ(ads->Request(1).Param("filtering"),
             R"({"buying_types":["RESERVATION_TOP_VIEW"],"primary_status":"STATUS_ALL"})");
   EXPECT_EQ(ads->Request(1).Param("page_size"), "100");
+  // Promote objects: a request of their own, TikTok's default buying types.
+  EXPECT_EQ(ads->Request(2).Param("filtering"),
+            R"({"primary_status":"STATUS_ALL","campaign_system_origins":["PROMOTE"]})");
+  EXPECT_EQ(ads->Request(2).Param("page_size"), "1000");
+  std::vector<std::string> origins;
+  for (const SeriesRequest& s : ads->requests->series) origins.push_back(s.origin);
+  EXPECT_EQ(origins, (std::vector<std::string>{"TT_ADS_PLATFORM", "TT_ADS_PLATFORM", "PROMOTE"}));
+  // The fields never ask for the origin: the tap writes it from the request.
+  EXPECT_EQ(ads->Request(0).Param("fields").find("campaign_system_origin"), std::string::npos);
+}
+
+TEST(Plan, WithoutPromoteAdsTheRequestsAreTikToksDefaults) {
+  Catalog catalog = DefaultCatalog(Streams());
+  Settings settings = MakeSettings();
+  settings.include_promote_ads = false;
+  auto plan = Plan(settings, catalog, State(), {"9"}, {}, kNow);
+  for (const WorkUnit& unit : plan) {
+    if (unit.stream->def->name != "campaigns") continue;
+    ASSERT_EQ(unit.requests->series.size(), 2u);
+    EXPECT_EQ(unit.Request(0).Param("filtering"),
+              R"({"buying_types":["AUCTION","RESERVATION_RF"]})");
+  }
 }
 
 TEST(Plan, AdvertisersGoInBatchesOfAHundred) {
@@ -242,11 +266,34 @@ TEST_F(ReportPlan, MetricsAreSplitIntoGroupsAndDeletedObjectsFiltered) {
   }
   EXPECT_EQ(total, SelectedMetrics(*unit->stream).size());
   EXPECT_GT(unit->requests->metric_groups.size(), 1u);
+  ASSERT_EQ(unit->requests->series.size(), 2u);
   EXPECT_EQ(
-      ReportFiltering(unit->requests->filters),
+      ReportFiltering(unit->requests->series[0].filters),
       R"([{"field_name":"adgroup_status","filter_type":"IN","filter_value":"[\"STATUS_ALL\"]"}])");
-  // No status filter exists at advertiser level.
-  EXPECT_TRUE(Units("advertiser_insights_daily")[0]->requests->filters.empty());
+  // Promote rows: the same report with the origin filter (§9.1).
+  EXPECT_EQ(
+      ReportFiltering(unit->requests->series[1].filters),
+      R"([{"field_name":"adgroup_status","filter_type":"IN","filter_value":"[\"STATUS_ALL\"]"},)"
+      R"({"field_name":"campaign_system_origins","filter_type":"IN","filter_value":"[\"PROMOTE\"]"}])");
+  // Their ids, for a truncated report, come from the ad group endpoint of their origin.
+  ASSERT_EQ(unit->requests->series[1].id_requests.size(), 1u);
+  EXPECT_EQ(unit->requests->series[1].id_requests[0].path, "adgroup/get/");
+  EXPECT_EQ(unit->requests->series[1].id_requests[0].Param("fields"), R"(["adgroup_id"])");
+  EXPECT_EQ(unit->requests->series[0].id_requests.size(), 2u);  // and TopView
+  // No status filter exists at advertiser level, and its totals include every origin.
+  const WorkUnit* advertiser = Units("advertiser_insights_daily")[0];
+  ASSERT_EQ(advertiser->requests->series.size(), 1u);
+  EXPECT_TRUE(advertiser->requests->series[0].filters.empty());
+}
+
+TEST_F(ReportPlan, PromoteRowsAreNotAskedForWhereTikTokDoesNotSupportThem) {
+  Settings settings = MakeSettings();
+  settings.start_date = *ParseTimestamp("2024-06-30");
+  Make(settings, State(), kNow, {});
+  // BASIC breakdowns are not supported for Promote ads; AUDIENCE breakdowns are.
+  EXPECT_EQ(Units("ad_insights_by_country_daily")[0]->requests->series.size(), 1u);
+  EXPECT_EQ(Units("ad_insights_by_age_gender_daily")[0]->requests->series.size(), 2u);
+  EXPECT_EQ(Units("campaign_insights_hourly")[0]->requests->series.size(), 2u);
 }
 
 }  // namespace

@@ -2,8 +2,12 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <set>
 
 #include "tests/simulator/sim_server.h"
 
@@ -123,6 +127,7 @@ TEST_F(SimulatorTest, DefaultsHideDeletedAndTopViewObjects) {
   size_t live_regular = 0, all_regular = 0, top_view = 0;
   for (const Entity& e : simulator_.data().campaigns) {
     if (e.advertiser != 0) continue;
+    if (e.promote) continue;  // hidden by default (see the Promote test)
     bool regular = e.buying_type != BuyingType::kReservationTopView;
     all_regular += regular;
     live_regular += regular && !e.deleted;
@@ -149,6 +154,109 @@ TEST_F(SimulatorTest, IdsAreStringsAboveTwoToThe53AndTimesAreTikTokFormat) {
   rapidjson::Document info =
       Get("advertiser/info/", {{"advertiser_ids", "[\"" + Advertiser() + "\"]"}});
   EXPECT_TRUE(info["data"]["list"][0]["create_time"].IsInt64());  // epoch seconds
+}
+
+TEST_F(SimulatorTest, PromoteObjectsOnlyWhenAskedForOnTheirOwn) {
+  std::set<std::string> promote;
+  for (const Entity& e : simulator_.data().campaigns) {
+    if (e.advertiser == 0 && e.promote && !e.deleted) promote.insert(std::to_string(e.id));
+  }
+  ASSERT_FALSE(promote.empty());
+  auto list = [&](const char* filtering) {
+    return Get("campaign/get/",
+               {{"advertiser_id", Advertiser()}, {"page_size", "100"}, {"filtering", filtering}});
+  };
+  rapidjson::Document doc = list(R"({"campaign_system_origins":["PROMOTE"]})");
+  std::set<std::string> got;
+  for (const auto& row : doc["data"]["list"].GetArray()) {
+    got.insert(row["campaign_id"].GetString());
+    // §3.3: six fields, and the origin.
+    std::set<std::string> fields;
+    for (const auto& m : row.GetObject()) fields.insert(m.name.GetString());
+    EXPECT_EQ(fields, (std::set<std::string>{"advertiser_id", "campaign_id", "campaign_name",
+                                             "campaign_system_origin", "create_time",
+                                             "operation_status", "secondary_status"}));
+  }
+  EXPECT_EQ(got, promote);
+  for (const auto& row :
+       list(R"({"campaign_system_origins":["TT_ADS_PLATFORM"]})")["data"]["list"].GetArray()) {
+    EXPECT_EQ(promote.count(row["campaign_id"].GetString()), 0u);
+    EXPECT_FALSE(row.HasMember("campaign_system_origin"));
+  }
+  EXPECT_EQ(list(R"({"campaign_system_origins":["PROMOTE","TT_ADS_PLATFORM"]})")["code"].GetInt(),
+            40002);
+}
+
+TEST_F(SimulatorTest, PromoteReportsRefuseWhatPromoteDoesNotSupport) {
+  auto report = [&](const std::string& dimensions, const std::string& filtering,
+                    const char* level = "AUCTION_AD") {
+    return Get("report/integrated/get/", {{"advertiser_id", Advertiser()},
+                                          {"report_type", "BASIC"},
+                                          {"data_level", level},
+                                          {"dimensions", dimensions},
+                                          {"start_date", "2024-06-01"},
+                                          {"end_date", "2024-06-02"},
+                                          {"filtering", filtering}})["code"]
+        .GetInt();
+  };
+  std::string promote =
+      R"({"field_name":"campaign_system_origins","filter_type":"IN","filter_value":"[\"PROMOTE\"]"})";
+  EXPECT_EQ(report(R"(["ad_id","stat_time_day"])", "[" + promote + "]"), 0);
+  EXPECT_EQ(report(R"(["ad_id","stat_time_day","country_code"])", "[" + promote + "]"), 40002);
+  EXPECT_EQ(
+      report(
+          R"(["ad_id","stat_time_day"])",
+          "[" + promote +
+              R"(,{"field_name":"buying_type","filter_type":"IN","filter_value":"[\"AUCTION\"]"}])"),
+      40002);
+  // Advertiser totals include every origin: there is no such filter at that level.
+  EXPECT_EQ(
+      report(R"(["advertiser_id","stat_time_day"])", "[" + promote + "]", "AUCTION_ADVERTISER"),
+      40002);
+}
+
+TEST(SimulatorTruncation, ReportsKeepTheNewestIdsAndSaySo) {
+  SimConfig c;
+  c.advertisers = 1;
+  c.campaigns_per_advertiser = 10;
+  c.report_id_limit = 4;
+  c.promote_every = 0;
+  Simulator simulator(c);
+  Params params = {
+      {"advertiser_id", simulator.data().advertisers[0].id},
+      {"report_type", "BASIC"},
+      {"data_level", "AUCTION_CAMPAIGN"},
+      {"dimensions", R"(["campaign_id"])"},
+      {"start_date", "2023-01-01"},
+      {"end_date", "2023-12-31"},
+      {"page_size", "1000"},
+      {"filtering",
+       R"([{"field_name":"campaign_status","filter_type":"IN","filter_value":"[\"STATUS_ALL\"]"}])"}};
+  Reply cut =
+      simulator.Handle("GET", "/open_api/v1.3/report/integrated/get/", params, "sim-token", true);
+  ASSERT_EQ(cut.headers.size(), 1u);
+  EXPECT_EQ(cut.headers[0].first, "X-Tt-Ads-Throttle");
+  rapidjson::Document doc;
+  doc.Parse(cut.body.c_str());
+  std::vector<const Entity*> newest;
+  for (const Entity& e : simulator.data().campaigns) newest.push_back(&e);
+  std::sort(newest.begin(), newest.end(),
+            [](const Entity* a, const Entity* b) { return a->create_time > b->create_time; });
+  std::set<std::string> allowed;
+  for (size_t i = 0; i < 4; ++i) allowed.insert(std::to_string(newest[i]->id));
+  for (const auto& row : doc["data"]["list"].GetArray()) {
+    EXPECT_EQ(allowed.count(row["dimensions"]["campaign_id"].GetString()), 1u);
+  }
+  // Filtered to fewer ids than the limit: whole, and no warning.
+  params.erase("filtering");
+  params.emplace(
+      "filtering",
+      fmt::format(
+          R"([{{"field_name":"campaign_ids","filter_type":"IN","filter_value":"[\"{}\"]"}}])",
+          newest[9]->id));
+  Reply whole =
+      simulator.Handle("GET", "/open_api/v1.3/report/integrated/get/", params, "sim-token", true);
+  EXPECT_TRUE(whole.headers.empty());
 }
 
 TEST_F(SimulatorTest, SomeAdsComeWithoutModifyTime) {

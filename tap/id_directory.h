@@ -1,0 +1,36 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tap/api.h"
+#include "tap/status.h"
+
+namespace tap {
+
+/// The ids of an advertiser's campaigns, ad groups or ads, listed from the entity endpoints at
+/// most once per sync and shared by the report units that need them: a report TikTok cut to its
+/// newest ids is re-read in batches of them (§9.1). Thread-safe.
+class IdDirectory {
+ public:
+  using Ids = std::shared_ptr<const std::vector<std::string>>;
+
+  /// The distinct `id_field` values of every row `requests` list (entity requests that carry
+  /// their advertiser), in listing order; fetched through `api` on first use.
+  Result<Ids> Get(ApiClient& api, const std::vector<ApiRequest>& requests,
+                  std::string_view id_field);
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, Ids, std::less<>> cache_;
+};
+
+/// Lists the ids without a directory (see IdDirectory::Get).
+Result<IdDirectory::Ids> ListIds(ApiClient& api, const std::vector<ApiRequest>& requests,
+                                 std::string_view id_field);
+
+}  // namespace tap
