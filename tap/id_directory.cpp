@@ -43,17 +43,20 @@ Result<IdDirectory::Ids> ListIds(ApiClient& api, const std::vector<ApiRequest>& 
 
 Result<IdDirectory::Ids> IdDirectory::Get(ApiClient& api, const std::vector<ApiRequest>& requests,
                                           std::string_view id_field) {
-  std::string key = KeyOf(requests);
+  std::shared_ptr<Entry> entry;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    std::shared_ptr<Entry>& slot = entries_[KeyOf(requests)];
+    if (slot == nullptr) slot = std::make_shared<Entry>();
+    entry = slot;
   }
-  // Listed outside the lock: two units may list the same ids at once, which costs requests,
-  // never correctness.
-  auto ids = ListIds(api, requests, id_field);
-  if (!ids.ok()) return ids.status();
-  std::lock_guard<std::mutex> lock(mutex_);
-  return cache_.emplace(std::move(key), *ids).first->second;
+  std::lock_guard<std::mutex> lock(entry->mutex);
+  if (entry->ids == nullptr) {
+    auto ids = ListIds(api, requests, id_field);
+    if (!ids.ok()) return ids.status();
+    entry->ids = *ids;
+  }
+  return entry->ids;
 }
 
 }  // namespace tap

@@ -25,8 +25,14 @@ class IdDirectory {
                   std::string_view id_field);
 
  private:
-  std::mutex mutex_;
-  std::map<std::string, Ids, std::less<>> cache_;
+  // One listing: its own lock, so that units wanting the same ids wait for one listing
+  // instead of each making its own requests.
+  struct Entry {
+    std::mutex mutex;
+    Ids ids;  // nullptr until listed (a failed listing is tried again by the next unit)
+  };
+  std::mutex mutex_;  // guards entries_
+  std::map<std::string, std::shared_ptr<Entry>, std::less<>> entries_;
 };
 
 /// Lists the ids without a directory (see IdDirectory::Get).

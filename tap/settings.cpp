@@ -207,7 +207,8 @@ const std::vector<SettingSpec> kSettingSpecs = {
      .kind = SettingKind::kDate,
      .required = true,
      .secret = false,
-     .description = "Earliest date to extract: 2024-01-31, or RFC 3339 with Z or an offset."},
+     .description = "Earliest report date to extract: 2024-01-31, or RFC 3339 with Z or an "
+                    "offset. Entity streams read every object on their first run."},
     {.name = "end_date",
      .kind = SettingKind::kDate,
      .required = false,

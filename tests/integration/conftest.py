@@ -28,6 +28,10 @@ APP_SECRET = "sim-app-secret"
 # second sync reads less than the first.
 RECENT_DAYS = 12
 START_DATE = (datetime.date.today() - datetime.timedelta(days=RECENT_DAYS)).isoformat()
+# The simulated TikTok cuts reports to their newest REPORT_ID_LIMIT ids (TikTok's 20,000, made
+# small), so the tap's batched re-read is exercised; one campaign in three is a Promote campaign.
+REPORT_ID_LIMIT = 10
+PROMOTE_EVERY = 3
 
 
 def run(args, timeout=600, check=True, **kwargs):
@@ -50,13 +54,14 @@ def messages(stdout):
 class Simulator:
     """tiktok-simulator in its own process, with a request log."""
 
-    def __init__(self, workdir, advertisers=2, campaigns=2, adgroups=2, ads=2, audiences=3):
+    def __init__(self, workdir, advertisers=2, campaigns=6, adgroups=2, ads=2, audiences=3):
         self.request_log = workdir / "requests.log"
         self.process = subprocess.Popen(
             [SIMULATOR, "--port", "0", "--advertisers", str(advertisers), "--campaigns",
              str(campaigns), "--adgroups", str(adgroups), "--ads", str(ads), "--audiences",
              str(audiences), "--recent-days", str(RECENT_DAYS), "--request-log",
-             self.request_log],
+             self.request_log, "--report-id-limit", str(REPORT_ID_LIMIT), "--promote-every",
+             str(PROMOTE_EVERY)],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
         line = self.process.stdout.readline()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCE, START_DATE, TAP, WORK, run
+from conftest import REPORT_ID_LIMIT, SOURCE, START_DATE, TAP, WORK, run
 
 PROJECT = SOURCE / "examples" / "meltano"
 MELTANO = os.environ["MELTANO"]
@@ -128,38 +128,59 @@ def test_run_into_jsonl_writes_every_selected_stream(meltano, simulator):
     meltano.jsonl = written
 
 
+# The requests that list every object: TopView ones only when asked for on their own, Promote
+# ones (made in the TikTok app) only with their origin.
+LISTINGS = ({}, {"buying_types": ["RESERVATION_TOP_VIEW"]}, {"campaign_system_origins": ["PROMOTE"]})
+
+
 def expected_entities(simulator, endpoint):
-    """What TikTok holds: objects of every advertiser, TopView ones included (they are only
-    listed when asked for on their own)."""
+    """What TikTok holds: objects of every advertiser, TopView and Promote ones included."""
     total = 0
     for advertiser in simulator.advertiser_ids():
-        for filtering in ({}, {"buying_types": ["RESERVATION_TOP_VIEW"]}):
+        for filtering in LISTINGS:
             data = simulator.api(endpoint, advertiser_id=advertiser, page_size=1,
                                  filtering=filtering)
             total += data["page_info"]["total_number"]
     return total
 
 
+def ad_ids(simulator, advertiser, filtering):
+    data = simulator.api("ad/get/", advertiser_id=advertiser, page_size=100, filtering=filtering,
+                         fields=["ad_id"])
+    return [row["ad_id"] for row in data["list"]]
+
+
 def ad_report(simulator):
-    """The simulator's daily ad report since START_DATE: (ad_id, day) -> (spend, conversion)."""
+    """The simulator's complete daily ad report since START_DATE: (ad_id, day) -> (spend,
+    conversion). Asked for a few ids at a time, below the simulator's id limit, so nothing is
+    cut; Promote ads with their origin filter."""
     rows = {}
     end = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    promote_filter = {"field_name": "campaign_system_origins", "filter_type": "IN",
+                      "filter_value": json.dumps(["PROMOTE"])}
     for advertiser in simulator.advertiser_ids():
-        page = 1
-        while True:
-            data = simulator.api(
-                "report/integrated/get/", advertiser_id=advertiser, report_type="BASIC",
-                data_level="AUCTION_AD", dimensions=["ad_id", "stat_time_day"],
-                metrics=["spend", "conversion"], start_date=START_DATE, end_date=end,
-                page=page, page_size=1000)
-            for row in data["list"]:
-                day = row["dimensions"]["stat_time_day"][:10]
-                rows[(row["dimensions"]["ad_id"], day)] = (
-                    float(row["metrics"]["spend"]), int(row["metrics"]["conversion"]))
-            if page >= data["page_info"]["total_page"]:
-                break
-            page += 1
+        for listing in LISTINGS:
+            ids = ad_ids(simulator, advertiser, listing)
+            promote = "campaign_system_origins" in listing
+            for i in range(0, len(ids), REPORT_ID_LIMIT // 2):
+                filtering = [{"field_name": "ad_ids", "filter_type": "IN",
+                              "filter_value": json.dumps(ids[i:i + REPORT_ID_LIMIT // 2])}]
+                data = simulator.api(
+                    "report/integrated/get/", advertiser_id=advertiser, report_type="BASIC",
+                    data_level="AUCTION_AD", dimensions=["ad_id", "stat_time_day"],
+                    metrics=["spend", "conversion"], start_date=START_DATE, end_date=end,
+                    page_size=1000, filtering=filtering + ([promote_filter] if promote else []))
+                assert data["page_info"]["total_page"] <= 1
+                for row in data["list"]:
+                    day = row["dimensions"]["stat_time_day"][:10]
+                    rows[(row["dimensions"]["ad_id"], day)] = (
+                        float(row["metrics"]["spend"]), int(row["metrics"]["conversion"]))
     return rows
+
+
+def promote_ad_ids(simulator):
+    return {ad for advertiser in simulator.advertiser_ids()
+            for ad in ad_ids(simulator, advertiser, LISTINGS[2])}
 
 
 def loaded_ad_report(postgres):
@@ -186,6 +207,13 @@ def test_two_runs_into_postgres_with_state_and_restated_days(meltano, simulator,
                              ("ads", "ad/get/")):
         assert count(postgres, "tiktok_ads", stream) == expected_entities(simulator, endpoint)
     assert loaded_ad_report(postgres) == ad_report(simulator)
+    # ... Promote ads' rows, and rows of ads beyond TikTok's id limit (read in id batches) among
+    # them: the simulator cut every ad report, and all of its ads are in the table.
+    loaded_ads = {ad for ad, _ in loaded_ad_report(postgres)}
+    assert promote_ad_ids(simulator) & loaded_ads
+    assert len(loaded_ads) > REPORT_ID_LIMIT * len(simulator.advertiser_ids())
+    assert int(postgres.value(
+        "SELECT count(*) FROM tiktok_ads.campaigns WHERE campaign_system_origin = 'PROMOTE'")) > 0
 
     # Key properties are primary keys; dates, timestamps and metrics keep their types.
     for stream, entry in STREAMS.items():
