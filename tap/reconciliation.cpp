@@ -104,7 +104,9 @@ void SpendTally::Add(Date day, const rapidjson::Value* spend) {
   Day& d = days[day];
   ++d.rows;
   std::optional<Decimal> value;
-  if (spend != nullptr && spend->IsString()) value = Decimal::Parse(spend->GetString());
+  if (spend != nullptr && spend->IsString()) {
+    value = Decimal::Parse(std::string_view(spend->GetString(), spend->GetStringLength()));
+  }
   if (!value || !d.spend.Add(*value)) d.readable = false;
 }
 

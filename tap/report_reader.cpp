@@ -50,7 +50,10 @@ class Coverage {
   void Emitted(const Transformer& row) {
     if (!by_id_) return;
     const rapidjson::Value* id = row.Bound(id_);
-    if (id != nullptr && id->IsString()) ids_.emplace(id->GetString(), id->GetStringLength());
+    if (id == nullptr || !id->IsString()) return;
+    std::string_view text(id->GetString(), id->GetStringLength());
+    // Looked up before it is copied: a row's id is usually already known (one row per day).
+    if (ids_.find(text) == ids_.end()) ids_.emplace(text);
   }
   /// TikTok's warning, or as many distinct ids as its limit (should the warning be missing).
   bool Truncated() const { return by_id_ && (truncated_ || ids_.size() >= limit_); }
@@ -62,7 +65,11 @@ class Coverage {
   bool by_id_;
   size_t limit_;
   bool truncated_ = false;
-  std::unordered_set<std::string> ids_;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_set<std::string, Hash, std::equal_to<>> ids_;
 };
 
 // The report request of metric group `group` for query `q`.
@@ -85,9 +92,8 @@ ApiRequest ReportRequest(const WorkUnit& unit, size_t group, const Query& q) {
 void TallySpend(UnitReader& r) {
   const rapidjson::Value* day = r.transformer().Bound("stat_time_day");
   if (day == nullptr || !day->IsString()) return;
-  if (auto d = ParseDay(std::string_view(day->GetString(), day->GetStringLength()).substr(0, 10))) {
-    r.spend()->Add(*d, r.transformer().Bound("spend"));
-  }
+  std::string_view text(day->GetString(), day->GetStringLength());
+  if (auto d = ParseDay(text.substr(0, 10))) r.spend()->Add(*d, r.transformer().Bound("spend"));
 }
 
 Status EmitBoundRow(UnitReader& r, Coverage& c) {
@@ -263,14 +269,19 @@ Status ReadQuery(UnitReader& r, const Query& q, Coverage& c) {
                      [&](Page& page) { return EmitRows(r, page, c); });
 }
 
-// The ids of the series' objects (from the entity endpoints) that `c` did not cover.
-Result<std::vector<std::string>> Uncovered(UnitReader& r, size_t series, const Coverage& c) {
+// The ids of the series' objects, from the entity endpoints (listed once per run).
+Result<IdDirectory::Ids> SeriesIds(UnitReader& r, size_t series) {
   const WorkUnit& unit = r.unit();
   std::vector<ApiRequest> requests;
   for (const ApiRequest& request : unit.requests->series[series].id_requests) {
     requests.push_back(unit.WithAdvertiser(request));
   }
-  auto listed = r.ListedIds(requests, r.def().report->level->id_dimension);
+  return r.ListedIds(requests, r.def().report->level->id_dimension);
+}
+
+// The ids of the series' objects that `c` did not cover.
+Result<std::vector<std::string>> Uncovered(UnitReader& r, size_t series, const Coverage& c) {
+  auto listed = SeriesIds(r, series);
   if (!listed.ok()) return listed.status();
   std::vector<std::string> out;
   for (const std::string& id : **listed) {
@@ -310,9 +321,21 @@ Status ReadBatches(UnitReader& r, const Query& all, const std::vector<std::strin
   return Status::Ok();
 }
 
+// Whether the series can have rows: most accounts have no Promote objects, and one listing of
+// their ids per run spares a Promote request per window and stream.
+Result<bool> MayHaveRows(UnitReader& r, size_t series) {
+  if (r.unit().requests->series[series].origin != kPromote) return true;
+  auto ids = SeriesIds(r, series);
+  if (!ids.ok()) return ids.status();
+  return !(*ids)->empty();
+}
+
 // One request of the series over the unit's window, completed by id batches when TikTok cut it.
 Status ReadSeries(UnitReader& r, size_t series) {
   const WorkUnit& unit = r.unit();
+  auto may = MayHaveRows(r, series);
+  if (!may.ok()) return may.status();
+  if (!*may) return Status::Ok();
   Query all{series, {}, WindowOf(unit)};
   Coverage c(r, unit.requests->id_limit);
   if (Status s = ReadQuery(r, all, c); !s.ok()) return s;

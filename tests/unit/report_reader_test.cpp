@@ -211,6 +211,15 @@ TEST_F(ReportReaderTest, PromoteRowsHaveTheirOwnRequestAndTheirOwnIds) {
   }
 }
 
+TEST_F(ReportReaderTest, AnAccountWithoutPromoteObjectsMakesNoPromoteReportRequest) {
+  settings_.include_promote_ads = true;
+  FakeTikTok tiktok(3, 0, 10);
+  ASSERT_TRUE(Run(tiktok).ok());
+  EXPECT_EQ(Keys().size(), 6u);
+  ASSERT_EQ(Reports().size(), 1u);
+  EXPECT_EQ(Reports()[0].Param("filtering"), "");
+}
+
 TEST_F(ReportReaderTest, ASingleIdStillTruncatedIsAnErrorNotALoop) {
   FakeTikTok tiktok(3, 0, 10);
   tiktok.AlwaysCut();
