@@ -43,6 +43,9 @@ struct SeriesRequest {
   /// Reports by id: the entity requests that list the ids of the objects it reads, for the
   /// re-read in id batches when TikTok truncates a report (§9.1).
   std::vector<ApiRequest> id_requests = {};
+  /// Promote reports: the requests whose listing says whether the advertiser has any object of
+  /// the origin (its campaigns, the fewest); none: always read.
+  std::vector<ApiRequest> probe = {};
 };
 
 /// What every unit of one stream shares, built once per sync by the stream's `prepare` hook,

@@ -269,19 +269,18 @@ Status ReadQuery(UnitReader& r, const Query& q, Coverage& c) {
                      [&](Page& page) { return EmitRows(r, page, c); });
 }
 
-// The ids of the series' objects, from the entity endpoints (listed once per run).
-Result<IdDirectory::Ids> SeriesIds(UnitReader& r, size_t series) {
-  const WorkUnit& unit = r.unit();
-  std::vector<ApiRequest> requests;
-  for (const ApiRequest& request : unit.requests->series[series].id_requests) {
-    requests.push_back(unit.WithAdvertiser(request));
-  }
-  return r.ListedIds(requests, r.def().report->level->id_dimension);
+// The ids `requests` (a series' listing) list for the unit's advertiser, listed once per run.
+Result<IdDirectory::Ids> Listed(UnitReader& r, const std::vector<ApiRequest>& requests,
+                                std::string_view id_field) {
+  std::vector<ApiRequest> mine;
+  for (const ApiRequest& request : requests) mine.push_back(r.unit().WithAdvertiser(request));
+  return r.ListedIds(mine, id_field);
 }
 
 // The ids of the series' objects that `c` did not cover.
 Result<std::vector<std::string>> Uncovered(UnitReader& r, size_t series, const Coverage& c) {
-  auto listed = SeriesIds(r, series);
+  auto listed =
+      Listed(r, r.unit().requests->series[series].id_requests, r.def().report->level->id_dimension);
   if (!listed.ok()) return listed.status();
   std::vector<std::string> out;
   for (const std::string& id : **listed) {
@@ -321,11 +320,11 @@ Status ReadBatches(UnitReader& r, const Query& all, const std::vector<std::strin
   return Status::Ok();
 }
 
-// Whether the series can have rows: most accounts have no Promote objects, and one listing of
-// their ids per run spares a Promote request per window and stream.
+// Whether the series can have rows (see SeriesRequest::probe).
 Result<bool> MayHaveRows(UnitReader& r, size_t series) {
-  if (r.unit().requests->series[series].origin != kPromote) return true;
-  auto ids = SeriesIds(r, series);
+  const SeriesRequest& s = r.unit().requests->series[series];
+  if (s.probe.empty()) return true;
+  auto ids = Listed(r, s.probe, "campaign_id");
   if (!ids.ok()) return ids.status();
   return !(*ids)->empty();
 }

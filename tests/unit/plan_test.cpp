@@ -280,6 +280,10 @@ TEST_F(ReportPlan, MetricsAreSplitIntoGroupsAndDeletedObjectsFiltered) {
   EXPECT_EQ(unit->requests->series[1].id_requests[0].path, "adgroup/get/");
   EXPECT_EQ(unit->requests->series[1].id_requests[0].Param("fields"), R"(["adgroup_id"])");
   EXPECT_EQ(unit->requests->series[0].id_requests.size(), 2u);  // and TopView
+  // Whether the advertiser has Promote objects at all: its Promote campaigns, listed once.
+  ASSERT_EQ(unit->requests->series[1].probe.size(), 1u);
+  EXPECT_EQ(unit->requests->series[1].probe[0].path, "campaign/get/");
+  EXPECT_TRUE(unit->requests->series[0].probe.empty());
   // No status filter exists at advertiser level, and its totals include every origin.
   const WorkUnit* advertiser = Units("advertiser_insights_daily")[0];
   ASSERT_EQ(advertiser->requests->series.size(), 1u);

@@ -178,8 +178,8 @@ TEST_F(SimulatorTest, PromoteObjectsOnlyWhenAskedForOnTheirOwn) {
                                              "operation_status", "secondary_status"}));
   }
   EXPECT_EQ(got, promote);
-  for (const auto& row :
-       list(R"({"campaign_system_origins":["TT_ADS_PLATFORM"]})")["data"]["list"].GetArray()) {
+  rapidjson::Document regular = list(R"({"campaign_system_origins":["TT_ADS_PLATFORM"]})");
+  for (const auto& row : regular["data"]["list"].GetArray()) {
     EXPECT_EQ(promote.count(row["campaign_id"].GetString()), 0u);
     EXPECT_FALSE(row.HasMember("campaign_system_origin"));
   }
