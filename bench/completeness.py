@@ -100,7 +100,9 @@ def main():
                   f"{'equal to' if cut[stream] == complete[stream] else 'DIFFERENT FROM'} "
                   "the complete data")
         print(f"orphan ad ids in ad_insights_daily: {len(orphans)}")
-        print(next((l for l in err.splitlines() if "Reconciliation:" in l), "no reconciliation"))
+        for line in err.splitlines():
+            if "Reconciliation:" in line or "X-Tt-Ads-Throttle" in line:
+                print(line)
         for name, counts in (("cut", cut_requests), ("complete", complete_requests)):
             print(f"requests ({name}): {sum(counts.values())} total, "
                   f"{counts['report/integrated/get/']} report, {counts['ad/get/']} ad/get")
