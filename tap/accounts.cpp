@@ -62,8 +62,7 @@ std::deque<WorkUnit> Batches(const std::vector<std::string>& ids, size_t size) {
   std::deque<WorkUnit> batches;
   for (size_t i = 0; i < ids.size(); i += size) {
     WorkUnit unit;
-    unit.advertiser_ids.assign(ids.begin() + static_cast<long>(i),
-                               ids.begin() + static_cast<long>(std::min(ids.size(), i + size)));
+    unit.advertiser_ids = Slice(ids, i, size);
     batches.push_back(std::move(unit));
   }
   return batches;

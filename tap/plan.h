@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -114,6 +115,14 @@ class PlanCursor {
   bool pending_ = false;          // the current partition still has a unit to give
   uint32_t produced_ = 0;
 };
+
+/// Up to `count` of `items` from `from` on: one batch of ids.
+inline std::vector<std::string> Slice(const std::vector<std::string>& items, size_t from,
+                                      size_t count) {
+  size_t end = std::min(items.size(), from + count);
+  return {items.begin() + static_cast<long>(std::min(from, end)),
+          items.begin() + static_cast<long>(end)};
+}
 
 /// Every unit of the plan at once (tests and small tools; the sync uses the cursor).
 std::vector<WorkUnit> MakePlan(const PlanContext& context, const Catalog& catalog);

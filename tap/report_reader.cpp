@@ -30,6 +30,12 @@ struct DayRange {
 
 DayRange WindowOf(const WorkUnit& unit) { return {unit.first_day, unit.last_day}; }
 
+// ", 2024-06-01..2024-06-30" for a unit with days, for log lines; else empty.
+std::string WindowText(const WorkUnit& unit) {
+  if (!unit.first_day) return {};
+  return fmt::format(", {}..{}", FormatDay(*unit.first_day), FormatDay(*unit.last_day));
+}
+
 // One report query: one request of the stream's series, for some ids or every object, over
 // some days.
 struct Query {
@@ -233,10 +239,9 @@ Status MergeByIds(UnitReader& r, const Query& q, Coverage& c, size_t limit) {
   int window_days = q.days.first ? (*q.days.last - *q.days.first).count() + 1 : 1;
   Slicing slicing = SliceFor(limit, rows, ids.size(), window_days, by_day);
   for (size_t i = 0; i < ids.size(); i += slicing.ids) {
-    std::vector<std::string> batch(
-        ids.begin() + static_cast<long>(i),
-        ids.begin() + static_cast<long>(std::min(ids.size(), i + slicing.ids)));
-    if (Status s = MergeDaySlices(r, q, std::move(batch), slicing.days, c); !s.ok()) return s;
+    if (Status s = MergeDaySlices(r, q, Slice(ids, i, slicing.ids), slicing.days, c); !s.ok()) {
+      return s;
+    }
   }
   return Status::Ok();
 }
@@ -303,10 +308,7 @@ Status StillTruncated(UnitReader& r, const std::string& id) {
 Status ReadBatches(UnitReader& r, const Query& all, const std::vector<std::string>& ids,
                    size_t size) {
   for (size_t i = 0; i < ids.size(); i += size) {
-    Query q{all.series,
-            {ids.begin() + static_cast<long>(i),
-             ids.begin() + static_cast<long>(std::min(ids.size(), i + size))},
-            all.days};
+    Query q{all.series, Slice(ids, i, size), all.days};
     Coverage c(r, r.unit().requests->id_limit);
     if (Status s = ReadQuery(r, q, c); !s.ok()) return s;
     if (!c.Truncated()) continue;
@@ -345,11 +347,8 @@ Status ReadSeries(UnitReader& r, size_t series) {
   LogInfo(
       "Stream '{}', advertiser {}{}: TikTok cut the report to its newest ids "
       "(X-Tt-Ads-Throttle; {} of them had rows); reading the other {} {}(s) in batches of {}",
-      r.def().name, unit.advertiser(),
-      unit.first_day
-          ? fmt::format(", {}..{}", FormatDay(*unit.first_day), FormatDay(*unit.last_day))
-          : "",
-      c.size(), rest->size(), r.def().report->level->name, batch);
+      r.def().name, unit.advertiser(), WindowText(unit), c.size(), rest->size(),
+      r.def().report->level->name, batch);
   return ReadBatches(r, all, *rest, batch);
 }
 
@@ -371,10 +370,7 @@ Status ReadReport(UnitReader& r) {
   if (unit.stream->incremental() && unit.last_day) bookmark = Timestamp{*unit.last_day};
   r.Checkpoint(bookmark);
   LogInfo("Stream '{}', advertiser {}{}: {} record(s)", r.def().name, unit.advertiser(),
-          unit.first_day
-              ? fmt::format(", {}..{}", FormatDay(*unit.first_day), FormatDay(*unit.last_day))
-              : "",
-          r.records() - before);
+          WindowText(unit), r.records() - before);
   return Status::Ok();
 }
 

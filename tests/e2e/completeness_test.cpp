@@ -55,18 +55,12 @@ class CompletenessTest : public ::testing::Test {
   TapRun Run(const std::string& extra, int port = 0) {
     std::vector<std::string> streams = {"campaigns", "adgroups", "ads"};
     for (const Level& level : kLevels) streams.push_back(level.stream);
-    std::string config =
-        Config(port != 0 ? port : port_, config_,
-               fmt::format(R"({{"start_date":"{}","end_date":"{}","include_deleted":true}})",
-                           kStart, kEnd));
-    auto merged = tap::ParseJson(config, "config");
-    auto more = tap::ParseJson(extra, "extra");
-    for (auto& m : more->GetObject()) {
-      merged->RemoveMember(m.name.GetString());
-      merged->AddMember(rapidjson::Value(m.name, merged->GetAllocator()),
-                        rapidjson::Value(m.value, merged->GetAllocator()), merged->GetAllocator());
-    }
-    return RunTap({"--config", dir_.Write("config.json", tap::ToJson(*merged)), "--catalog",
+    std::string config = Config(
+        port != 0 ? port : port_, config_,
+        MergeJson(fmt::format(R"({{"start_date":"{}","end_date":"{}","include_deleted":true}})",
+                              kStart, kEnd),
+                  extra));
+    return RunTap({"--config", dir_.Write("config.json", config), "--catalog",
                    dir_.Write("catalog.json", CatalogSelecting(streams, false))},
                   dir_);
   }

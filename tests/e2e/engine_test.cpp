@@ -70,6 +70,7 @@ class EngineTest : public ::testing::Test {
     c.ads_per_adgroup = 2;
     return c;
   }
+  Spawned SpawnSlowSync(const std::string& tag);
   int Start(sim::SimConfig config) {
     simulators_.push_back(std::make_unique<sim::Simulator>(config));
     configs_.push_back(config);
@@ -177,13 +178,18 @@ TEST_F(EngineTest, SigtermWritesAFinalStateCoveringCompletedWork) {
   for (const std::string& key : Keys(clean)) EXPECT_TRUE(seen.count(key)) << "gap: " << key;
 }
 
-TEST_F(EngineTest, SigtermWritesExactlyOneFinalState) {
+// A daily ad report sync slow enough (30 ms a response, small pages) to be signalled mid-run.
+Spawned EngineTest::SpawnSlowSync(const std::string& tag) {
   sim::SimConfig config = Base();
   config.latency_ms = 30;
   int port = Start(config);
   std::string extra =
       fmt::format(R"({{"start_date":"{}","max_concurrency":2,"page_size":50}})", DaysAgo(120));
-  Spawned spawned = SpawnTap(Args(port, config, extra, {"ad_insights_daily"}), dir_, "once");
+  return SpawnTap(Args(port, config, extra, {"ad_insights_daily"}), dir_, tag);
+}
+
+TEST_F(EngineTest, SigtermWritesExactlyOneFinalState) {
+  Spawned spawned = SpawnSlowSync("once");
   // Signal once records are flowing (the SCHEMA and more), however slow the build is.
   for (int i = 0; i < 200; ++i) {
     std::ifstream out(spawned.out_path);
@@ -201,12 +207,7 @@ TEST_F(EngineTest, SigtermWritesExactlyOneFinalState) {
 }
 
 TEST_F(EngineTest, SigintExits130WithAFinalState) {
-  sim::SimConfig config = Base();
-  config.latency_ms = 30;
-  int port = Start(config);
-  std::string extra =
-      fmt::format(R"({{"start_date":"{}","max_concurrency":2,"page_size":50}})", DaysAgo(120));
-  Spawned spawned = SpawnTap(Args(port, config, extra, {"ad_insights_daily"}), dir_, "int");
+  Spawned spawned = SpawnSlowSync("int");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   kill(spawned.pid, SIGINT);
   TapRun stopped = WaitTap(spawned);

@@ -225,24 +225,28 @@ std::string CatalogSelecting(const std::vector<std::string>& streams, bool all_f
   return tap::ToJson(catalog);
 }
 
-std::string Config(int port, const sim::SimConfig& sim, const std::string& extra) {
-  // A STATE after every commit (state_interval 0), so that the tests see every point a run
-  // could resume from; the throttled default has tests of its own.
-  rapidjson::Document config;
-  config.Parse(fmt::format(R"({{"access_token":"{}","start_date":"2020-01-01",
-                                 "app_id":"{}","secret":"{}",
-                                 "max_requests_per_second":1000,"max_requests_per_minute":60000,
-                                 "state_interval":0,"api_base_url":"http://127.0.0.1:{}"}})",
-                           sim.access_token, sim.app_id, sim.secret, port)
-                   .c_str());
+std::string MergeJson(const std::string& base, const std::string& extra) {
+  rapidjson::Document merged;
+  merged.Parse(base.c_str());
   rapidjson::Document more;
   more.Parse(extra.c_str());
   for (auto& m : more.GetObject()) {
-    config.RemoveMember(m.name.GetString());
-    config.AddMember(rapidjson::Value(m.name, config.GetAllocator()),
-                     rapidjson::Value(m.value, config.GetAllocator()), config.GetAllocator());
+    merged.RemoveMember(m.name.GetString());
+    merged.AddMember(rapidjson::Value(m.name, merged.GetAllocator()),
+                     rapidjson::Value(m.value, merged.GetAllocator()), merged.GetAllocator());
   }
-  return tap::ToJson(config);
+  return tap::ToJson(merged);
+}
+
+std::string Config(int port, const sim::SimConfig& sim, const std::string& extra) {
+  // A STATE after every commit (state_interval 0), so that the tests see every point a run
+  // could resume from; the throttled default has tests of its own.
+  return MergeJson(fmt::format(R"({{"access_token":"{}","start_date":"2020-01-01",
+                                    "app_id":"{}","secret":"{}",
+                                    "max_requests_per_second":1000,"max_requests_per_minute":60000,
+                                    "state_interval":0,"api_base_url":"http://127.0.0.1:{}"}})",
+                               sim.access_token, sim.app_id, sim.secret, port),
+                   extra);
 }
 
 }  // namespace e2e

@@ -63,6 +63,9 @@ void ExpectValidSingerStream(const Messages& messages);
 /// with the fields selected by default.
 std::string CatalogSelecting(const std::vector<std::string>& streams, bool all_fields = true);
 
+/// The JSON object `base` with the members of `extra` (both JSON object texts) put over it.
+std::string MergeJson(const std::string& base, const std::string& extra);
+
 /// The config JSON for a simulator on `port` (a STATE after every commit), merged with `extra`
 /// (a JSON object text).
 std::string Config(int port, const sim::SimConfig& sim, const std::string& extra = "{}");

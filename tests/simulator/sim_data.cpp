@@ -30,11 +30,13 @@ uint64_t Mix(uint64_t a, uint64_t b) {
   return z ^ (z >> 31);
 }
 
-uint64_t Mix(uint64_t a, std::string_view text) {
-  uint64_t h = 1469598103934665603ULL;  // FNV-1a, then mixed
+uint64_t Fnv1a(std::string_view text) {
+  uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
-  return Mix(a, h);
+  return h;
 }
+
+uint64_t Mix(uint64_t a, std::string_view text) { return Mix(a, Fnv1a(text)); }
 
 std::string PageInfoJson(long long page, long long page_size, size_t total) {
   size_t pages = (total + static_cast<size_t>(page_size) - 1) / static_cast<size_t>(page_size);

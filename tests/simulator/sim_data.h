@@ -87,6 +87,9 @@ struct SimData {
 /// Generates the data set of `config`; deterministic.
 SimData Generate(const SimConfig& config);
 
+/// FNV-1a of `text`: how names enter Mix.
+uint64_t Fnv1a(std::string_view text);
+
 /// A 64-bit mix of its inputs (splitmix64), the source of every derived value.
 uint64_t Mix(uint64_t a, uint64_t b = 0);
 uint64_t Mix(uint64_t a, std::string_view text);

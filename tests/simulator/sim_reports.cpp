@@ -179,9 +179,7 @@ MetricPlan PlanMetric(const tap::MetricInfo& m) {
            : n == "advertiser_name" ? Kind::kAdvertiserName
            : (n == "tt_app_id" || n == "tt_app_name" || n == "mobile_app_id") ? Kind::kZero
                                                                               : Kind::kValue;
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : n) h = (h ^ c) * 1099511628211ULL;
-  p.name_hash = h;
+  p.name_hash = Fnv1a(n);
   p.type = (*m.schema)["type"].GetString();
   std::string_view description = (*m.schema)["description"].GetString();
   p.secondary = n.rfind("secondary_goal", 0) == 0 || n.find("_secondary_goal") != std::string::npos;
@@ -252,15 +250,9 @@ std::pair<Date, Date> ActiveDays(const Entity& e, const tap::TimeZone& tz, Date 
   return {start, end};
 }
 
-uint64_t NameHash(std::string_view name) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : name) h = (h ^ c) * 1099511628211ULL;
-  return h;
-}
-
 // An ad's spend on `day` in thousandths: the value its plain daily row writes (MetricValue).
 uint64_t AdSpendMillis(uint64_t ad, int32_t day) {
-  static const uint64_t kSpend = NameHash("spend");
+  static const uint64_t kSpend = Fnv1a("spend");
   uint64_t h = Mix(Mix(Mix(ad, static_cast<uint64_t>(day)), 0), kSpend);
   uint64_t scaled = h % 100000;
   if (h % 11 == 0) scaled -= scaled % 1000;
