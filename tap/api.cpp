@@ -195,12 +195,20 @@ Result<ApiResponse> Api::Get(const ApiRequest& request) {
   // Parsed in place: the page's strings are not copied (a sync's largest cost in CPU and memory).
   auto text = std::make_unique<std::string>(std::move(response.body));
   size_t bytes = text->size();
-  auto parsed = ParseJsonInPlace(*text, fmt::format("the response of {}", where));
+  long long mended = 0;
+  auto parsed = ParseJsonInPlace(*text, fmt::format("the response of {}", where), &mended);
   if (!parsed.ok() || !parsed->IsObject()) {
     // A truncated or non-JSON body is an infrastructure fault worth retrying.
     return Status::Error(
         ErrorKind::kTransient,
-        fmt::format("the response of {} is not a JSON envelope ({} bytes)", where, bytes));
+        fmt::format("the response of {} is not a JSON envelope ({} bytes){}", where, bytes,
+                    parsed.ok() ? "" : ": " + parsed.status().message()));
+  }
+  if (mended > 0) {
+    LogWarning(
+        "the response of {} held {} invalid character(s) (unpaired UTF-16 surrogates or "
+        "invalid UTF-8); they are written as U+FFFD",
+        where, mended);
   }
   ApiResponse out{std::move(slot), std::move(text), std::move(parsed).value(),
                   response.Header(kThrottleHeader)};

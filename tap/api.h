@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,11 +17,16 @@
 
 namespace tap {
 
+struct ApiResponse;
+
 /// One GET to a TikTok endpoint: the path below /open_api/v1.3/ (trailing slash included) and
 /// its query parameters. Array and object parameters are JSON text, as the API wants them.
 struct ApiRequest {
   std::string path;
   std::vector<std::pair<std::string, std::string>> params;
+  /// Checks a successful response before it is taken (the Pager's page_info rules); a failure
+  /// is treated like a bad body, so a kTransient one is retried. Not part of the URL.
+  std::function<Status(const ApiResponse&)> check = nullptr;
 
   /// The value of parameter `name`, or an empty string.
   std::string Param(std::string_view name) const;

@@ -91,6 +91,9 @@ Result<ApiResponse> Engine::Get(const ApiRequest& request) {
       break;
     }
     result = Attempt(*client, request);
+    if (result.ok() && request.check) {
+      if (Status s = request.check(*result); !s.ok()) result = s;
+    }
     if (result.ok() || !RetryPolicy::Retries(result.status().kind())) break;
     if (!Backoff(request, result.status(), attempt)) {
       result = Status::Error(

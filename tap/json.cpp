@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "tap/json_guard.h"
+
 namespace tap {
 
 namespace {
@@ -78,13 +80,26 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view what) {
+namespace {
+
+Status TooDeep(std::string_view what) {
+  return Status::Error(
+      ErrorKind::kInvalidInput,
+      fmt::format("{} nests arrays or objects deeper than {} levels", what, kMaxJsonDepth));
+}
+
+}  // namespace
+
+Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view what,
+                                             long long* replaced) {
   // RapidJSON's own validation decodes every character, a tenth of a sync's CPU; validating
   // the whole page first, ASCII at full speed, gives the same guarantee.
-  if (!IsValidUtf8(text)) {
-    return Status::Error(ErrorKind::kInvalidInput,
-                         fmt::format("{} is not valid JSON: invalid UTF-8", what));
-  }
+  long long mended = 0;
+  if (!IsValidUtf8(text)) text = RepairUtf8(text, &mended);
+  JsonScan scan = ScanJsonText(text);
+  if (scan.too_deep) return TooDeep(what);
+  if (scan.huge_numbers) text = QuoteHugeNumbers(text);
+  if (replaced != nullptr) *replaced = mended + scan.replaced;
   rapidjson::Document doc;
   doc.ParseInsitu<rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag>(text.data());
   if (doc.HasParseError()) return ParseError(doc, what);
@@ -94,14 +109,18 @@ Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view
 
 Result<rapidjson::Document> ParseJson(std::string_view text, std::string_view what,
                                       bool numbers_as_strings) {
+  std::string copy(text);
+  JsonScan scan = ScanJsonText(copy);
+  if (scan.too_deep) return TooDeep(what);
+  if (numbers_as_strings && scan.huge_numbers) copy = QuoteHugeNumbers(copy);
   rapidjson::Document doc;
   if (numbers_as_strings) {
     doc.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag>(
-        text.data(), text.size());
+        copy.data(), copy.size());
   } else {
     // Not kParseFullPrecisionFlag: in RapidJSON 1.1 it reads out of bounds on numbers with very
     // many digits (found by fuzz_settings). Config, state and catalog numbers are small.
-    doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+    doc.Parse<rapidjson::kParseValidateEncodingFlag>(copy.data(), copy.size());
   }
   if (doc.HasParseError()) return ParseError(doc, what);
   return doc;
@@ -130,7 +149,7 @@ Result<rapidjson::Document> ReadJsonFile(const std::string& path, std::string_vi
 
 std::string ToJson(const rapidjson::Value& value) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::ASCII<>> writer(buffer);
+  JsonWriter writer(buffer);
   value.Accept(writer);
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -147,7 +166,7 @@ std::string ToPrettyJson(const rapidjson::Value& value) {
 
 std::string JsonQuote(std::string_view text) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::ASCII<>> writer(buffer);
+  JsonWriter writer(buffer);
   writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
   return std::string(buffer.GetString(), buffer.GetSize());
 }

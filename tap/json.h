@@ -9,14 +9,21 @@
 #include <string_view>
 #include <vector>
 
+#include "tap/json_guard.h"
 #include "tap/status.h"
 
 namespace tap {
 
+/// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code points above
+/// U+10FFFF). Fast on ASCII, which API pages mostly are.
+bool IsValidUtf8(std::string_view text);
+
 /// The writer of every JSON line the tap emits: UTF-8 in, ASCII out (non-ASCII as \uXXXX).
 /// Strings and keys that need no escaping (nearly all: ids, metric values, property names) are
 /// copied as they are; RapidJSON's ASCII transcoding decodes every character, which measured a
-/// seventh of a sync's CPU.
+/// seventh of a sync's CPU. A string that is not valid UTF-8 (which parsing already mends, so
+/// never expected) is written with U+FFFD for each bad sequence: RapidJSON would stop mid-string
+/// and leave a broken line.
 class JsonWriter
     : public rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::ASCII<>> {
   using Base = rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::ASCII<>>;
@@ -27,7 +34,12 @@ class JsonWriter
   using Base::String;
 
   bool String(const char* s, rapidjson::SizeType n, bool copy = false) {
-    if (!Plain(s, n)) return Base::String(s, n, copy);
+    if (!Plain(s, n)) {
+      if (IsValidUtf8(std::string_view(s, n))) return Base::String(s, n, copy);
+      long long replaced = 0;
+      std::string mended = RepairUtf8(std::string_view(s, n), &replaced);
+      return Base::String(mended.data(), static_cast<rapidjson::SizeType>(mended.size()), true);
+    }
     Prefix(rapidjson::kStringType);
     char* p = os_->Push(n + 2);
     p[0] = '"';
@@ -52,18 +64,19 @@ class JsonWriter
 };
 
 /// Parses `text` as one JSON document. `what` names the input in the error ("config file
-/// 'c.json'"). With `numbers_as_strings`, every number keeps its exact digits as a string value
-/// (used for API responses, so ids and metrics never pass through a double).
+/// 'c.json'"). Unpaired surrogate escapes are read as U+FFFD; nesting deeper than
+/// kMaxJsonDepth is an error. With `numbers_as_strings`, every number keeps its exact digits as a
+/// string value (used for API responses, so ids and metrics never pass through a double).
 Result<rapidjson::Document> ParseJson(std::string_view text, std::string_view what,
                                       bool numbers_as_strings = false);
 
-/// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code points above
-/// U+10FFFF). Fast on ASCII, which API pages mostly are.
-bool IsValidUtf8(std::string_view text);
-
 /// Like ParseJson with `numbers_as_strings`, but in place: string values point into `text`
-/// (which must outlive the document and not change), so nothing is copied. For API pages.
-Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view what);
+/// (which must outlive the document and not change), so nothing is copied. For API pages, which
+/// the tap does not control: invalid UTF-8 and unpaired surrogate escapes are read as U+FFFD
+/// (counted in `*replaced`), numbers beyond double range as strings; nesting deeper than
+/// kMaxJsonDepth is an error.
+Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view what,
+                                             long long* replaced = nullptr);
 
 /// Reads and parses a JSON file; a missing or unreadable file is an kInvalidInput error.
 Result<rapidjson::Document> ReadJsonFile(const std::string& path, std::string_view what);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "tap/json.h"
 
 namespace tap {
@@ -22,7 +24,75 @@ Status NoList(const ApiRequest& request, std::string_view list_key) {
                                    request.path, advertiser, list_key));
 }
 
+std::string Where(const ApiRequest& request, long long number) {
+  std::string advertiser = request.Param("advertiser_id");
+  if (advertiser.empty()) advertiser = request.Param("advertiser_ids");
+  return fmt::format("page {} of {} for advertiser {}", number, request.path, advertiser);
+}
+
+long long PageSize(const PageInfo& info, const ApiRequest& request) {
+  if (info.page_size > 0) return info.page_size;
+  std::string asked = request.Param("page_size");
+  return asked.empty() ? 0 : std::stoll(asked);
+}
+
+// The pages `info` allows at most: its rows at its page size, plus one.
+long long MostPages(const PageInfo& info, const ApiRequest& request) {
+  long long size = PageSize(info, request);
+  if (size <= 0) return -1;
+  return (info.total_number + size - 1) / size + 1;
+}
+
+// Identifies a page by its first and last rows: a server repeating a page repeats both.
+uint64_t Fingerprint(const rapidjson::Value* list) {
+  if (list == nullptr || !list->IsArray() || list->Empty()) return 0;
+  std::string text = ToJson((*list)[0]) + ToJson((*list)[list->Size() - 1]);
+  uint64_t h = 1469598103934665603ULL ^ list->Size();
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+  return h == 0 ? 1 : h;
+}
+
+const rapidjson::Value* ListOf(const rapidjson::Value& data, std::string_view key) {
+  const rapidjson::Value* list = FindMember(data, key);
+  return list != nullptr && list->IsArray() ? list : nullptr;
+}
+
 }  // namespace
+
+Status Pager::Check(const ApiResponse& response, long long number) const {
+  auto transient = [&](std::string why) {
+    return Status::Error(ErrorKind::kTransient, fmt::format("{} {}", Where(request_, number), why));
+  };
+  auto info = ReadPageInfo(response.data());
+  if (!info) {
+    // No page_info at all on page 1: a one-page answer. A malformed one is never that.
+    bool absent = FindMember(response.data(), "page_info") == nullptr;
+    if (number == 1 && absent) return Status::Ok();
+    return transient(number == 1 ? "has a page_info without valid non-negative counts"
+                                 : "has no valid page_info although page 1 announced more pages");
+  }
+  long long most = MostPages(*info, request_);
+  if (info->total_page > most && most >= 0) {
+    return transient(
+        fmt::format("announces total_page {}, which total_number {} at page_size {} "
+                    "cannot give",
+                    info->total_page, info->total_number, PageSize(*info, request_)));
+  }
+  if (number > 1 && previous_ != 0 &&
+      Fingerprint(ListOf(response.data(), list_key_)) == previous_) {
+    return transient(fmt::format("repeats the rows of page {}", number - 1));
+  }
+  return Status::Ok();
+}
+
+Status Pager::Over() const {
+  return Status::Error(
+      ErrorKind::kFatal,
+      fmt::format("{} was not read: the server kept announcing pages past the {} that page 1's "
+                  "total_number and page_size allow, so the pages would never end; run again, and "
+                  "report it if it persists",
+                  Where(request_, next_), cap_));
+}
 
 Pager::Pager(ApiClient& api, ApiRequest request, std::string_view list_key, bool paged)
     : api_(api), request_(std::move(request)), list_key_(list_key), paged_(paged) {}
@@ -30,8 +100,12 @@ Pager::Pager(ApiClient& api, ApiRequest request, std::string_view list_key, bool
 Status Pager::Next(std::optional<Page>* page) {
   page->reset();
   if (done_) return Status::Ok();
+  if (cap_ > 0 && next_ > cap_) return Over();
   ApiRequest request = request_;
-  if (paged_) request.Set("page", std::to_string(next_));
+  if (paged_) {
+    request.Set("page", std::to_string(next_));
+    request.check = [this, number = next_](const ApiResponse& r) { return Check(r, number); };
+  }
   auto response = api_.Get(request);
   if (!response.ok()) return response.status();
   rapidjson::Value* data = MutableMember(response->body, "data");
@@ -42,6 +116,8 @@ Status Pager::Next(std::optional<Page>* page) {
     list = nullptr;
   }
   done_ = !paged_ || list == nullptr || list->Empty() || !info || next_ >= info->total_page;
+  if (next_ == 1 && info) cap_ = std::max(MostPages(*info, request_), info->total_page);
+  previous_ = Fingerprint(list);
   *page = Page{std::move(response).value(), list, next_, info ? info->total_number : 0};
   ++next_;
   return Status::Ok();

@@ -93,6 +93,9 @@ std::optional<Timestamp> ParseEpochSeconds(std::string_view digits) {
     if (c < '0' || c > '9') return std::nullopt;
     value = value * 10 + (c - '0');
   }
+  // RFC 3339 has four-digit years: 9999-12-31T23:59:59Z is the last time it can write.
+  constexpr long long kLastRfc3339Second = 253402300799;
+  if (value > kLastRfc3339Second) return std::nullopt;
   return Timestamp{seconds{value}};
 }
 

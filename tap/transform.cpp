@@ -2,12 +2,22 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <cstdlib>
+
 #include "tap/timestamp.h"
 
 namespace tap {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether a JSON reader takes number token `token` as a finite double: 1e400 or a 400-digit
+// integer would be infinity in most of them (a JavaScript or BigQuery target, pandas).
+bool Finite(std::string_view token) {
+  if (token.size() < 300 && token.find_first_of("eE") == std::string_view::npos) return true;
+  return std::isfinite(std::strtod(std::string(token).c_str(), nullptr));
+}
 
 // A value a row really has: not absent, null or "".
 bool Present(const rapidjson::Value* v) {
@@ -346,15 +356,16 @@ void Transformer::WriteNumber(const rapidjson::Value& v, bool integer, std::stri
   if (v.IsString()) {
     std::string_view text = Text(v);
     // Most metric values are already JSON numbers as they are ("12.345", "7508").
-    if (IsJsonNumber(text, integer)) {
+    if (IsJsonNumber(text, integer) && Finite(text)) {
       out.RawValue(text.data(), text.size(), rapidjson::kNumberType);
       return;
     }
     std::string token = NumberToken(text, integer);
-    if (!token.empty()) {
+    if (!token.empty() && Finite(token)) {
       out.RawValue(token.data(), token.size(), rapidjson::kNumberType);
       return;
     }
+    if (!token.empty()) return Fail(path, v, "a finite number", out);
   } else if (v.IsBool()) {
     out.RawValue(v.GetBool() ? "1" : "0", 1, rapidjson::kNumberType);
     return;

@@ -38,6 +38,9 @@ class FakeApi : public ApiClient {
     if (ErrorKind kind = ClassifyTikTokCode(c); kind != ErrorKind::kOk) {
       return Status::Error(kind, fmt::format("TikTok API error {}", c));
     }
+    if (request.check) {
+      if (Status s = request.check(out); !s.ok()) return s;
+    }
     return out;
   }
 

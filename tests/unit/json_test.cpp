@@ -50,13 +50,76 @@ TEST(Json, ParseInPlaceKeepsNumbersAsTerminatedStrings) {
   EXPECT_STREQ((*doc)["s"].GetString(), "a\"b");
 }
 
-TEST(Json, ParseInPlaceRejectsInvalidUtf8AndBrokenJson) {
-  std::string bad_utf8 = "{\"a\":\"\xC0\x80\"}";
-  auto a = ParseJsonInPlace(bad_utf8, "the response of x");
-  ASSERT_FALSE(a.ok());
-  EXPECT_EQ(a.status().message(), "the response of x is not valid JSON: invalid UTF-8");
+TEST(Json, ParseInPlaceMendsInvalidUtf8AndRejectsBrokenJson) {
+  std::string bad_utf8 = "{\"a\":\"x\xC0\x80y\xFF\"}";
+  long long replaced = 0;
+  auto a = ParseJsonInPlace(bad_utf8, "the response of x", &replaced);
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  EXPECT_EQ(replaced, 3);  // C0 and 80 are each invalid, and FF
+  EXPECT_STREQ((*a)["a"].GetString(), "x\xEF\xBF\xBD\xEF\xBF\xBDy\xEF\xBF\xBD");
   std::string truncated = R"({"a":[1,2)";
   EXPECT_FALSE(ParseJsonInPlace(truncated, "t").ok());
+}
+
+// Every output line is parsed back: each form of bad text in, valid JSON out.
+TEST(Json, EveryFormOfBadTextIsWrittenAsValidJson) {
+  const std::vector<std::string> forms = {
+      R"("lone\udc00low")",   R"("lone\ud800high")",   R"("\ud800")",
+      R"("\ud800\u0041")",    R"("end\udbff")",        R"("pair\ud83d\ude00ok")",
+      R"("\\udc00 escaped")", "\"bad \xC3\x28 utf8\"", "\"\xED\xA0\x80 encoded\"",
+      "\"\xF4\x90\x80\x80\"", "\"cut \xE2\x82\""};
+  for (const std::string& form : forms) {
+    std::string page = R"({"list":[{"campaign_name":)" + form + "}]}";
+    long long replaced = 0;
+    auto doc = ParseJsonInPlace(page, "page", &replaced);
+    ASSERT_TRUE(doc.ok()) << form << ": " << doc.status().message();
+    std::string line = ToJson(*doc);
+    auto back = ParseJson(line, "line");
+    ASSERT_TRUE(back.ok()) << form << " gave " << line;
+    EXPECT_TRUE(IsValidUtf8((*back)["list"][0]["campaign_name"].GetString())) << form;
+  }
+  std::string lone = R"({"s":"a\udc00b\ud800"})";
+  long long replaced = 0;
+  auto doc = ParseJsonInPlace(lone, "page", &replaced);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(replaced, 2);
+  EXPECT_EQ(ToJson(*doc), R"({"s":"a\uFFFDb\uFFFD"})");
+}
+
+TEST(Json, TheWriterNeverLeavesABrokenString) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  std::string bad = "ok\xED\xB0\x80\xFF";
+  w.String(bad.data(), static_cast<rapidjson::SizeType>(bad.size()));
+  EXPECT_EQ(std::string(buffer.GetString()), R"("ok\uFFFD\uFFFD\uFFFD\uFFFD")");
+}
+
+TEST(Json, NestingIsLimitedInEveryParse) {
+  std::string deep(100000, '[');
+  std::string ok = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
+  std::string copy = deep;
+  auto page = ParseJsonInPlace(copy, "the response of x");
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.status().message(),
+            "the response of x nests arrays or objects deeper than 256 levels");
+  EXPECT_FALSE(ParseJson(deep, "state file 's.json'").ok());
+  EXPECT_TRUE(ParseJson(ok, "ok").ok());
+  std::string in_string = "[\"" + deep + "\"]";  // brackets inside a string do not nest
+  EXPECT_TRUE(ParseJsonInPlace(in_string, "x").ok());
+  std::string objects;
+  for (int i = 0; i < 300; ++i) objects += R"({"a":)";
+  EXPECT_FALSE(ParseJson(objects, "catalog").ok());
+}
+
+TEST(Json, NumbersBeyondDoubleRangeAreReadAsStrings) {
+  std::string page = "{\"a\":1e400,\"b\":-" + std::string(400, '7') + ",\"c\":1e-400,\"d\":12}";
+  auto doc = ParseJsonInPlace(page, "page");
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  EXPECT_STREQ((*doc)["a"].GetString(), "1e400");
+  EXPECT_EQ((*doc)["b"].GetStringLength(), 401u);
+  EXPECT_STREQ((*doc)["c"].GetString(), "1e-400");
+  EXPECT_STREQ((*doc)["d"].GetString(), "12");
+  EXPECT_EQ(QuoteHugeNumbers(R"(["1e999",1e999,[2E+301]])"), R"(["1e999","1e999",["2E+301"]])");
 }
 
 TEST(Json, WriterCopiesPlainStringsAndEscapesTheRest) {

@@ -74,6 +74,55 @@ TEST(Pager, NoListIsEmptyOnlyWhenPageInfoSaysSo) {
   EXPECT_EQ(status.message(), "the response of x/get/ for advertiser 7 has no data.list array");
 }
 
+// A later page without page_info used to end the pages early: silently short.
+TEST(Pager, AMissingOrBadPageInfoIsAnErrorNotAnEnd) {
+  for (std::string bad : {std::string(R"({"list":[{"id":"2-0"}]})"),
+                          std::string(R"({"list":[{"id":"2-0"}],"page_info":{"total_page":-1}})"),
+                          ListPage("list", R"([{"id":"2-0"}])", 2, 6, 900)}) {
+    FakeApi api([&](const ApiRequest& r) {
+      if (PageOf(r) == 2) return Envelope(bad);
+      return Envelope(ListPage("list", Rows(PageOf(r), 3), PageOf(r), 6, 3));
+    });
+    Status status;
+    ReadAll(api, "list", true, &status);
+    EXPECT_EQ(status.kind(), ErrorKind::kTransient) << bad;
+    EXPECT_NE(status.message().find("page 2 of x/get/ for advertiser 7"), std::string::npos)
+        << status.message();
+    EXPECT_EQ(api.requests().size(), 2u);
+  }
+  FakeApi negative([](const ApiRequest&) {
+    return Envelope(R"({"list":[{"id":"1"}],"page_info":{"page":1,"total_page":-3}})");
+  });
+  Status status;
+  ReadAll(negative, "list", true, &status);
+  EXPECT_EQ(status.kind(), ErrorKind::kTransient) << "a malformed page_info on page 1 too";
+}
+
+TEST(Pager, APageRepeatingThePreviousOneIsAnError) {
+  FakeApi api([](const ApiRequest& r) {
+    return Envelope(ListPage("list", Rows(std::min(PageOf(r), 2LL), 9), PageOf(r), 18, 9));
+  });
+  Status status;
+  ReadAll(api, "list", true, &status);
+  EXPECT_EQ(status.kind(), ErrorKind::kTransient);
+  EXPECT_NE(status.message().find("page 3 of x/get/ for advertiser 7 repeats the rows of page 2"),
+            std::string::npos)
+      << status.message();
+}
+
+// A server that always announces one more page is stopped at page 1's total, plus one.
+TEST(Pager, PagesAreCappedByWhatPageOneAnnounced) {
+  FakeApi api([](const ApiRequest& r) {
+    long long p = PageOf(r);
+    return Envelope(ListPage("list", Rows(p, 1000000), p, 6 + 2 * p, 3 + p));
+  });
+  Status status;
+  auto ids = ReadAll(api, "list", true, &status);
+  EXPECT_EQ(status.kind(), ErrorKind::kFatal);
+  EXPECT_EQ(api.requests().size(), 5u) << "page 1 said 8 rows of 2: four pages, plus one";
+  EXPECT_NE(status.message().find("page 6 of x/get/"), std::string::npos) << status.message();
+}
+
 TEST(Pager, ErrorsEndThePages) {
   FakeApi api([](const ApiRequest& r) {
     if (PageOf(r) == 2) return Envelope("{}", 40001);

@@ -112,6 +112,24 @@ TEST(Transformer, UnconvertibleValuesAreNullAndCounted) {
   EXPECT_EQ(t->issues().at("i").expected, "an integer");
 }
 
+// Outside double range, no reader could take the value: null and counted, never infinity.
+TEST(Transformer, NumbersAndTimesOutOfRangeAreNullAndCounted) {
+  Transformer* t = nullptr;
+  std::string big(400, '9');
+  std::string row = R"({"a":"1e400","b":1e400,"c":")" + big + R"(","d":"1e308","e":"-2e-400",)" +
+                    R"("t":999999999999,"u":253402300799})";
+  EXPECT_EQ(Convert(R"({"type":"object","properties":{"a":{"type":"number"},"b":{"type":"number"},
+      "c":{"type":"integer"},"d":{"type":"number"},"e":{"type":"number"},
+      "t":{"type":"string","format":"date-time"},"u":{"type":"string","format":"date-time"}}})",
+                    row.c_str(), &t),
+            R"({"a":null,"b":null,"c":null,"d":1e308,"e":-2e-400,"t":null,)"
+            R"("u":"9999-12-31T23:59:59Z"})");
+  ASSERT_EQ(t->issues().size(), 4u);
+  EXPECT_EQ(t->issues().at("a").expected, "a finite number");
+  EXPECT_EQ(t->issues().at("b").example, "\"1e400\"");
+  EXPECT_EQ(t->issues().at("t").expected, "a timestamp");
+}
+
 TEST(Transformer, InjectedValuesWin) {
   auto schema =
       ParseJson(R"({"properties":{"advertiser_id":{"type":"string"},"x":{"type":"string"}}})", "s");
