@@ -6,12 +6,16 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
 
 #include "tap/json_guard.h"
+#include "tap/log.h"
 
 namespace tap {
 
@@ -82,6 +86,24 @@ bool IsValidUtf8(std::string_view text) {
 
 namespace {
 
+// The first key that one object of `v` gives twice, as a path ("custom_reports[0].name").
+std::optional<std::string> DuplicateKey(const rapidjson::Value& v, const std::string& path) {
+  if (v.IsArray()) {
+    for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+      if (auto d = DuplicateKey(v[i], fmt::format("{}[{}]", path, i))) return d;
+    }
+  } else if (v.IsObject()) {
+    std::unordered_set<std::string_view> seen;
+    for (const auto& m : v.GetObject()) {
+      std::string_view name(m.name.GetString(), m.name.GetStringLength());
+      std::string at = path.empty() ? std::string(name) : fmt::format("{}.{}", path, name);
+      if (!seen.insert(name).second) return at;
+      if (auto d = DuplicateKey(m.value, at)) return d;
+    }
+  }
+  return std::nullopt;
+}
+
 Status TooDeep(std::string_view what) {
   return Status::Error(
       ErrorKind::kInvalidInput,
@@ -123,28 +145,39 @@ Result<rapidjson::Document> ParseJson(std::string_view text, std::string_view wh
     doc.Parse<rapidjson::kParseValidateEncodingFlag>(copy.data(), copy.size());
   }
   if (doc.HasParseError()) return ParseError(doc, what);
+  // RapidJSON keeps both members and readers pick the first: which one was meant is unknown.
+  if (auto key = DuplicateKey(doc, "")) {
+    return Status::Error(
+        ErrorKind::kInvalidInput,
+        fmt::format("{} gives the key '{}' twice in one object; keep one", what, Echo(*key)));
+  }
   return doc;
 }
 
-bool ReadFile(const std::string& path, std::string* out) {
+Result<std::string> ReadTextFile(const std::string& path, std::string_view what) {
+  struct stat info {};
+  if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+    // A stream over a directory opens and reads as empty: an empty state would re-sync all.
+    return Status::Error(
+        ErrorKind::kInvalidInput,
+        fmt::format("{} '{}' is a directory: give the path of a file", what, Echo(path, 200)));
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
   std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return false;
-  *out = buffer.str();
-  return true;
-}
-
-Result<rapidjson::Document> ReadJsonFile(const std::string& path, std::string_view what) {
-  std::string text;
-  if (!ReadFile(path, &text)) {
+  if (in) buffer << in.rdbuf();
+  if (!in || in.bad()) {
     return Status::Error(ErrorKind::kInvalidInput,
                          fmt::format("cannot read {} '{}': check that the file exists and is "
                                      "readable",
-                                     what, path));
+                                     what, Echo(path, 200)));
   }
-  return ParseJson(text, fmt::format("{} '{}'", what, path));
+  return buffer.str();
+}
+
+Result<rapidjson::Document> ReadJsonFile(const std::string& path, std::string_view what) {
+  auto text = ReadTextFile(path, what);
+  if (!text.ok()) return text.status();
+  return ParseJson(*text, fmt::format("{} '{}'", what, Echo(path, 200)));
 }
 
 std::string ToJson(const rapidjson::Value& value) {

@@ -81,8 +81,9 @@ Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view
 /// Reads and parses a JSON file; a missing or unreadable file is an kInvalidInput error.
 Result<rapidjson::Document> ReadJsonFile(const std::string& path, std::string_view what);
 
-/// Reads a whole file; false when it cannot be opened.
-bool ReadFile(const std::string& path, std::string* out);
+/// Reads a whole file; a directory or an unreadable file is a kInvalidInput error naming
+/// `what` ("state file") and the path.
+Result<std::string> ReadTextFile(const std::string& path, std::string_view what);
 
 /// Compact JSON text of `value`, non-ASCII escaped as \uXXXX (what Singer consumers expect).
 std::string ToJson(const rapidjson::Value& value);

@@ -30,6 +30,45 @@ const char* LevelName(LogLevel level) {
   return "INFO";
 }
 
+// The forms in which a server may echo `secret`: as sent in a query (percent-encoded, with
+// upper- or lower-case hex, a space as %20 or +) and inside a JSON string.
+std::vector<std::string> EncodedForms(const std::string& secret) {
+  static constexpr char kUpper[] = "0123456789ABCDEF", kLower[] = "0123456789abcdef";
+  std::string upper, lower, plus, json, json_slash;
+  for (unsigned char c : secret) {
+    bool unreserved = std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved) {
+      upper += static_cast<char>(c), lower += static_cast<char>(c), plus += static_cast<char>(c);
+    } else {
+      upper += {'%', kUpper[c >> 4], kUpper[c & 15]};
+      lower += {'%', kLower[c >> 4], kLower[c & 15]};
+      plus += c == ' ' ? std::string("+") : std::string{'%', kUpper[c >> 4], kUpper[c & 15]};
+    }
+    if (c == '"' || c == '\\') json += '\\';
+    if (c == '"' || c == '\\' || c == '/') json_slash += '\\';
+    json += static_cast<char>(c);
+    json_slash += static_cast<char>(c);
+  }
+  return {secret, upper, lower, plus, json, json_slash};
+}
+
+void EscapeControl(std::string_view text, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned char c : text) {
+    if (c == '\n') {
+      *out += "\\n";
+    } else if (c == '\r') {
+      *out += "\\r";
+    } else if (c == '\t') {
+      *out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      *out += {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
+    } else {
+      *out += static_cast<char>(c);
+    }
+  }
+}
+
 std::string RedactLocked(std::string_view text) {
   std::string out(text);
   for (const std::string& secret : g_secrets) {
@@ -41,6 +80,13 @@ std::string RedactLocked(std::string_view text) {
 }
 
 }  // namespace
+
+std::string Echo(std::string_view value, size_t max) {
+  std::string out;
+  EscapeControl(value.substr(0, max), &out);
+  if (value.size() > max) out += fmt::format("... ({} characters in all)", value.size());
+  return out;
+}
 
 std::optional<LogLevel> ParseLogLevel(std::string_view text) {
   std::string lower(text);
@@ -61,8 +107,10 @@ void Log::AddSecret(std::string value) {
   // Very short values would redact ordinary words; real tokens and secrets are long.
   if (value.size() < 4) return;
   std::lock_guard<std::mutex> lock(g_mutex);
-  if (std::find(g_secrets.begin(), g_secrets.end(), value) == g_secrets.end()) {
-    g_secrets.push_back(std::move(value));
+  for (std::string& form : EncodedForms(value)) {
+    if (std::find(g_secrets.begin(), g_secrets.end(), form) == g_secrets.end()) {
+      g_secrets.push_back(std::move(form));
+    }
   }
 }
 
@@ -74,7 +122,13 @@ void Log::CaptureForTest(std::vector<std::string>* sink) {
 void Log::Write(LogLevel level, std::string_view message) {
   if (level < g_level && level != LogLevel::kCritical) return;
   std::lock_guard<std::mutex> lock(g_mutex);
-  std::string line = std::string(LevelName(level)) + " " + RedactLocked(message);
+  std::string line = std::string(LevelName(level)) + " ";
+  EscapeControl(RedactLocked(message), &line);
+  if (line.size() > Log::kMaxLogLine) {
+    size_t cut = line.size() - Log::kMaxLogLine;
+    line.resize(Log::kMaxLogLine);
+    line += fmt::format("... ({} more characters)", cut);
+  }
   if (g_sink != nullptr) {
     g_sink->push_back(std::move(line));
     return;

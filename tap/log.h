@@ -14,10 +14,17 @@ enum class LogLevel { kDebug = 0, kInfo = 1, kWarning = 2, kError = 3, kCritical
 /// Parses "debug", "info", "warning", "error", "critical" (any case); nullopt otherwise.
 std::optional<LogLevel> ParseLogLevel(std::string_view text);
 
+/// A value from a file or a server as a log line or error message shows it: control
+/// characters escaped (\n, \x1b), so it cannot forge a line, and cut to `max` characters.
+std::string Echo(std::string_view value, size_t max = 64);
+
 /// Writes "LEVEL message" lines to stderr. Every registered secret is replaced by "***" in every
-/// line, as a second line of defence behind the Secret type. Thread-safe.
+/// line, as a second line of defence behind the Secret type, also where a server echoed it
+/// percent-encoded or JSON-escaped. Control characters are escaped, so one call is one line,
+/// and a line is cut at kMaxLogLine characters. Thread-safe.
 class Log {
  public:
+  static constexpr size_t kMaxLogLine = 4000;
   static void SetLevel(LogLevel level);
   static LogLevel Level();
   /// Registers a value that must never be printed (tokens, app secrets).

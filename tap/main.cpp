@@ -1,13 +1,16 @@
 // tap-tiktok-ads: parses the command line and dispatches; all logic lives in the library.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <malloc.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <string>
 #include <thread>
 #include <vector>
@@ -75,17 +78,24 @@ int RunSync(const tap::Options& options) {
   } else {
     catalog = tap::DefaultCatalog(streams);
   }
+  tap::SystemEnv env;
   tap::State state;
   if (!options.state.empty()) {
     auto loaded = tap::State::Load(options.state);
     if (!loaded.ok()) return Fail(loaded.status());
     state = std::move(loaded).value();
+    std::vector<std::string> names;
+    for (const tap::StreamDef& stream : streams) names.push_back(stream.name);
+    if (tap::Status s = state.CheckStreams(names); !s.ok()) {
+      return Fail(tap::Status::Error(
+          s.kind(), fmt::format("state file '{}' is invalid: {}", options.state, s.message())));
+    }
+    state.ForgetFuture(env.WallNow(), &warnings);
   }
   PrintWarnings(warnings);
 
   WarnIfReadableByOthers(options.config);
 
-  tap::SystemEnv env;
   tap::RateLimiter limiter(settings->max_requests_per_second, settings->max_requests_per_minute,
                            env);
   tap::RetryPolicy policy;
@@ -108,7 +118,13 @@ int RunSync(const tap::Options& options) {
   tap::Status status = sync.Run();
   writer.Flush();
   tap::LogInfo("{} request(s), {} retried", engine.requests(), engine.retries());
-  if (!writer.ok()) return 1;  // the target went away: nothing more to say on a closed pipe
+  if (!writer.ok()) {
+    // A target that went away has said why itself; a full disk or an I/O error has not.
+    if (writer.error_code() == EPIPE) return 1;
+    tap::LogCritical("cannot write to stdout: {}; the last STATE written covers all stored work",
+                     writer.error());
+    return 1;
+  }
   if (g_signal != 0) {
     // Meltano stops a tap with SIGTERM and expects a clean exit; Sync::Run has written the
     // final STATE, covering all completed work, whenever the signal came.
@@ -153,9 +169,29 @@ int Main(const std::vector<std::string>& args) {
   return RunSync(*options);
 }
 
+// With fd 0, 1 or 2 closed at start, the next file opened (libcurl's socket) would take its
+// number and the output would go there. Each closed one is filled with /dev/null first; a
+// closed stdout or stderr then fails the run, since a tap's output is on them.
+bool StandardStreamsOpen() {
+  bool open = true;
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    if (::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd) return false;
+    if (fd > 0) open = false;
+  }
+  return open;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (!StandardStreamsOpen()) {
+    std::fputs(
+        "CRITICAL tap-tiktok-ads: stdout or stderr is closed; run it with both open "
+        "(a Singer tap writes its data to stdout and its log to stderr)\n",
+        stderr);
+    return 1;
+  }
   // Page-sized buffers (response bodies, parsed pages, RECORD lines) are allocated and freed
   // per page on every worker. glibc's defaults give each thread its own arena and return freed
   // megabytes to the kernel, only to fault them in (zeroed) again on the next page: measured,
@@ -169,6 +205,9 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, OnSignal);
   try {
     return Main(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::bad_alloc&) {
+    tap::LogCritical("out of memory; lower max_concurrency or page_size and run again");
+    return 1;
   } catch (const std::exception& e) {
     tap::LogCritical("internal error: {}. Please report this as a bug.", e.what());
     return 1;

@@ -1,5 +1,7 @@
 #include "tap/scheduler.h"
 
+#include <new>
+
 namespace tap {
 
 Scheduler::Scheduler(PlanCursor& cursor, OutputQueue& out, RunUnit run,
@@ -69,8 +71,20 @@ void Scheduler::Done(const WorkUnit& unit, OutputQueue::End end) {
   changed_.notify_all();
 }
 
+// A unit that runs out of memory fails, as any other failure: an exception leaving a worker
+// thread would end the process without a final STATE.
+OutputQueue::End Scheduler::Run(const WorkUnit& unit) {
+  try {
+    return run_(unit);
+  } catch (const std::bad_alloc&) {
+    return OutputQueue::End{
+        .status = Status::Error(ErrorKind::kFatal,
+                                "out of memory; lower max_concurrency or page_size and run again")};
+  }
+}
+
 void Scheduler::Work() {
-  while (std::optional<WorkUnit> unit = Take()) Done(*unit, run_(*unit));
+  while (std::optional<WorkUnit> unit = Take()) Done(*unit, Run(*unit));
   std::lock_guard<std::mutex> lock(mutex_);
   if (--workers_ == 0) out_.Close();
   changed_.notify_all();

@@ -39,6 +39,7 @@ class Scheduler {
 
  private:
   void Work();
+  OutputQueue::End Run(const WorkUnit& unit);
   std::optional<WorkUnit> Take();
   void Done(const WorkUnit& unit, OutputQueue::End end);
 

@@ -1,12 +1,17 @@
 #include "tap/settings.h"
 
+#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
+#include <memory>
+#include <unordered_set>
 
 #include "tap/json.h"
+#include "tap/log.h"
 
 namespace tap {
 namespace {
@@ -41,10 +46,22 @@ class Checker {
   }
   const std::vector<std::string>& problems() const { return problems_; }
 
+  // A string setting; control characters inside it (a CR/LF in a token would inject HTTP
+  // headers) are refused, naming the key and never echoing the value. Surrounding white space
+  // is not inside it: a pasted token often ends in a newline.
   std::optional<std::string> String(std::string_view key, const rapidjson::Value& v) {
-    if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
-    Problem(key, fmt::format("expected a string, got {}", JsonTypeName(v)));
-    return std::nullopt;
+    if (!v.IsString()) {
+      Problem(key, fmt::format("expected a string, got {}", JsonTypeName(v)));
+      return std::nullopt;
+    }
+    std::string text(v.GetString(), v.GetStringLength());
+    std::string inner = Trim(text);
+    if (std::any_of(inner.begin(), inner.end(),
+                    [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+      Problem(key, "contains a control character (a line break, tab or NUL); remove it");
+      return std::nullopt;
+    }
+    return text;
   }
 
   std::optional<bool> Boolean(std::string_view key, const rapidjson::Value& v) {
@@ -92,7 +109,8 @@ class Checker {
       double parsed = std::strtod(text.c_str(), &end);
       if (!text.empty() && end == text.c_str() + text.size()) value = parsed;
     }
-    if (!value || *value < min || *value > max) {
+    // NaN compares false with everything, so the range check alone would let it through.
+    if (!value || !std::isfinite(*value) || *value < min || *value > max) {
       Problem(key, fmt::format("expected a number from {} to {}", min, max));
       return std::nullopt;
     }
@@ -104,7 +122,7 @@ class Checker {
       if (auto t = ParseTimestamp(Trim(v.GetString()))) return t;
       Problem(key, fmt::format("'{}' is not a date: use 2024-01-31, 2024-01-31T00:00:00Z or "
                                "2024-01-31T00:00:00+02:00",
-                               v.GetString()));
+                               Echo(v.GetString())));
       return std::nullopt;
     }
     Problem(key, fmt::format("expected a date string such as 2024-01-31, got {}", JsonTypeName(v)));
@@ -114,16 +132,17 @@ class Checker {
   // Advertiser ids: an array of strings (or integers), or one comma-separated string.
   std::optional<std::vector<std::string>> Ids(std::string_view key, const rapidjson::Value& v) {
     std::vector<std::string> ids;
+    std::unordered_set<std::string> seen;  // 100,000 ids are de-duplicated in linear time
     auto add = [&](std::string id) -> bool {
       id = Trim(id);
       if (id.empty()) return true;
       if (!AllDigits(id)) {
         Problem(key, fmt::format("'{}' is not an advertiser id: ids are digits only, e.g. "
                                  "\"7002238017842757633\"",
-                                 id));
+                                 Echo(id)));
         return false;
       }
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      if (seen.insert(id).second) ids.push_back(id);
       return true;
     };
     if (v.IsString()) {
@@ -342,37 +361,58 @@ const std::vector<SettingSpec> kSettingSpecs = {
 
 const std::vector<SettingSpec>& SettingSpecs() { return kSettingSpecs; }
 
+namespace {
+
+// One part of a URL parsed by libcurl (the parser that will make the connection), or "".
+std::string UrlPart(CURLU* url, CURLUPart part) {
+  char* text = nullptr;
+  if (curl_url_get(url, part, &text, 0) != CURLUE_OK || text == nullptr) return {};
+  std::string out(text);
+  curl_free(text);
+  return out;
+}
+
+Status BadUrl(std::string_view url, std::string_view why) {
+  return Status::Error(ErrorKind::kInvalidInput,
+                       fmt::format("api_base_url: '{}' {}", Echo(url, 120), why));
+}
+
+// Checks `url` as libcurl reads it, so that what is checked is what gets connected to: a
+// hand-made split would take "http://localhost:80@example.com/" for localhost.
+Status CheckBaseUrl(const std::string& url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(), curl_url_cleanup);
+  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    return BadUrl(url,
+                  "is not a URL: use https://host/ or, to a local server, http://127.0.0.1:PORT/");
+  }
+  std::string scheme = Lower(UrlPart(parsed.get(), CURLUPART_SCHEME));
+  if (scheme != "https" && scheme != "http") return BadUrl(url, "must start with https://");
+  if (!UrlPart(parsed.get(), CURLUPART_USER).empty() ||
+      !UrlPart(parsed.get(), CURLUPART_PASSWORD).empty() || url.find('@') != std::string::npos) {
+    return BadUrl(url,
+                  "has a user name or password (an '@'): give only the scheme, host, port "
+                  "and path");
+  }
+  if (!UrlPart(parsed.get(), CURLUPART_QUERY).empty() || url.find('#') != std::string::npos) {
+    return BadUrl(url, "has a query or fragment: give only the scheme, host, port and path");
+  }
+  std::string host = Lower(UrlPart(parsed.get(), CURLUPART_HOST));
+  if (host.empty()) return BadUrl(url, "has no host name");
+  if (scheme == "http" && !IsLoopbackHost(host)) {
+    return Status::Error(ErrorKind::kInvalidInput,
+                         fmt::format("api_base_url: plain http is allowed only to a loopback "
+                                     "address (127.0.0.1, ::1, localhost); use https:// for '{}'",
+                                     Echo(host)));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::string> ResolveApiBaseUrl(std::string_view configured, bool sandbox) {
   if (configured.empty()) return std::string(sandbox ? kSandboxRoot : kProductionRoot);
   std::string url = Trim(configured);
-  std::string_view rest;
-  bool plain_http = false;
-  if (url.rfind("https://", 0) == 0) {
-    rest = std::string_view(url).substr(8);
-  } else if (url.rfind("http://", 0) == 0) {
-    rest = std::string_view(url).substr(7);
-    plain_http = true;
-  } else {
-    return Status::Error(ErrorKind::kInvalidInput,
-                         fmt::format("api_base_url: '{}' must start with https://", url));
-  }
-  std::string_view authority = rest.substr(0, rest.find('/'));
-  std::string_view host = authority;
-  if (!host.empty() && host.front() == '[') {
-    host = host.substr(0, host.find(']') + 1);
-  } else {
-    host = host.substr(0, host.find(':'));
-  }
-  if (host.empty()) {
-    return Status::Error(ErrorKind::kInvalidInput,
-                         fmt::format("api_base_url: '{}' has no host name", url));
-  }
-  if (plain_http && !IsLoopbackHost(host)) {
-    return Status::Error(ErrorKind::kInvalidInput,
-                         fmt::format("api_base_url: plain http is allowed only to a loopback "
-                                     "address (127.0.0.1, localhost); use https:// for '{}'",
-                                     host));
-  }
+  if (Status s = CheckBaseUrl(url); !s.ok()) return s;
   while (!url.empty() && url.back() == '/') url.pop_back();
   constexpr std::string_view kVersionPath = "/open_api/v1.3";
   if (url.size() < kVersionPath.size() ||
@@ -566,8 +606,8 @@ void ConfigReader::LogLevelSetting(Settings& s) {
   if (auto level = ParseLogLevel(*text)) {
     s.log_level = *level;
   } else {
-    check.Problem("log_level",
-                  fmt::format("'{}' is not a level: use debug, info, warning or error", *text));
+    check.Problem("log_level", fmt::format("'{}' is not a level: use debug, info, warning or error",
+                                           Echo(*text)));
   }
 }
 
@@ -584,7 +624,7 @@ void ConfigReader::WarnUnknown(std::vector<std::string>* warnings) const {
       warnings->push_back(
           fmt::format("config key '{}' is not a setting of tap-tiktok-ads and is "
                       "ignored; check its spelling",
-                      key));
+                      Echo(key)));
     }
   }
 }

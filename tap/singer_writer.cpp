@@ -1,5 +1,8 @@
 #include "tap/singer_writer.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include <stdexcept>
 
 namespace tap {
@@ -25,7 +28,7 @@ void SingerWriter::Append(std::string_view text) {
   if (text.size() >= kFlushBytes) {
     // A block of RECORD lines from a worker goes out as it is, without another copy.
     Flush();
-    if (ok_ && std::fwrite(text.data(), 1, text.size(), out_) != text.size()) ok_ = false;
+    if (ok_ && std::fwrite(text.data(), 1, text.size(), out_) != text.size()) Failed();
     return;
   }
   buffer_.append(text);
@@ -34,10 +37,19 @@ void SingerWriter::Append(std::string_view text) {
 
 void SingerWriter::Flush() {
   if (!buffer_.empty() && ok_) {
-    if (std::fwrite(buffer_.data(), 1, buffer_.size(), out_) != buffer_.size()) ok_ = false;
+    if (std::fwrite(buffer_.data(), 1, buffer_.size(), out_) != buffer_.size()) Failed();
   }
   buffer_.clear();
-  if (ok_ && std::fflush(out_) != 0) ok_ = false;
+  if (ok_ && std::fflush(out_) != 0) Failed();
+}
+
+void SingerWriter::Failed() {
+  ok_ = false;
+  error_ = errno;
+}
+
+std::string SingerWriter::error() const {
+  return error_ != 0 ? std::strerror(error_) : "unknown error";
 }
 
 void SingerWriter::WriteSchema(std::string_view stream, const rapidjson::Value& schema,

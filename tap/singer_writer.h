@@ -52,11 +52,15 @@ class SingerWriter {
 
   void Flush();
   bool ok() const { return ok_; }
+  /// Why the first failed write failed ("No space left on device").
+  std::string error() const;
+  int error_code() const { return error_; }
   /// RECORDs written per stream.
   const std::map<std::string, long long, std::less<>>& record_counts() const { return counts_; }
 
  private:
   void Append(std::string_view text);
+  void Failed();
 
   std::FILE* out_;
   std::string buffer_;
@@ -64,6 +68,7 @@ class SingerWriter {
   std::set<std::string, std::less<>> schemas_sent_;
   std::map<std::string, long long, std::less<>> counts_;
   bool ok_ = true;
+  int error_ = 0;  // errno of the first failed write
 };
 
 }  // namespace tap

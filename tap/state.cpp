@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "tap/json.h"
+#include "tap/log.h"
 
 namespace tap {
 namespace {
@@ -11,14 +12,14 @@ Status Invalid(std::string_view stream, std::string text) {
   return Status::Error(ErrorKind::kInvalidInput,
                        fmt::format("bookmark of stream '{}': {}; fix or delete the state file to "
                                    "start from start_date",
-                                   stream, text));
+                                   Echo(stream), text));
 }
 
 Result<Timestamp> BookmarkTime(std::string_view stream, const rapidjson::Value& v) {
   if (v.IsString()) {
     if (auto t = ParseTimestamp(v.GetString())) return *t;
   }
-  return Invalid(stream, fmt::format("{} is not an RFC 3339 timestamp", ToJson(v)));
+  return Invalid(stream, fmt::format("{} is not an RFC 3339 timestamp", Echo(ToJson(v))));
 }
 
 }  // namespace
@@ -41,9 +42,45 @@ Result<State> State::Parse(const rapidjson::Value& value) {
   }
   for (const auto& member : bookmarks->GetObject()) {
     std::string stream(member.name.GetString(), member.name.GetStringLength());
-    if (Status s = ParseStream(stream, member.value, state.bookmarks_[stream]); !s.ok()) return s;
+    StreamBookmarks sb;
+    if (Status s = ParseStream(stream, member.value, sb); !s.ok()) {
+      state.unreadable_.emplace(stream, s);
+    } else {
+      state.bookmarks_[stream] = std::move(sb);
+    }
   }
   return state;
+}
+
+Status State::CheckStreams(const std::vector<std::string>& known) const {
+  for (const std::string& stream : known) {
+    if (auto it = unreadable_.find(stream); it != unreadable_.end()) return it->second;
+  }
+  return Status::Ok();
+}
+
+void State::ForgetFuture(Timestamp now, std::vector<std::string>* warnings) {
+  Timestamp latest = now + std::chrono::days(2);
+  auto warn = [&](const std::string& stream, std::string_view partition, Timestamp t) {
+    warnings->push_back(fmt::format(
+        "bookmark of stream '{}'{} is {}, in the future: the partition is read as if it had no "
+        "bookmark (from start_date)",
+        Echo(stream), partition, FormatRfc3339(t)));
+  };
+  for (auto& [stream, sb] : bookmarks_) {
+    if (sb.stream_wide && *sb.stream_wide > latest) {
+      warn(stream, "", *sb.stream_wide);
+      sb.stream_wide.reset();
+    }
+    for (auto it = sb.by_advertiser.begin(); it != sb.by_advertiser.end();) {
+      if (it->second <= latest) {
+        ++it;
+        continue;
+      }
+      warn(stream, fmt::format(" for advertiser {}", Echo(it->first)), it->second);
+      it = sb.by_advertiser.erase(it);
+    }
+  }
 }
 
 Status State::ParseStream(const std::string& stream, const rapidjson::Value& v,
@@ -104,13 +141,9 @@ Status State::ParsePartition(const std::string& stream, const rapidjson::Value& 
 }
 
 Result<State> State::Load(const std::string& path) {
-  std::string text;
-  if (!ReadFile(path, &text)) {
-    return Status::Error(ErrorKind::kInvalidInput,
-                         fmt::format("cannot read state file '{}': check that it exists and is "
-                                     "readable",
-                                     path));
-  }
+  auto read = ReadTextFile(path, "state file");
+  if (!read.ok()) return read.status();
+  const std::string& text = *read;
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) return State();
   auto doc = ParseJson(text, fmt::format("state file '{}'", path));
   if (!doc.ok()) return doc.status();

@@ -358,7 +358,7 @@ TEST_F(SyncTest, SelectionDropsStreamsAndFields) {
 TEST_F(SyncTest, LegacySingerIoStateIsAccepted) {
   const auto& adv = simulator_->data().advertisers[0];
   std::string legacy = fmt::format(
-      R"({{"currently_syncing":"ads","bookmarks":{{"campaigns":{{"{}":"2099-01-01T00:00:00.000000Z"}}}}}})",
+      R"({{"currently_syncing":"ads","bookmarks":{{"campaigns":{{"{}":"2025-12-01T00:00:00.000000Z"}}}}}})",
       adv.id);
   TapRun run = Run("{}", {"--state", dir_.Write("state.json", legacy)});
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -370,7 +370,7 @@ TEST_F(SyncTest, LegacySingerIoStateIsAccepted) {
   }
   Messages m = Parse(run);
   std::string state = ToJson(*m.last_state);
-  EXPECT_NE(state.find("2099-01-01T00:00:00Z"), std::string::npos) << state;
+  EXPECT_NE(state.find("2025-12-01T00:00:00Z"), std::string::npos) << state;
   EXPECT_NE(state.find("\"currently_syncing\""), std::string::npos) << "unknown keys are kept";
 }
 

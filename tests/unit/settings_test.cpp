@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "tap/json.h"
 
 namespace tap {
@@ -15,6 +17,19 @@ Result<Settings> Parse(const std::string& json, std::vector<std::string>* warnin
 
 constexpr const char* kMinimal =
     R"({"access_token":"tok-123456","advertiser_ids":["7002238017842757633"],"start_date":"2024-01-01"})";
+
+// The minimal config with the members of `extra` (a JSON object text) put over it.
+std::string MergeConfig(const std::string& extra) {
+  auto base = ParseJson(kMinimal, "base");
+  auto more = ParseJson(extra, "extra");
+  EXPECT_TRUE(more.ok()) << more.status().message();
+  for (auto& m : more->GetObject()) {
+    base->RemoveMember(m.name);
+    base->AddMember(rapidjson::Value(m.name, base->GetAllocator()),
+                    rapidjson::Value(m.value, base->GetAllocator()), base->GetAllocator());
+  }
+  return ToJson(*base);
+}
 
 TEST(Settings, MinimalConfigGetsDefaults) {
   auto s = Parse(kMinimal);
@@ -135,6 +150,14 @@ TEST(ResolveApiBaseUrl, HostsAndLoopbackRule) {
            UrlCase{"http://127.0.0.1.evil.com", false, nullptr},
            UrlCase{"ftp://x", false, nullptr},
            UrlCase{"https://", false, nullptr},
+           // User info would make curl connect to the host after the '@', in clear text.
+           UrlCase{"http://localhost:80@example.com/", false, nullptr},
+           UrlCase{"http://[::1]@example.com/", false, nullptr},
+           UrlCase{"http://127.0.0.1@example.com", false, nullptr},
+           UrlCase{"https://user:pass@example.com/", false, nullptr},
+           UrlCase{"http://127.0.0.1:8080/?x=1", false, nullptr},
+           UrlCase{"http://127.0.0.1:8080/#x", false, nullptr},
+           UrlCase{"http://LOCALHOST:8080", false, "http://LOCALHOST:8080/open_api/v1.3/"},
        }) {
     auto url = ResolveApiBaseUrl(c.configured, c.sandbox);
     if (c.expected == nullptr) {
@@ -144,6 +167,80 @@ TEST(ResolveApiBaseUrl, HostsAndLoopbackRule) {
       EXPECT_EQ(*url, c.expected);
     }
   }
+}
+
+TEST(ResolveApiBaseUrl, UserInfoIsNamedInTheError) {
+  auto url = ResolveApiBaseUrl("http://localhost:80@example.com/", false);
+  ASSERT_FALSE(url.ok());
+  EXPECT_NE(url.status().message().find("has a user name or password"), std::string::npos)
+      << url.status().message();
+}
+
+// A CR/LF in the token would add HTTP headers; the error names the key, never the value.
+TEST(Settings, ControlCharactersAreRefusedWithoutEchoingTheValue) {
+  auto s = Parse(R"({"access_token":"tok\r\nX-Evil: 1","advertiser_ids":["1"],)"
+                 R"("start_date":"2024-01-01","log_level":"info\u0000"})");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find(
+                "access_token: contains a control character (a line break, tab or NUL); remove it"),
+            std::string::npos)
+      << s.status().message();
+  EXPECT_NE(s.status().message().find("log_level: contains a control character"),
+            std::string::npos);
+  EXPECT_EQ(s.status().message().find("Evil"), std::string::npos);
+  auto pasted = Parse(R"({"access_token":"tok-123456\n","advertiser_ids":["1"],)"
+                      R"("start_date":"2024-01-01"})");
+  ASSERT_TRUE(pasted.ok()) << "a trailing newline is not inside the token";
+  EXPECT_EQ(pasted->access_token.reveal(), "tok-123456");
+}
+
+TEST(Settings, EchoedValuesAreEscapedAndShort) {
+  std::vector<std::string> warnings;
+  std::string key = "evil\\nINFO forged line" + std::string(10000, 'x');
+  auto s = Parse(
+      MergeConfig(R"({")" + key + R"(":1,"start_date":")" + std::string(100000, '2') + R"("})"),
+      &warnings);
+  ASSERT_FALSE(s.ok());
+  EXPECT_LT(s.status().message().size(), 1000u);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].find('\n'), std::string::npos) << warnings[0].substr(0, 100);
+  EXPECT_NE(warnings[0].find("'evil\\nINFO forged line"), std::string::npos) << warnings[0];
+  EXPECT_LT(warnings[0].size(), 300u);
+}
+
+TEST(Settings, NanAndInfinitiesAreRejected) {
+  for (const char* value : {"\"nan\"", "\"NaN\"", "\"inf\"", "\"-infinity\"", "\"1e999\""}) {
+    std::vector<std::string> warnings;
+    auto doc = ParseJson(MergeConfig(fmt::format(R"({{"retry_base_delay":{}}})", value)), "c");
+    ASSERT_TRUE(doc.ok());
+    auto s = ParseSettings(*doc, &warnings);
+    ASSERT_FALSE(s.ok()) << value;
+    EXPECT_NE(s.status().message().find("retry_base_delay: expected a number from 0 to 300"),
+              std::string::npos);
+  }
+}
+
+TEST(Settings, AKeyGivenTwiceIsAnErrorNamingIt) {
+  auto doc = ParseJson(R"({"access_token":"a","start_date":"2024-01-01","access_token":"b"})",
+                       "config file 'c.json'");
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().message(),
+            "config file 'c.json' gives the key 'access_token' twice in one object; keep one");
+  auto nested = ParseJson(R"({"custom_reports":[{"name":"a","name":"b"}]})", "config");
+  ASSERT_FALSE(nested.ok());
+  EXPECT_NE(nested.status().message().find("'custom_reports[0].name'"), std::string::npos);
+}
+
+TEST(Settings, ManyAdvertiserIdsAreDeduplicated) {
+  std::string ids;
+  for (int i = 0; i < 100000; ++i)
+    ids += fmt::format("{}\"{}\"", i ? "," : "", 1000000 + i % 60000);
+  auto s = Parse(R"({"access_token":"tok-123456","start_date":"2024-01-01","advertiser_ids":[)" +
+                 ids + "]}");
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->advertiser_ids.size(), 60000u);
+  EXPECT_EQ(s->advertiser_ids[0], "1000000");
+  EXPECT_EQ(s->advertiser_ids[59999], "1059999");
 }
 
 TEST(SettingSpecs, EverySettingIsDocumented) {

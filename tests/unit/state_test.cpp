@@ -87,10 +87,53 @@ TEST(State, ErrorsNameTheStream) {
     auto doc = ParseJson(c.json, "state");
     ASSERT_TRUE(doc.ok());
     auto state = State::Parse(*doc);
-    ASSERT_FALSE(state.ok()) << c.json;
-    EXPECT_NE(state.status().message().find(c.message), std::string::npos)
-        << state.status().message();
+    Status status = state.ok() ? state->CheckStreams({"campaigns", "ads"}) : state.status();
+    ASSERT_FALSE(status.ok()) << c.json;
+    EXPECT_NE(status.message().find(c.message), std::string::npos) << status.message();
   }
+}
+
+// README promises that a stream the tap does not have is carried forward whatever its shape.
+TEST(State, UnknownStreamsAreCarriedForwardWhateverTheirShape) {
+  auto doc = ParseJson(
+      R"({"bookmarks":{"other_tap_stream":{"cursor":42,"ids":[1,2]},"legacy":5,"ads":{}}})",
+      "state");
+  ASSERT_TRUE(doc.ok());
+  auto state = State::Parse(*doc);
+  ASSERT_TRUE(state.ok()) << state.status().message();
+  EXPECT_TRUE(state->CheckStreams({"campaigns", "ads"}).ok());
+  EXPECT_FALSE(state->CheckStreams({"legacy"}).ok());
+  state->SetBookmark("ads", "1", "stat_time_day", *ParseTimestamp("2024-01-02"));
+  std::string out = state->ToJson();
+  EXPECT_NE(out.find(R"("other_tap_stream":{"cursor":42,"ids":[1,2]})"), std::string::npos) << out;
+  EXPECT_NE(out.find(R"("legacy":5)"), std::string::npos) << out;
+}
+
+TEST(State, BookmarksInTheFutureAreForgottenWithAWarning) {
+  auto doc = ParseJson(R"({"bookmarks":{"ads":{"partitions":[
+      {"context":{"advertiser_id":"1"},"replication_key_value":"9999-12-31T00:00:00Z"},
+      {"context":{"advertiser_id":"2"},"replication_key_value":"2024-06-30T00:00:00Z"}]},
+      "campaigns":"2024-07-03T00:00:00Z"}})",
+                       "state");
+  ASSERT_TRUE(doc.ok());
+  auto state = State::Parse(*doc);
+  ASSERT_TRUE(state.ok());
+  std::vector<std::string> warnings;
+  state->ForgetFuture(*ParseTimestamp("2024-07-01T12:00:00Z"), &warnings);
+  EXPECT_EQ(state->Bookmark("ads", "1"), std::nullopt);
+  EXPECT_EQ(state->Bookmark("ads", "2"), ParseTimestamp("2024-06-30"));
+  EXPECT_EQ(state->Bookmark("campaigns", "9"), ParseTimestamp("2024-07-03"))
+      << "within two days: an advertiser ahead of UTC";
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0],
+            "bookmark of stream 'ads' for advertiser 1 is 9999-12-31T00:00:00Z, in the future: "
+            "the partition is read as if it had no bookmark (from start_date)");
+}
+
+TEST(State, ADirectoryIsNotAnEmptyState) {
+  auto state = State::Load("/tmp");
+  ASSERT_FALSE(state.ok());
+  EXPECT_EQ(state.status().message(), "state file '/tmp' is a directory: give the path of a file");
 }
 
 }  // namespace
