@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "tap/json.h"
 #include "tap/log.h"
 
@@ -48,7 +50,34 @@ std::string ActionHint(ErrorKind kind) {
   }
 }
 
+// Retry-After in seconds (the HTTP-date form is rare and read as none), at most an hour.
+std::chrono::milliseconds RetryAfter(const HttpResponse& response) {
+  std::string value = response.Header(kRetryAfterHeader);
+  if (value.empty() || value.size() > 6 ||
+      value.find_first_not_of("0123456789") != std::string::npos) {
+    return std::chrono::milliseconds(0);
+  }
+  return std::chrono::seconds(std::min(3600LL, std::stoll(value)));
+}
+
 }  // namespace
+
+Status Api::TransportFailure(const HttpResponse& response, const std::string& where) const {
+  if (response.stopped) return Status::Error(ErrorKind::kCancelled, "the sync was stopped");
+  if (response.too_large) {
+    return Status::Error(ErrorKind::kFatal,
+                         fmt::format("the response of {} is larger than {} MB and was not read; "
+                                     "raise max_response_mb if TikTok's pages are really this "
+                                     "large, or lower page_size",
+                                     where, max_body_bytes_ >> 20));
+  }
+  if (response.timed_out) {
+    return Status::Error(ErrorKind::kTimeout, fmt::format("request to {} timed out after {} s",
+                                                          where, timeout_seconds_));
+  }
+  return Status::Error(ErrorKind::kTransient, fmt::format("request to {} failed: {}", where,
+                                                          Log::Redact(response.transport_error)));
+}
 
 std::string ApiRequest::Param(std::string_view name) const {
   for (const auto& [key, value] : params) {
@@ -171,15 +200,15 @@ Result<ApiResponse> Api::Get(const ApiRequest& request) {
   http.headers.emplace_back("Access-Token", access_token_.reveal());
   http.headers.emplace_back("Accept", "application/json");
   http.timeout_seconds = timeout_seconds_;
+  http.max_body_bytes = max_body_bytes_;
+  http.stop = stop_;
   HttpResponse response = transport_.Get(http);
   std::string where = Where(request);
 
-  if (!response.transport_error.empty()) {
-    return Status::Error(ErrorKind::kTransient, fmt::format("request to {} failed: {}", where,
-                                                            Log::Redact(response.transport_error)));
-  }
+  if (!response.transport_error.empty()) return TransportFailure(response, where);
   if (response.status == 429) {
-    return Status::Error(ErrorKind::kRateLimited, fmt::format("HTTP 429 from {}", where));
+    return Status::Error(ErrorKind::kRateLimited, fmt::format("HTTP 429 from {}", where))
+        .WithRetryAfter(RetryAfter(response));
   }
   if (response.status >= 500) {
     return Status::Error(ErrorKind::kTransient,
@@ -240,9 +269,12 @@ namespace {
 // An Api that owns its transport.
 class CurlApiClient : public ApiClient {
  public:
-  CurlApiClient(std::string base_url, Secret token, long timeout, PageSlots* slots)
+  CurlApiClient(std::string base_url, Secret token, long timeout, PageSlots* slots,
+                const std::atomic<bool>* stop, size_t max_body_bytes)
       : api_(transport_, std::move(base_url), std::move(token), timeout) {
     api_.SetPageSlots(slots);
+    api_.SetStop(stop);
+    api_.SetMaxBodyBytes(max_body_bytes);
   }
   Result<ApiResponse> Get(const ApiRequest& request) override { return api_.Get(request); }
 
@@ -254,9 +286,10 @@ class CurlApiClient : public ApiClient {
 }  // namespace
 
 std::unique_ptr<ApiClient> MakeCurlApiClient(std::string base_url, Secret access_token,
-                                             long timeout_seconds, PageSlots* slots) {
+                                             long timeout_seconds, PageSlots* slots,
+                                             const std::atomic<bool>* stop, size_t max_body_bytes) {
   return std::make_unique<CurlApiClient>(std::move(base_url), std::move(access_token),
-                                         timeout_seconds, slots);
+                                         timeout_seconds, slots, stop, max_body_bytes);
 }
 
 PageSlots::Slot PageSlots::Acquire() {

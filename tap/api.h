@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -27,6 +28,9 @@ struct ApiRequest {
   /// Checks a successful response before it is taken (the Pager's page_info rules); a failure
   /// is treated like a bad body, so a kTransient one is retried. Not part of the URL.
   std::function<Status(const ApiResponse&)> check = nullptr;
+  /// Whether the caller can make the request smaller (a report window of several days), so
+  /// repeated timeouts hand it back instead of resending it unchanged.
+  bool reducible = false;
 
   /// The value of parameter `name`, or an empty string.
   std::string Param(std::string_view name) const;
@@ -131,6 +135,10 @@ class Api : public ApiClient {
 
   /// Parses a response only while holding one of `slots` (none: no limit). Not owned.
   void SetPageSlots(PageSlots* slots) { slots_ = slots; }
+  /// A response body larger than this (after decompression) fails the request.
+  void SetMaxBodyBytes(size_t bytes) { max_body_bytes_ = bytes; }
+  /// Transfers in flight are abandoned once `*stop` is true (kCancelled). Not owned.
+  void SetStop(const std::atomic<bool>* stop) { stop_ = stop; }
 
   Result<ApiResponse> Get(const ApiRequest& request) override;
 
@@ -138,15 +146,21 @@ class Api : public ApiClient {
   std::string BuildUrl(const ApiRequest& request) const;
 
  private:
+  Status TransportFailure(const HttpResponse& response, const std::string& where) const;
+
   Transport& transport_;
   std::string base_url_;
   Secret access_token_;
   long timeout_seconds_;
   PageSlots* slots_ = nullptr;
+  size_t max_body_bytes_ = size_t{64} << 20;
+  const std::atomic<bool>* stop_ = nullptr;
 };
 
 /// A raw client over its own libcurl handle (for one worker at a time).
 std::unique_ptr<ApiClient> MakeCurlApiClient(std::string base_url, Secret access_token,
-                                             long timeout_seconds, PageSlots* slots = nullptr);
+                                             long timeout_seconds, PageSlots* slots = nullptr,
+                                             const std::atomic<bool>* stop = nullptr,
+                                             size_t max_body_bytes = size_t{64} << 20);
 
 }  // namespace tap

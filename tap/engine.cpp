@@ -10,17 +10,21 @@ namespace tap {
 namespace {
 
 const char* Reason(ErrorKind kind) {
+  if (kind == ErrorKind::kTimeout) return "timed out";
   return kind == ErrorKind::kRateLimited ? "rate limited" : "transient failure";
 }
 
 }  // namespace
 
 bool RetryPolicy::Retries(ErrorKind kind) {
-  return kind == ErrorKind::kRateLimited || kind == ErrorKind::kTransient;
+  return kind == ErrorKind::kRateLimited || kind == ErrorKind::kTransient ||
+         kind == ErrorKind::kTimeout;
 }
 
 std::chrono::milliseconds RetryPolicy::Delay(ErrorKind kind, int attempt, double random01) const {
-  auto base = kind == ErrorKind::kRateLimited ? rate_limit_base : transient_base;
+  auto base = kind == ErrorKind::kRateLimited ? rate_limit_base
+              : kind == ErrorKind::kTimeout   ? std::max(timeout_base, transient_base)
+                                              : transient_base;
   double ms = static_cast<double>(base.count()) * static_cast<double>(1LL << std::min(attempt, 20));
   ms *= 1.0 + jitter * std::clamp(random01, 0.0, 1.0);
   return std::chrono::milliseconds(
@@ -71,7 +75,7 @@ Result<ApiResponse> Engine::Attempt(ApiClient& client, const ApiRequest& request
 bool Engine::Backoff(const ApiRequest& request, const Status& failure, int attempt) {
   if (attempt >= policy_.max_retries) return false;
   ErrorKind kind = failure.kind();
-  auto delay = policy_.Delay(kind, attempt, env_.Random01());
+  auto delay = std::max(policy_.Delay(kind, attempt, env_.Random01()), failure.retry_after());
   ++retries_;
   LogWarning("Retry {}/{} of {} in {:.1f} s ({}): {}", attempt + 1, policy_.max_retries,
              request.path, static_cast<double>(delay.count()) / 1000.0, Reason(kind),
@@ -82,9 +86,20 @@ bool Engine::Backoff(const ApiRequest& request, const Status& failure, int attem
   return true;
 }
 
+bool Engine::TimedOut(const ApiRequest& request, int timeouts, Result<ApiResponse>* result) {
+  limiter_.SlowDown();
+  if (!request.reducible || timeouts < policy_.timeouts_before_reducing) return false;
+  *result = Status::Error(ErrorKind::kQueryTooLarge,
+                          fmt::format("{} ({} times: TikTok blocks a request that keeps timing "
+                                      "out, so it is made smaller)",
+                                      result->status().message(), timeouts));
+  return true;
+}
+
 Result<ApiResponse> Engine::Get(const ApiRequest& request) {
   std::unique_ptr<ApiClient> client = Take();
   Result<ApiResponse> result = Status::Ok();
+  int timeouts = 0;
   for (int attempt = 0;; ++attempt) {
     if (!limiter_.Acquire(stop_)) {
       result = Status::Error(ErrorKind::kCancelled, "the sync was stopped");
@@ -95,6 +110,9 @@ Result<ApiResponse> Engine::Get(const ApiRequest& request) {
       if (Status s = request.check(*result); !s.ok()) result = s;
     }
     if (result.ok() || !RetryPolicy::Retries(result.status().kind())) break;
+    if (result.status().kind() == ErrorKind::kTimeout && TimedOut(request, ++timeouts, &result)) {
+      break;
+    }
     if (!Backoff(request, result.status(), attempt)) {
       result = Status::Error(
           result.status().kind(),

@@ -17,21 +17,29 @@ namespace tap {
 struct RetryPolicy {
   int max_retries = 8;
   std::chrono::milliseconds rate_limit_base{1000};  // 40100, 40133, 429, ...: doubles each time
-  std::chrono::milliseconds transient_base{1000};   // 50000, 5xx, timeouts, resets, bad bodies
+  std::chrono::milliseconds transient_base{1000};   // 50000, 5xx, resets, bad bodies
+  /// A request that timed out is not sent again sooner (TikTok: do not retry timeouts at once).
+  std::chrono::milliseconds timeout_base{5000};
+  /// After this many timeouts, a request that can be made smaller (ApiRequest::reducible) is
+  /// handed back as kQueryTooLarge to be split: TikTok blocks a request that times out 3 times.
+  int timeouts_before_reducing = 2;
   std::chrono::milliseconds cap{std::chrono::minutes(5)};
   double jitter = 0.3;  // each delay is stretched by up to this fraction, at random
 
   /// The delay before retry number `attempt` (0-based) of a failure of `kind`: the base doubled
   /// per attempt, stretched by up to `jitter` (`random01` in [0, 1)), never more than `cap`.
+  /// A server's Retry-After is honoured by the caller on top of it.
   std::chrono::milliseconds Delay(ErrorKind kind, int attempt, double random01) const;
   /// Whether a failure of `kind` is retried at all.
   static bool Retries(ErrorKind kind);
 };
 
 /// Runs API requests for any number of threads: paces them with the shared rate limiter,
-/// retries rate-limit and transient failures with exponential backoff and jitter (logging
-/// each retry with its reason and delay), and stops issuing requests once `stop` is set. It
-/// knows nothing of TikTok's data, only requests, outcomes and time.
+/// retries rate-limit, timeout and transient failures with exponential backoff and jitter
+/// (logging each retry with its reason and delay; waiting at least a 429's Retry-After), slows
+/// the shared pace after a timeout, hands a reducible request that keeps timing out back to be
+/// split, and stops issuing requests once `stop` is set. It knows nothing of TikTok's data,
+/// only requests, outcomes and time.
 class Engine : public ApiClient {
  public:
   /// `make_client` makes one raw client per concurrent caller (a libcurl handle each).
@@ -49,6 +57,9 @@ class Engine : public ApiClient {
   Result<ApiResponse> Attempt(ApiClient& client, const ApiRequest& request);
   /// Waits before retry `attempt` of `failure`; false when that was the last permitted try.
   bool Backoff(const ApiRequest& request, const Status& failure, int attempt);
+  /// After a timeout: slows everyone; a reducible request that timed out too often becomes
+  /// kQueryTooLarge (true then: stop retrying).
+  bool TimedOut(const ApiRequest& request, int timeouts, Result<ApiResponse>* result);
   void Give(std::unique_ptr<ApiClient> client);
 
   std::function<std::unique_ptr<ApiClient>()> make_client_;

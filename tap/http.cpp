@@ -19,10 +19,14 @@ void GlobalInit() {
 
 // Where a response body goes. Sized from Content-Length at the first bytes, so a page of
 // megabytes is one allocation of its size, not a doubling string that peaks at twice it.
+// The body's size is capped after decompression: a gzip bomb of 1 MB that inflates to 1 GiB,
+// or an endless chunked body, stops at the cap instead of taking all memory.
 struct BodySink {
   std::string* body;
   void* curl;
+  size_t max;
   bool sized = false;
+  bool too_large = false;
 };
 
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
@@ -32,12 +36,22 @@ size_t AppendBody(char* data, size_t size, size_t count, void* user) {
     curl_off_t length = -1;
     if (curl_easy_getinfo(static_cast<CURL*>(sink->curl), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
                           &length) == CURLE_OK &&
-        length > 0 && length < (curl_off_t{1} << 31)) {
+        length > 0 && static_cast<size_t>(length) <= sink->max) {
       sink->body->reserve(static_cast<size_t>(length));
     }
   }
+  if (sink->body->size() + size * count > sink->max) {
+    sink->too_large = true;
+    return 0;  // libcurl abandons the transfer
+  }
   sink->body->append(data, size * count);
   return size * count;
+}
+
+// Called by libcurl about once a second, and more often while data flows.
+int CheckStop(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* stop = static_cast<const std::atomic<bool>*>(user);
+  return stop != nullptr && stop->load() ? 1 : 0;
 }
 
 CURL* Handle(void* h) { return static_cast<CURL*>(h); }
@@ -51,7 +65,7 @@ size_t KeepHeader(char* data, size_t size, size_t count, void* user) {
   std::string name(line.substr(0, colon));
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (name != kThrottleHeader) return size * count;
+  if (name != kThrottleHeader && name != kRetryAfterHeader) return size * count;
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())) != 0) {
@@ -110,8 +124,13 @@ HttpResponse CurlTransport::Get(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
-  BodySink sink{&response.body, curl};
+  BodySink sink{&response.body, curl, request.max_body_bytes};
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                   static_cast<curl_off_t>(request.max_body_bytes));
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, CheckStop);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, request.stop);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, KeepHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
 
@@ -119,7 +138,11 @@ HttpResponse CurlTransport::Get(const HttpRequest& request) {
   curl_slist_free_all(headers);
   if (rc != CURLE_OK) {
     response.transport_error = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
+    response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+    response.too_large = sink.too_large || rc == CURLE_FILESIZE_EXCEEDED;
+    response.stopped = rc == CURLE_ABORTED_BY_CALLBACK;
     response.body.clear();
+    response.body.shrink_to_fit();
     return response;
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,6 +15,10 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers = {};
   long timeout_seconds = 300;
+  /// The largest body taken, counted after decompression; past it the transfer is abandoned.
+  size_t max_body_bytes = size_t{64} << 20;
+  /// When set and true, the transfer in flight is abandoned within about a second (SIGTERM).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 /// What came back. A transport failure (DNS, refused, reset, timeout) sets `transport_error`
@@ -22,7 +28,10 @@ struct HttpResponse {
   long status = 0;
   std::string body;
   std::string transport_error;
-  /// The response headers the tap reads (names lower-cased): X-Tt-Ads-Throttle only.
+  bool timed_out = false;  // the transfer took longer than timeout_seconds
+  bool too_large = false;  // the body passed max_body_bytes
+  bool stopped = false;    // abandoned because `stop` became true
+  /// The response headers the tap reads (names lower-cased): X-Tt-Ads-Throttle, Retry-After.
   std::vector<std::pair<std::string, std::string>> headers = {};
 
   /// The value of header `name` (lower-case), or an empty string.
@@ -31,6 +40,8 @@ struct HttpResponse {
 
 /// TikTok's warning that a sync report was cut to its newest 20,000 ids (§9.1).
 inline constexpr std::string_view kThrottleHeader = "x-tt-ads-throttle";
+/// How long an HTTP 429 asks the client to wait, in seconds.
+inline constexpr std::string_view kRetryAfterHeader = "retry-after";
 
 /// The seam to the network: the real one is libcurl; tests inject responses.
 class Transport {

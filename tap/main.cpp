@@ -107,7 +107,8 @@ int RunSync(const tap::Options& options) {
   tap::Engine engine(
       [&] {
         return tap::MakeCurlApiClient(settings->api_base_url, settings->access_token,
-                                      settings->request_timeout, &page_slots);
+                                      settings->request_timeout, &page_slots, &g_stop,
+                                      static_cast<size_t>(settings->max_response_mb) << 20);
       },
       policy, limiter, env, &g_stop);
   tap::SingerWriter writer(stdout);

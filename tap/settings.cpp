@@ -349,6 +349,13 @@ const std::vector<SettingSpec> kSettingSpecs = {
      .secret = false,
      .default_value = "300",
      .description = "Seconds before one HTTP request is abandoned."},
+    {.name = "max_response_mb",
+     .kind = SettingKind::kInteger,
+     .required = false,
+     .secret = false,
+     .default_value = "64",
+     .description = "Largest response body taken, in MB after decompression (1 to 4096); a larger "
+                    "one fails its request instead of taking all memory."},
     {.name = "log_level",
      .kind = SettingKind::kString,
      .required = false,
@@ -596,6 +603,7 @@ void ConfigReader::Limits(Settings& s) {
   Boolean("skip_inaccessible_advertisers", &s.skip_inaccessible_advertisers);
   Integer("page_size", &s.page_size, 1, 1000);
   Integer("request_timeout", &s.request_timeout, 1, 3600);
+  Integer("max_response_mb", &s.max_response_mb, 1, 4096);
 }
 
 void ConfigReader::LogLevelSetting(Settings& s) {

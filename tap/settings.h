@@ -51,6 +51,7 @@ struct Settings {
   std::string api_base_url;  // always ends in "/open_api/v1.3/"
   int page_size = 1000;
   int request_timeout = 300;
+  int max_response_mb = 64;
   int lookback_days = 7;              // report days re-read before each bookmark
   int max_metrics_per_request = 100;  // more selected metrics are split over requests
   int max_concurrency = 8;            // requests in flight

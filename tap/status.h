@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,6 +15,7 @@ enum class ErrorKind {
   kAuth,            // token missing, expired or revoked: get a new token
   kRateLimited,     // slow down and try again
   kTransient,       // try again after a backoff
+  kTimeout,         // a request took longer than request_timeout: try again later, or smaller
   kSkipAdvertiser,  // this advertiser is not accessible: skip it
   kQueryTooLarge,   // TikTok 40067: make the request smaller
   kFatal,           // anything else: stop
@@ -33,11 +35,19 @@ class Status {
   ErrorKind kind() const { return kind_; }
   const std::string& message() const { return message_; }
 
+  /// How long the server asked to be left alone (HTTP 429 Retry-After); zero when it did not.
+  std::chrono::milliseconds retry_after() const { return retry_after_; }
+  Status WithRetryAfter(std::chrono::milliseconds wait) && {
+    retry_after_ = wait;
+    return std::move(*this);
+  }
+
  private:
   Status(ErrorKind kind, std::string message) : kind_(kind), message_(std::move(message)) {}
 
   ErrorKind kind_ = ErrorKind::kOk;
   std::string message_;
+  std::chrono::milliseconds retry_after_{0};
 };
 
 /// A value or the Status explaining why there is none.

@@ -38,8 +38,10 @@ std::vector<WorkUnit> Replan(const WorkUnit& unit, Status* status) {
                     unit.first_day ? ", " + FormatDay(*unit.first_day) : std::string()));
     return {};
   }
-  LogWarning("Stream '{}', advertiser {}: TikTok found {}..{} too large (40067); halving it",
-             stream, unit.advertiser(), FormatDay(*unit.first_day), FormatDay(*unit.last_day));
+  bool timed_out = status->message().find("timed out") != std::string::npos;
+  LogWarning("Stream '{}', advertiser {}: {}..{} {}; halving it", stream, unit.advertiser(),
+             FormatDay(*unit.first_day), FormatDay(*unit.last_day),
+             timed_out ? "kept timing out" : "was too large for TikTok (40067)");
   *status = Status::Ok();
   return parts;
 }

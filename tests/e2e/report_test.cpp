@@ -415,7 +415,7 @@ TEST_F(ReportTest, QueryTooLargeHalvesTheWindow) {
   Start(strict);
   TapRun halved = Run({"ad_insights_daily"}, extra);
   ASSERT_EQ(halved.exit_code, 0) << halved.err;
-  EXPECT_NE(halved.err.find("too large (40067); halving it"), std::string::npos);
+  EXPECT_NE(halved.err.find("was too large for TikTok (40067); halving it"), std::string::npos);
   auto got = Emitted(halved)["ad_insights_daily"];
   EXPECT_EQ(got.size(), expected.size());
   for (const auto& [key, record] : expected) EXPECT_TRUE(got.count(key)) << key;

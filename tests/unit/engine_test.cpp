@@ -29,7 +29,48 @@ TEST(RateLimiter, NeverMoreThanTheLimitInAnyWindowAndNoRealSleep) {
     EXPECT_LE(in_second, 10u) << i;
     EXPECT_LE(in_minute, 40u) << i;
   }
-  EXPECT_EQ(starts.back() - starts.front(), seconds(61));  // 40/min: the 41st waits a minute
+  EXPECT_EQ(starts[40] - starts[0], seconds(60));  // 40/min: the 41st waits a minute
+}
+
+// Evenly spaced, so that ±50 ms of arrival jitter on TikTok's clock never puts more than the
+// limit into one of its seconds; the worst case is checked, not a random sample.
+TEST(RateLimiter, RequestsAreEvenlySpacedWithRoomForJitter) {
+  for (int limit : {1, 2, 8, 20, 100}) {
+    FakeEnv env;
+    RateLimiter limiter(limit, 60000, env);
+    std::vector<Env::SteadyTime> starts;
+    for (int i = 0; i < 3 * limit + 3; ++i) {
+      ASSERT_TRUE(limiter.Acquire(nullptr));
+      starts.push_back(env.SteadyNow());
+    }
+    for (size_t i = 1; i < starts.size(); ++i) {
+      EXPECT_EQ(starts[i] - starts[i - 1], RateLimiter::Spacing(limit)) << limit;
+    }
+    // Any 1.1 s of send times (a 1 s window widened by 50 ms each side) holds <= limit.
+    for (size_t i = 0; i < starts.size(); ++i) {
+      size_t in_window = 0;
+      for (size_t j = i; j < starts.size(); ++j)
+        in_window += starts[j] - starts[i] <= milliseconds(1100);
+      EXPECT_LE(in_window, static_cast<size_t>(limit)) << limit;
+    }
+  }
+}
+
+TEST(RateLimiter, ATimeoutSlowsEveryoneAndThePaceRecovers) {
+  FakeEnv env;
+  RateLimiter limiter(20, 60000, env);
+  auto full = RateLimiter::Spacing(20);
+  EXPECT_EQ(limiter.interval(), full);
+  limiter.SlowDown();
+  limiter.SlowDown();
+  EXPECT_EQ(limiter.interval(), full * 4);
+  for (int i = 0; i < 5; ++i) limiter.SlowDown();
+  EXPECT_EQ(limiter.interval(), full * 8) << "at most eight times slower";
+  env.SleepUntil(env.SteadyNow() + seconds(30), nullptr);
+  EXPECT_NEAR(static_cast<double>(limiter.interval().count()),
+              static_cast<double>((full * 4).count()), 1e3);
+  env.SleepUntil(env.SteadyNow() + seconds(120), nullptr);
+  EXPECT_EQ(limiter.interval(), full);
 }
 
 TEST(RateLimiter, APauseHoldsEveryoneAndAStopEndsTheWait) {
@@ -113,6 +154,67 @@ TEST(Engine, ErrorsThatAreNotRetriedReturnAtOnce) {
   EXPECT_EQ(engine.Get({"x/", {}}).status().kind(), ErrorKind::kAuth);
   EXPECT_EQ(engine.requests(), 1);
   EXPECT_EQ(rig.env.slept(), seconds(0));
+}
+
+// A client whose answers are Statuses (timeouts, 429s) rather than envelopes.
+struct StatusClient : ApiClient {
+  explicit StatusClient(std::function<Status(const ApiRequest&)> f) : answer(std::move(f)) {}
+  Result<ApiResponse> Get(const ApiRequest& r) override { return answer(r); }
+  std::function<Status(const ApiRequest&)> answer;
+};
+
+struct StatusRig {
+  explicit StatusRig(std::function<Status(const ApiRequest&)> f)
+      : answer(std::move(f)), limiter(10, 600, env) {
+    policy.max_retries = 5;
+    policy.jitter = 0;
+  }
+  Engine Make() {
+    return Engine([this] { return std::make_unique<StatusClient>(answer); }, policy, limiter, env,
+                  nullptr);
+  }
+  std::function<Status(const ApiRequest&)> answer;
+  FakeEnv env;
+  RateLimiter limiter;
+  RetryPolicy policy;
+};
+
+// TikTok: do not resend a request that timed out at once; reduce it instead (§9.2).
+TEST(Engine, ATimeoutWaitsSlowsEveryoneAndAReducibleRequestIsHandedBack) {
+  std::vector<Env::SteadyTime> sent;
+  StatusRig rig([&](const ApiRequest&) {
+    sent.push_back(rig.env.SteadyNow());
+    return Status::Error(ErrorKind::kTimeout, "request to report/integrated/get/ timed out");
+  });
+  Engine engine = rig.Make();
+  ApiRequest report{"report/integrated/get/", {}};
+  report.reducible = true;
+  auto result = engine.Get(report);
+  EXPECT_EQ(result.status().kind(), ErrorKind::kQueryTooLarge);
+  EXPECT_NE(result.status().message().find("timed out (2 times"), std::string::npos)
+      << result.status().message();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_GE(sent[1] - sent[0], seconds(5)) << "not re-sent within a few seconds";
+  EXPECT_GT(rig.limiter.interval(), RateLimiter::Spacing(10) * 3)
+      << "two timeouts: about a quarter of the pace (recovering while it waited)";
+
+  sent.clear();
+  auto plain = engine.Get({"campaign/get/", {}});
+  EXPECT_EQ(plain.status().kind(), ErrorKind::kTimeout) << "a list request cannot be reduced";
+  EXPECT_EQ(sent.size(), 6u);
+}
+
+TEST(Engine, Http429HonoursRetryAfter) {
+  int calls = 0;
+  StatusRig rig([&](const ApiRequest&) {
+    if (++calls > 1) return Status::Error(ErrorKind::kFatal, "stop here");
+    return Status::Error(ErrorKind::kRateLimited, "HTTP 429").WithRetryAfter(seconds(42));
+  });
+  Engine engine = rig.Make();
+  engine.Get({"x/", {}});
+  EXPECT_EQ(calls, 2);
+  EXPECT_GE(rig.env.slept(), seconds(42));
+  EXPECT_LT(rig.env.slept(), seconds(43));
 }
 
 }  // namespace
