@@ -23,7 +23,7 @@ bool RetryPolicy::Retries(ErrorKind kind) {
 
 std::chrono::milliseconds RetryPolicy::Delay(ErrorKind kind, int attempt, double random01) const {
   auto base = kind == ErrorKind::kRateLimited ? rate_limit_base
-              : kind == ErrorKind::kTimeout   ? std::max(timeout_base, transient_base)
+              : kind == ErrorKind::kTimeout   ? timeout_base
                                               : transient_base;
   double ms = static_cast<double>(base.count()) * static_cast<double>(1LL << std::min(attempt, 20));
   ms *= 1.0 + jitter * std::clamp(random01, 0.0, 1.0);

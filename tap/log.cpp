@@ -32,24 +32,40 @@ const char* LevelName(LogLevel level) {
 
 // The forms in which a server may echo `secret`: as sent in a query (percent-encoded, with
 // upper- or lower-case hex, a space as %20 or +) and inside a JSON string.
+std::string PercentEncoded(const std::string& secret, const char* hex, bool plus) {
+  std::string out;
+  for (unsigned char c : secret) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else if (c == ' ' && plus) {
+      out += '+';
+    } else {
+      out += {'%', hex[c >> 4], hex[c & 15]};
+    }
+  }
+  return out;
+}
+
+std::string JsonEscaped(const std::string& secret, bool slash) {
+  std::string out;
+  for (char c : secret) {
+    if (c == '"' || c == '\\' || (slash && c == '/')) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// The forms in which a server may echo `secret`: as sent in a query (percent-encoded, with
+// upper- or lower-case hex, a space as %20 or +) and inside a JSON string.
 std::vector<std::string> EncodedForms(const std::string& secret) {
   static constexpr char kUpper[] = "0123456789ABCDEF", kLower[] = "0123456789abcdef";
-  std::string upper, lower, plus, json, json_slash;
-  for (unsigned char c : secret) {
-    bool unreserved = std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~';
-    if (unreserved) {
-      upper += static_cast<char>(c), lower += static_cast<char>(c), plus += static_cast<char>(c);
-    } else {
-      upper += {'%', kUpper[c >> 4], kUpper[c & 15]};
-      lower += {'%', kLower[c >> 4], kLower[c & 15]};
-      plus += c == ' ' ? std::string("+") : std::string{'%', kUpper[c >> 4], kUpper[c & 15]};
-    }
-    if (c == '"' || c == '\\') json += '\\';
-    if (c == '"' || c == '\\' || c == '/') json_slash += '\\';
-    json += static_cast<char>(c);
-    json_slash += static_cast<char>(c);
-  }
-  return {secret, upper, lower, plus, json, json_slash};
+  return {secret,
+          PercentEncoded(secret, kUpper, false),
+          PercentEncoded(secret, kLower, false),
+          PercentEncoded(secret, kUpper, true),
+          PercentEncoded(secret, kLower, true),
+          JsonEscaped(secret, false),
+          JsonEscaped(secret, true)};
 }
 
 void EscapeControl(std::string_view text, std::string* out) {

@@ -102,6 +102,7 @@ int RunSync(const tap::Options& options) {
   policy.max_retries = settings->max_retries;
   policy.rate_limit_base = policy.transient_base =
       std::chrono::milliseconds(static_cast<long long>(settings->retry_base_delay * 1000));
+  policy.timeout_base = policy.transient_base * 5;  // 5 s by default: a timeout is not resent soon
   // As many pages parsed at once as there are cores; more would only hold memory.
   tap::PageSlots page_slots(static_cast<int>(std::max(2U, std::thread::hardware_concurrency())));
   tap::Engine engine(

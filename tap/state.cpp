@@ -71,6 +71,7 @@ void State::ForgetFuture(Timestamp now, std::vector<std::string>* warnings) {
     if (sb.stream_wide && *sb.stream_wide > latest) {
       warn(stream, "", *sb.stream_wide);
       sb.stream_wide.reset();
+      touched_.insert(stream);  // written anew, without it
     }
     for (auto it = sb.by_advertiser.begin(); it != sb.by_advertiser.end();) {
       if (it->second <= latest) {
@@ -79,6 +80,7 @@ void State::ForgetFuture(Timestamp now, std::vector<std::string>* warnings) {
       }
       warn(stream, fmt::format(" for advertiser {}", Echo(it->first)), it->second);
       it = sb.by_advertiser.erase(it);
+      touched_.insert(stream);
     }
   }
 }

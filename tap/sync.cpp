@@ -207,7 +207,7 @@ void Sync::LogIssues() const {
     for (const auto& [path, issue] : by_path) {
       LogWarning(
           "Stream '{}': {} value(s) of '{}' were not {} and were written as null (first: {})",
-          stream, issue.count, path, issue.expected, issue.example);
+          stream, issue.count, path, issue.expected, Echo(issue.example));
     }
   }
 }

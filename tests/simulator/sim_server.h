@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -16,7 +17,9 @@
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace sim {
 
@@ -48,6 +51,12 @@ class Simulator {
   int Start(const std::string& host, int port);
   /// Stops serving and joins the thread.
   void Stop();
+
+  /// A hostile server for tests: sees every API request first and answers it itself when it
+  /// returns true, with anything HTTP allows (a stall, a bomb, an endless body, a forged page).
+  /// Set it before Start().
+  using Override = std::function<bool(const httplib::Request&, httplib::Response&)>;
+  void SetOverride(Override override) { override_ = std::move(override); }
 
   /// Answers one request without HTTP.
   Reply Handle(std::string_view method, std::string_view path, const Params& params,
@@ -104,6 +113,7 @@ class Simulator {
   std::set<uint64_t> faulted_;
   std::FILE* log_file_ = nullptr;
   std::mutex by_path_mutex_;  // guards by_path_, log_ and faulted_
+  Override override_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
 };
