@@ -79,6 +79,21 @@ Status Api::TransportFailure(const HttpResponse& response, const std::string& wh
                                                           Log::Redact(response.transport_error)));
 }
 
+Status Api::HttpFailure(const HttpResponse& response, const std::string& where) {
+  if (response.status == 429) {
+    return Status::Error(ErrorKind::kRateLimited, fmt::format("HTTP 429 from {}", where))
+        .WithRetryAfter(RetryAfter(response));
+  }
+  if (response.status >= 500) {
+    return Status::Error(ErrorKind::kTransient,
+                         fmt::format("HTTP {} from {}", response.status, where));
+  }
+  return Status::Error(ErrorKind::kFatal,
+                       fmt::format("HTTP {} from {}: the endpoint path or method is wrong, or "
+                                   "api_base_url does not point at the TikTok API",
+                                   response.status, where));
+}
+
 std::string ApiRequest::Param(std::string_view name) const {
   for (const auto& [key, value] : params) {
     if (key == name) return value;
@@ -206,20 +221,7 @@ Result<ApiResponse> Api::Get(const ApiRequest& request) {
   std::string where = Where(request);
 
   if (!response.transport_error.empty()) return TransportFailure(response, where);
-  if (response.status == 429) {
-    return Status::Error(ErrorKind::kRateLimited, fmt::format("HTTP 429 from {}", where))
-        .WithRetryAfter(RetryAfter(response));
-  }
-  if (response.status >= 500) {
-    return Status::Error(ErrorKind::kTransient,
-                         fmt::format("HTTP {} from {}", response.status, where));
-  }
-  if (response.status != 200) {
-    return Status::Error(ErrorKind::kFatal,
-                         fmt::format("HTTP {} from {}: the endpoint path or method is wrong, or "
-                                     "api_base_url does not point at the TikTok API",
-                                     response.status, where));
-  }
+  if (response.status != 200) return HttpFailure(response, where);
   PageSlots::Slot slot = slots_ != nullptr ? slots_->Acquire() : PageSlots::Slot();
   // Parsed in place: the page's strings are not copied (a sync's largest cost in CPU and memory).
   auto text = std::make_unique<std::string>(std::move(response.body));

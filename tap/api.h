@@ -147,6 +147,7 @@ class Api : public ApiClient {
 
  private:
   Status TransportFailure(const HttpResponse& response, const std::string& where) const;
+  static Status HttpFailure(const HttpResponse& response, const std::string& where);
 
   Transport& transport_;
   std::string base_url_;

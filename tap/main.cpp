@@ -61,6 +61,24 @@ void PrintWarnings(const std::vector<std::string>& warnings) {
   for (const std::string& w : warnings) tap::LogWarning("{}", w);
 }
 
+// The --state file (none: an empty state), checked against the tap's streams, without
+// bookmarks in the future.
+tap::Result<tap::State> LoadState(const std::string& path,
+                                  const std::vector<tap::StreamDef>& streams, tap::Timestamp now,
+                                  std::vector<std::string>* warnings) {
+  if (path.empty()) return tap::State();
+  auto state = tap::State::Load(path);
+  if (!state.ok()) return state.status();
+  std::vector<std::string> names;
+  for (const tap::StreamDef& stream : streams) names.push_back(stream.name);
+  if (tap::Status s = state->CheckStreams(names); !s.ok()) {
+    return tap::Status::Error(s.kind(),
+                              fmt::format("state file '{}' is invalid: {}", path, s.message()));
+  }
+  state->ForgetFuture(now, warnings);
+  return state;
+}
+
 int RunSync(const tap::Options& options) {
   std::vector<std::string> warnings;
   auto settings = tap::LoadSettings(options.config, &warnings);
@@ -79,19 +97,8 @@ int RunSync(const tap::Options& options) {
     catalog = tap::DefaultCatalog(streams);
   }
   tap::SystemEnv env;
-  tap::State state;
-  if (!options.state.empty()) {
-    auto loaded = tap::State::Load(options.state);
-    if (!loaded.ok()) return Fail(loaded.status());
-    state = std::move(loaded).value();
-    std::vector<std::string> names;
-    for (const tap::StreamDef& stream : streams) names.push_back(stream.name);
-    if (tap::Status s = state.CheckStreams(names); !s.ok()) {
-      return Fail(tap::Status::Error(
-          s.kind(), fmt::format("state file '{}' is invalid: {}", options.state, s.message())));
-    }
-    state.ForgetFuture(env.WallNow(), &warnings);
-  }
+  auto state = LoadState(options.state, streams, env.WallNow(), &warnings);
+  if (!state.ok()) return Fail(state.status());
   PrintWarnings(warnings);
 
   WarnIfReadableByOthers(options.config);
@@ -113,7 +120,7 @@ int RunSync(const tap::Options& options) {
       },
       policy, limiter, env, &g_stop);
   tap::SingerWriter writer(stdout);
-  tap::Sync sync(*settings, catalog, state, engine, writer, env, &g_stop);
+  tap::Sync sync(*settings, catalog, *state, engine, writer, env, &g_stop);
   sync.SetProgressDetail([&engine] {
     return fmt::format("{} request(s), {} retried", engine.requests(), engine.retries());
   });

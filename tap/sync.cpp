@@ -221,8 +221,10 @@ void Sync::LogProgress(bool final) {
     if (count == 0 && !final) continue;
     counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", stream, count);
   }
-  LogInfo("Progress{}: {} record(s); {}{} s elapsed", final ? " (done)" : "",
-          counts.empty() ? "no" : counts, detail_ ? detail_() + "; " : "",
+  // After a failed write the counts are of records formatted, not stored: say so.
+  const char* phase = !final ? "" : writer_.ok() ? " (done)" : " (stopped: stdout failed)";
+  LogInfo("Progress{}: {} record(s); {}{} s elapsed", phase, counts.empty() ? "no" : counts,
+          detail_ ? detail_() + "; " : "",
           std::chrono::duration_cast<std::chrono::seconds>(now - started_).count());
 }
 
