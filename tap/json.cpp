@@ -112,19 +112,70 @@ Status TooDeep(std::string_view what) {
 
 }  // namespace
 
+namespace {
+
+// Forwards a parser's events to a document, failing past kMaxJsonDepth: the recursive parser
+// then stops before its recursion is deeper than that, and nesting costs no pass of its own.
+class DepthLimited {
+ public:
+  explicit DepthLimited(rapidjson::Document& doc) : doc_(doc) {}
+  bool too_deep() const { return too_deep_; }
+
+  bool Null() { return doc_.Null(); }
+  bool Bool(bool b) { return doc_.Bool(b); }
+  bool Int(int i) { return doc_.Int(i); }
+  bool Uint(unsigned i) { return doc_.Uint(i); }
+  bool Int64(int64_t i) { return doc_.Int64(i); }
+  bool Uint64(uint64_t i) { return doc_.Uint64(i); }
+  bool Double(double d) { return doc_.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
+    return doc_.RawNumber(s, n, copy);
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
+  bool StartObject() { return Enter() && doc_.StartObject(); }
+  bool EndObject(rapidjson::SizeType members) { return --depth_, doc_.EndObject(members); }
+  bool StartArray() { return Enter() && doc_.StartArray(); }
+  bool EndArray(rapidjson::SizeType elements) { return --depth_, doc_.EndArray(elements); }
+
+ private:
+  bool Enter() {
+    too_deep_ = ++depth_ > kMaxJsonDepth;
+    return !too_deep_;
+  }
+  rapidjson::Document& doc_;
+  int depth_ = 0;
+  bool too_deep_ = false;
+};
+
+}  // namespace
+
 Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view what,
                                              long long* replaced) {
   // RapidJSON's own validation decodes every character, a tenth of a sync's CPU; validating
   // the whole page first, ASCII at full speed, gives the same guarantee.
   long long mended = 0;
   if (!IsValidUtf8(text)) text = RepairUtf8(text, &mended);
-  JsonScan scan = ScanJsonText(text);
-  if (scan.too_deep) return TooDeep(what);
-  if (scan.huge_numbers) text = QuoteHugeNumbers(text);
-  if (replaced != nullptr) *replaced = mended + scan.replaced;
+  mended += MendSurrogates(text);
+  if (MayHoldHugeNumbers(text) && ScanJsonText(text).huge_numbers) text = QuoteHugeNumbers(text);
+  if (replaced != nullptr) *replaced = mended;
   rapidjson::Document doc;
-  doc.ParseInsitu<rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag>(text.data());
-  if (doc.HasParseError()) return ParseError(doc, what);
+  rapidjson::ParseResult result;
+  DepthLimited limited(doc);
+  rapidjson::GenericInsituStringStream<rapidjson::UTF8<>> stream(text.data());
+  auto parse = [&](rapidjson::Document&) {
+    rapidjson::Reader reader;
+    result = reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag>(
+        stream, limited);
+    return !result.IsError();
+  };
+  doc.Populate(parse);
+  if (limited.too_deep()) return TooDeep(what);
+  if (result.IsError()) {
+    return Status::Error(ErrorKind::kInvalidInput,
+                         fmt::format("{} is not valid JSON: {} (at character {})", what,
+                                     rapidjson::GetParseError_En(result.Code()), result.Offset()));
+  }
   TerminateStrings(doc);
   return doc;
 }

@@ -3,6 +3,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "tap/json.h"
 
 namespace tap {
@@ -38,6 +42,17 @@ bool HasQuoteOrBackslash(const char* p) {
   return (((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash)) & kHighs;
 }
 
+// Mends the escape at s[i] ('\\') when it is an unpaired surrogate; returns the index after it.
+size_t MendEscape(char* s, size_t i, size_t n, long long* replaced) {
+  int unit = EscapeUnit(s, i, n);
+  if (unit < 0xD800 || unit > 0xDFFF) return i + 2;  // any other escape, or "\\"
+  int next = unit <= 0xDBFF ? EscapeUnit(s, i + 6, n) : -1;
+  if (next >= 0xDC00 && next <= 0xDFFF) return i + 12;  // a proper pair
+  std::memcpy(s + i + 2, "fffd", 4);
+  ++*replaced;
+  return i + 6;
+}
+
 // Skips the string whose opening quote is at s[i - 1]; returns the index after its closing
 // quote. Lone surrogate escapes are rewritten as \ufffd.
 size_t SkipString(char* s, size_t i, size_t n, JsonScan* scan) {
@@ -51,19 +66,7 @@ size_t SkipString(char* s, size_t i, size_t n, JsonScan* scan) {
       ++i;
       continue;
     }
-    int unit = EscapeUnit(s, i, n);
-    if (unit < 0xD800 || unit > 0xDFFF) {
-      i += 2;  // any other escape: its second character cannot end the string
-      continue;
-    }
-    int next = unit <= 0xDBFF ? EscapeUnit(s, i + 6, n) : -1;
-    if (next >= 0xDC00 && next <= 0xDFFF) {
-      i += 12;  // a proper pair
-      continue;
-    }
-    std::memcpy(s + i + 2, "fffd", 4);
-    ++scan->replaced;
-    i += 6;
+    i = MendEscape(s, i, n, &scan->replaced);  // an escape's second character never ends it
   }
   return n;
 }
@@ -91,7 +94,53 @@ size_t SkipNumber(const char* s, size_t i, size_t n, bool* huge) {
   return i;
 }
 
+bool IsExponentAfterDigit(const char* s, size_t i) {
+  return (s[i] == 'e' || s[i] == 'E') && i > 0 && IsDigit(s[i - 1]);
+}
+
 }  // namespace
+
+long long MendSurrogates(std::string& text) {
+  long long replaced = 0;
+  char* s = text.data();
+  size_t n = text.size();
+  // Escapes are taken whole from the first backslash on, so each backslash found starts one.
+  for (size_t i = 0; i < n;) {
+    const void* found = std::memchr(s + i, '\\', n - i);
+    if (found == nullptr) break;
+    i = MendEscape(s, static_cast<size_t>(static_cast<const char*>(found) - s), n, &replaced);
+  }
+  return replaced;
+}
+
+bool MayHoldHugeNumbers(std::string_view text) {
+  const char* s = text.data();
+  size_t n = text.size(), i = 0;
+  int full_blocks = 0;  // consecutive 16-byte blocks of digits only
+#if defined(__SSE2__)
+  const __m128i zero = _mm_set1_epi8('0' - 1), nine = _mm_set1_epi8('9' + 1);
+  const __m128i lower_e = _mm_set1_epi8('e'), upper_e = _mm_set1_epi8('E');
+  unsigned previous_digit = 0;  // whether the byte before the block is a digit
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    unsigned digits = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(v, zero), _mm_cmplt_epi8(v, nine))));
+    unsigned es = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, lower_e), _mm_cmpeq_epi8(v, upper_e))));
+    if ((es & ((digits << 1) | previous_digit)) != 0) return true;
+    full_blocks = digits == 0xFFFF ? full_blocks + 1 : 0;
+    if (full_blocks >= 16) return true;
+    previous_digit = digits >> 15;
+  }
+#endif
+  int run = full_blocks * 16;
+  for (; i < n; ++i) {
+    if (IsExponentAfterDigit(s, i)) return true;
+    run = IsDigit(s[i]) ? run + 1 : 0;
+    if (run >= 256) return true;
+  }
+  return false;
+}
 
 JsonScan ScanJsonText(std::string& text) {
   JsonScan scan;

@@ -24,6 +24,15 @@ struct JsonScan {
 /// too deep.
 JsonScan ScanJsonText(std::string& text);
 
+/// Rewrites every unpaired surrogate escape in `text` as "\ufffd" in place and returns how many
+/// there were. Visits only backslashes (most pages have none), so it costs about a memchr.
+long long MendSurrogates(std::string& text);
+
+/// Whether `text` may hold a number token ScanJsonText calls huge: a run of 256 or more digits,
+/// or an 'e' or 'E' right after a digit. False only when it certainly holds none; 16 bytes at a
+/// time, so API pages need the full scan only when they might.
+bool MayHoldHugeNumbers(std::string_view text);
+
 /// `text` with each invalid UTF-8 sequence written as U+FFFD; `*replaced` counts them.
 std::string RepairUtf8(std::string_view text, long long* replaced);
 

@@ -130,6 +130,30 @@ TEST(Transformer, NumbersAndTimesOutOfRangeAreNullAndCounted) {
   EXPECT_EQ(t->issues().at("t").expected, "a timestamp");
 }
 
+// Every form of bad text, in typed strings and in pass-through objects: each line parses.
+TEST(Transformer, EveryLineIsValidJsonWhateverTheText) {
+  auto schema = ParseJson(R"({"type":"object","properties":{"s":{"type":["null","string"]},
+      "o":{"type":["null","object"]},"a":{}}})",
+                          "schema");
+  ASSERT_TRUE(schema.ok());
+  Transformer t(CompileShape(*schema));
+  for (std::string form :
+       {std::string(R"(lone\udc00low)"), std::string(R"(\ud800)"), std::string(R"(\ud800\u0041)"),
+        std::string("bad \xC3\x28"), std::string("\xED\xA0\x80"), std::string("cut \xE2\x82"),
+        std::string("\xFF\xFE"), std::string(R"(ok \ud83d\ude00)")}) {
+    std::string page = R"({"s":")" + form + R"(","o":{")" + form + R"(":")" + form +
+                       R"("},"a":[")" + form + R"("]})";
+    auto row = ParseJsonInPlace(page, "page");
+    ASSERT_TRUE(row.ok()) << form;
+    rapidjson::StringBuffer buffer;
+    JsonWriter w(buffer);
+    ASSERT_TRUE(t.Write(*row, w));
+    auto back = ParseJson(buffer.GetString(), "line");
+    ASSERT_TRUE(back.ok()) << form << " gave " << buffer.GetString();
+    EXPECT_TRUE(IsValidUtf8((*back)["s"].GetString()));
+  }
+}
+
 TEST(Transformer, InjectedValuesWin) {
   auto schema =
       ParseJson(R"({"properties":{"advertiser_id":{"type":"string"},"x":{"type":"string"}}})", "s");
