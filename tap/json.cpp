@@ -1,7 +1,9 @@
 #include "tap/json.h"
 
 #include <fmt/format.h>
+#include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -21,11 +23,10 @@ namespace tap {
 
 namespace {
 
-Status ParseError(const rapidjson::Document& doc, std::string_view what) {
-  return Status::Error(
-      ErrorKind::kInvalidInput,
-      fmt::format("{} is not valid JSON: {} (at character {})", what,
-                  rapidjson::GetParseError_En(doc.GetParseError()), doc.GetErrorOffset()));
+Status ParseError(const rapidjson::ParseResult& result, std::string_view what) {
+  return Status::Error(ErrorKind::kInvalidInput,
+                       fmt::format("{} is not valid JSON: {} (at character {})", what,
+                                   rapidjson::GetParseError_En(result.Code()), result.Offset()));
 }
 
 // RapidJSON 1.1 parsing in place leaves numbers read as strings unterminated: the byte after
@@ -110,10 +111,6 @@ Status TooDeep(std::string_view what) {
       fmt::format("{} nests arrays or objects deeper than {} levels", what, kMaxJsonDepth));
 }
 
-}  // namespace
-
-namespace {
-
 // Forwards a parser's events to a document, failing past kMaxJsonDepth: the recursive parser
 // then stops before its recursion is deeper than that, and nesting costs no pass of its own.
 class DepthLimited {
@@ -148,6 +145,35 @@ class DepthLimited {
   bool too_deep_ = false;
 };
 
+// The one parse of every JSON text the tap reads: `stream` into a document, at most
+// kMaxJsonDepth deep.
+template <unsigned kFlags, typename Stream>
+Result<rapidjson::Document> ParseLimited(Stream& stream, std::string_view what) {
+  rapidjson::Document doc;
+  rapidjson::ParseResult result;
+  DepthLimited limited(doc);
+  auto parse = [&](rapidjson::Document&) {
+    rapidjson::Reader reader;
+    result = reader.Parse<kFlags>(stream, limited);
+    return !result.IsError();
+  };
+  doc.Populate(parse);
+  if (limited.too_deep()) return TooDeep(what);
+  if (result.IsError()) return ParseError(result, what);
+  return doc;
+}
+
+// Mends what the parser would refuse or write wrongly: unpaired surrogate escapes become
+// \ufffd; with `quote_huge`, numbers beyond double range become strings. Returns how many
+// escapes it mended.
+long long MendText(std::string& text, bool quote_huge) {
+  long long mended = MendSurrogates(text);
+  if (quote_huge && MayHoldHugeNumbers(text) && HasHugeNumbers(text)) {
+    text = QuoteHugeNumbers(text);
+  }
+  return mended;
+}
+
 }  // namespace
 
 Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view what,
@@ -156,48 +182,29 @@ Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view
   // the whole page first, ASCII at full speed, gives the same guarantee.
   long long mended = 0;
   if (!IsValidUtf8(text)) text = RepairUtf8(text, &mended);
-  mended += MendSurrogates(text);
-  if (MayHoldHugeNumbers(text) && ScanJsonText(text).huge_numbers) text = QuoteHugeNumbers(text);
+  mended += MendText(text, /*quote_huge=*/true);
   if (replaced != nullptr) *replaced = mended;
-  rapidjson::Document doc;
-  rapidjson::ParseResult result;
-  DepthLimited limited(doc);
   rapidjson::GenericInsituStringStream<rapidjson::UTF8<>> stream(text.data());
-  auto parse = [&](rapidjson::Document&) {
-    rapidjson::Reader reader;
-    result = reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag>(
-        stream, limited);
-    return !result.IsError();
-  };
-  doc.Populate(parse);
-  if (limited.too_deep()) return TooDeep(what);
-  if (result.IsError()) {
-    return Status::Error(ErrorKind::kInvalidInput,
-                         fmt::format("{} is not valid JSON: {} (at character {})", what,
-                                     rapidjson::GetParseError_En(result.Code()), result.Offset()));
-  }
-  TerminateStrings(doc);
+  auto doc = ParseLimited<rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag>(
+      stream, what);
+  if (doc.ok()) TerminateStrings(*doc);
   return doc;
 }
 
 Result<rapidjson::Document> ParseJson(std::string_view text, std::string_view what,
                                       bool numbers_as_strings) {
   std::string copy(text);
-  JsonScan scan = ScanJsonText(copy);
-  if (scan.too_deep) return TooDeep(what);
-  if (numbers_as_strings && scan.huge_numbers) copy = QuoteHugeNumbers(copy);
-  rapidjson::Document doc;
-  if (numbers_as_strings) {
-    doc.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag>(
-        copy.data(), copy.size());
-  } else {
-    // Not kParseFullPrecisionFlag: in RapidJSON 1.1 it reads out of bounds on numbers with very
-    // many digits (found by fuzz_settings). Config, state and catalog numbers are small.
-    doc.Parse<rapidjson::kParseValidateEncodingFlag>(copy.data(), copy.size());
-  }
-  if (doc.HasParseError()) return ParseError(doc, what);
+  MendText(copy, numbers_as_strings);
+  rapidjson::MemoryStream memory(copy.data(), copy.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> stream(memory);
+  // Not kParseFullPrecisionFlag: in RapidJSON 1.1 it reads out of bounds on numbers with very
+  // many digits (found by fuzz_settings). Config, state and catalog numbers are small.
+  auto doc = numbers_as_strings ? ParseLimited<rapidjson::kParseNumbersAsStringsFlag |
+                                               rapidjson::kParseValidateEncodingFlag>(stream, what)
+                                : ParseLimited<rapidjson::kParseValidateEncodingFlag>(stream, what);
+  if (!doc.ok()) return doc;
   // RapidJSON keeps both members and readers pick the first: which one was meant is unknown.
-  if (auto key = DuplicateKey(doc, "")) {
+  if (auto key = DuplicateKey(*doc, "")) {
     return Status::Error(
         ErrorKind::kInvalidInput,
         fmt::format("{} gives the key '{}' twice in one object; keep one", what, Echo(*key)));

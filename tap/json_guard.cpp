@@ -54,19 +54,16 @@ size_t MendEscape(char* s, size_t i, size_t n, long long* replaced) {
 }
 
 // Skips the string whose opening quote is at s[i - 1]; returns the index after its closing
-// quote. Lone surrogate escapes are rewritten as \ufffd.
-size_t SkipString(char* s, size_t i, size_t n, JsonScan* scan) {
+// quote.
+size_t SkipString(const char* s, size_t i, size_t n) {
   while (i < n) {
     if (i + 8 <= n && !HasQuoteOrBackslash(s + i)) {
       i += 8;
-      continue;
+    } else if (s[i] == '"') {
+      return i + 1;
+    } else {
+      i += s[i] == '\\' ? 2 : 1;  // an escape's second character never ends the string
     }
-    if (s[i] == '"') return i + 1;
-    if (s[i] != '\\') {
-      ++i;
-      continue;
-    }
-    i = MendEscape(s, i, n, &scan->replaced);  // an escape's second character never ends it
   }
   return n;
 }
@@ -142,29 +139,21 @@ bool MayHoldHugeNumbers(std::string_view text) {
   return false;
 }
 
-JsonScan ScanJsonText(std::string& text) {
-  JsonScan scan;
-  char* s = text.data();
+bool HasHugeNumbers(std::string_view text) {
+  const char* s = text.data();
   size_t n = text.size();
-  int depth = 0;
   for (size_t i = 0; i < n;) {
-    char c = s[i];
-    if (c == '"') {
-      i = SkipString(s, i + 1, n, &scan);
-    } else if (c == '-' || IsDigit(c)) {
+    if (s[i] == '"') {
+      i = SkipString(s, i + 1, n);
+    } else if (s[i] == '-' || IsDigit(s[i])) {
       bool huge = false;
       i = SkipNumber(s, i, n, &huge);
-      scan.huge_numbers = scan.huge_numbers || huge;
+      if (huge) return true;
     } else {
-      if (c == '[' || c == '{') {
-        if (++depth > kMaxJsonDepth) return scan.too_deep = true, scan;
-      } else if (c == ']' || c == '}') {
-        --depth;
-      }
       ++i;
     }
   }
-  return scan;
+  return false;
 }
 
 std::string RepairUtf8(std::string_view text, long long* replaced) {
@@ -190,27 +179,23 @@ std::string RepairUtf8(std::string_view text, long long* replaced) {
 }
 
 std::string QuoteHugeNumbers(std::string_view text) {
-  std::string copy(text);
   std::string out;
   out.reserve(text.size() + 16);
-  JsonScan ignored;
-  size_t n = copy.size();
+  const char* s = text.data();
+  size_t n = text.size();
   for (size_t i = 0; i < n;) {
-    char c = copy[i];
     size_t start = i;
-    if (c == '"') {
-      i = SkipString(copy.data(), i + 1, n, &ignored);
-      out.append(copy, start, i - start);
-    } else if (c == '-' || IsDigit(c)) {
-      bool huge = false;
-      i = SkipNumber(copy.data(), i, n, &huge);
-      if (huge) out += '"';
-      out.append(copy, start, i - start);
-      if (huge) out += '"';
+    bool huge = false;
+    if (s[i] == '"') {
+      i = SkipString(s, i + 1, n);
+    } else if (s[i] == '-' || IsDigit(s[i])) {
+      i = SkipNumber(s, i, n, &huge);
     } else {
-      out += c;
       ++i;
     }
+    if (huge) out += '"';
+    out.append(s + start, i - start);
+    if (huge) out += '"';
   }
   return out;
 }

@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <mutex>
 
+#include "tap/http.h"
+#include "tap/json.h"
+
 namespace tap {
 namespace {
 
@@ -30,42 +33,32 @@ const char* LevelName(LogLevel level) {
   return "INFO";
 }
 
-// The forms in which a server may echo `secret`: as sent in a query (percent-encoded, with
-// upper- or lower-case hex, a space as %20 or +) and inside a JSON string.
-std::string PercentEncoded(const std::string& secret, const char* hex, bool plus) {
-  std::string out;
-  for (unsigned char c : secret) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else if (c == ' ' && plus) {
-      out += '+';
-    } else {
-      out += {'%', hex[c >> 4], hex[c & 15]};
+std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+// The forms in which a server may echo `secret`: as the tap sent it in a query (UrlEncode),
+// that with lower-case hex, either with a space as + instead of %20, and inside a JSON string
+// (JsonQuote), with or without "/" escaped.
+std::vector<std::string> EncodedForms(const std::string& secret) {
+  std::string upper = UrlEncode(secret), lower = upper;
+  for (size_t at = lower.find('%'); at != std::string::npos; at = lower.find('%', at + 1)) {
+    for (size_t k = at + 1; k <= at + 2 && k < lower.size(); ++k) {
+      lower[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower[k])));
     }
   }
-  return out;
-}
-
-std::string JsonEscaped(const std::string& secret, bool slash) {
-  std::string out;
-  for (char c : secret) {
-    if (c == '"' || c == '\\' || (slash && c == '/')) out += '\\';
-    out += c;
-  }
-  return out;
-}
-
-// The forms in which a server may echo `secret`: as sent in a query (percent-encoded, with
-// upper- or lower-case hex, a space as %20 or +) and inside a JSON string.
-std::vector<std::string> EncodedForms(const std::string& secret) {
-  static constexpr char kUpper[] = "0123456789ABCDEF", kLower[] = "0123456789abcdef";
+  std::string quoted = JsonQuote(secret);
+  std::string json = quoted.substr(1, quoted.size() - 2);
   return {secret,
-          PercentEncoded(secret, kUpper, false),
-          PercentEncoded(secret, kLower, false),
-          PercentEncoded(secret, kUpper, true),
-          PercentEncoded(secret, kLower, true),
-          JsonEscaped(secret, false),
-          JsonEscaped(secret, true)};
+          upper,
+          lower,
+          ReplaceAll(upper, "%20", "+"),
+          ReplaceAll(lower, "%20", "+"),
+          json,
+          ReplaceAll(json, "/", "\\/")};
 }
 
 void EscapeControl(std::string_view text, std::string* out) {

@@ -16,18 +16,21 @@ rapidjson::Value* MutableMember(rapidjson::Value& object, std::string_view key) 
   return it == object.MemberEnd() ? nullptr : &it->value;
 }
 
-Status NoList(const ApiRequest& request, std::string_view list_key) {
+// The advertiser a request is for (a list of them for the advertiser endpoints).
+std::string AdvertiserOf(const ApiRequest& request) {
   std::string advertiser = request.Param("advertiser_id");
-  if (advertiser.empty()) advertiser = request.Param("advertiser_ids");
+  return advertiser.empty() ? request.Param("advertiser_ids") : advertiser;
+}
+
+Status NoList(const ApiRequest& request, std::string_view list_key) {
   return Status::Error(ErrorKind::kFatal,
                        fmt::format("the response of {} for advertiser {} has no data.{} array",
-                                   request.path, advertiser, list_key));
+                                   request.path, AdvertiserOf(request), list_key));
 }
 
 std::string Where(const ApiRequest& request, long long number) {
-  std::string advertiser = request.Param("advertiser_id");
-  if (advertiser.empty()) advertiser = request.Param("advertiser_ids");
-  return fmt::format("page {} of {} for advertiser {}", number, request.path, advertiser);
+  return fmt::format("page {} of {} for advertiser {}", number, request.path,
+                     AdvertiserOf(request));
 }
 
 long long PageSize(const PageInfo& info, const ApiRequest& request) {

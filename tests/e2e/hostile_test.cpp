@@ -403,9 +403,9 @@ TEST_F(HostileTest, StdoutFailuresAreClear) {
   std::string err = dir_.path() + "/full.err";
   int status = std::system((command + " >/dev/full 2>" + err).c_str());
   EXPECT_EQ(WEXITSTATUS(status), 1);
-  TapRun full;
-  ASSERT_TRUE(tap::ReadTextFile(err, "log").ok());
-  std::string text = *tap::ReadTextFile(err, "log");
+  auto log = tap::ReadTextFile(err, "log");
+  ASSERT_TRUE(log.ok());
+  std::string text = *log;
   EXPECT_NE(text.find("CRITICAL cannot write to stdout: No space left on device"),
             std::string::npos)
       << text;
