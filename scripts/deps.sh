@@ -11,7 +11,7 @@ packages=(
   libgtest-dev libcpp-httplib-dev zlib1g-dev
   clang-format clang-14 libclang-rt-14-dev
   dpkg-dev python3 python3-venv postgresql postgresql-client
-  libbenchmark-dev curl time faketime clang-tidy-14
+  libbenchmark-dev curl time faketime libfaketime clang-tidy-14
 )
 
 missing=()
