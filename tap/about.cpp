@@ -12,7 +12,8 @@ namespace {
 
 constexpr std::string_view kDescription =
     "Singer tap for the TikTok API for Business v1.3: advertisers, campaigns, ad groups, ads, "
-    "audiences and every performance report, incremental per advertiser with a lookback.";
+    "audiences, the creative library, pixels, Business Centers and every performance report, "
+    "incremental per advertiser with a lookback.";
 const char* const kCapabilities[] = {"catalog", "discover", "state", "about"};
 
 // How each kind of setting is named in JSON Schema (--about) and in meltano.yml.

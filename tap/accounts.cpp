@@ -1,7 +1,9 @@
 #include "tap/accounts.h"
 
 #include <deque>
+#include <unordered_set>
 
+#include "tap/business_center.h"
 #include "tap/json.h"
 #include "tap/log.h"
 
@@ -95,18 +97,45 @@ Result<ZoneMap> ResolveZones(const std::vector<std::string>& ids, const StreamDe
   return zones;
 }
 
+// The configured advertisers, else (when the app's credentials are set) the authorized ones.
+Result<std::vector<std::string>> DirectAdvertisers(const Settings& settings, ApiClient& api) {
+  if (!settings.advertiser_ids.empty()) return settings.advertiser_ids;
+  if (settings.app_id.empty() || settings.secret.reveal().empty()) {
+    return std::vector<std::string>();  // Business Centers only (settings checked there are some)
+  }
+  return AuthorizedAdvertisers(settings, api);
+}
+
+// `ids` followed by the Business Centers' accounts it lacks.
+Result<std::vector<std::string>> WithBusinessCenters(const Settings& settings, ApiClient& api,
+                                                     std::vector<std::string> ids) {
+  if (settings.bc_ids.empty() && !settings.discover_bc_advertisers) return ids;
+  auto from_bcs = BusinessCenterAdvertisers(settings, api);
+  if (!from_bcs.ok()) return from_bcs.status();
+  std::unordered_set<std::string> seen(ids.begin(), ids.end());
+  size_t before = ids.size();
+  for (std::string& id : *from_bcs) {
+    if (seen.insert(id).second) ids.push_back(std::move(id));
+  }
+  LogInfo("Business Centers add {} advertiser(s); {} in all", ids.size() - before, ids.size());
+  if (ids.empty()) {
+    return Status::Error(ErrorKind::kInvalidInput,
+                         "the Business Centers have no ad accounts the tap can read: check "
+                         "bc_ids, or list advertiser_ids in the config");
+  }
+  return ids;
+}
+
 }  // namespace
 
 Result<Accounts> ResolveAccounts(const Settings& settings, const StreamDef& advertisers, bool zones,
                                  ApiClient& api) {
   Accounts accounts;
-  if (!settings.advertiser_ids.empty()) {
-    accounts.advertiser_ids = settings.advertiser_ids;
-  } else {
-    auto ids = AuthorizedAdvertisers(settings, api);
-    if (!ids.ok()) return ids.status();
-    accounts.advertiser_ids = std::move(ids).value();
-  }
+  auto direct = DirectAdvertisers(settings, api);
+  if (!direct.ok()) return direct.status();
+  auto ids = WithBusinessCenters(settings, api, std::move(direct).value());
+  if (!ids.ok()) return ids.status();
+  accounts.advertiser_ids = std::move(ids).value();
   if (!zones) return accounts;
   auto resolved = ResolveZones(accounts.advertiser_ids, advertisers, api);
   if (!resolved.ok()) return resolved.status();

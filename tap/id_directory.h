@@ -20,9 +20,10 @@ class IdDirectory {
   using Ids = std::shared_ptr<const std::vector<std::string>>;
 
   /// The distinct `id_field` values of every row `requests` list (entity requests that carry
-  /// their advertiser), in listing order; fetched through `api` on first use.
+  /// their advertiser) in `data.<list_key>`, in listing order; fetched through `api` on first
+  /// use.
   Result<Ids> Get(ApiClient& api, const std::vector<ApiRequest>& requests,
-                  std::string_view id_field);
+                  std::string_view id_field, std::string_view list_key = "list");
 
  private:
   // One listing: its own lock, so that units wanting the same ids wait for one listing
@@ -37,6 +38,6 @@ class IdDirectory {
 
 /// Lists the ids without a directory (see IdDirectory::Get).
 Result<IdDirectory::Ids> ListIds(ApiClient& api, const std::vector<ApiRequest>& requests,
-                                 std::string_view id_field);
+                                 std::string_view id_field, std::string_view list_key = "list");
 
 }  // namespace tap

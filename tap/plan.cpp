@@ -30,6 +30,7 @@ int PageSize(const Settings& settings, int maximum) {
 
 ApiRequest PagedRequest(const CatalogStream& stream, int page_size) {
   ApiRequest request{stream.def->path, {}};
+  for (const auto& [name, value] : stream.def->params) request.Set(name, value);
   request.Set("page_size", std::to_string(page_size));
   return request;
 }
@@ -163,7 +164,12 @@ int WindowDays(Granularity granularity) {
 
 }  // namespace
 
+std::string WorkUnit::Subject() const {
+  return stream->def->PerToken() ? "the token" : "advertiser " + advertiser();
+}
+
 ApiRequest WorkUnit::WithAdvertiser(ApiRequest request) const {
+  if (stream->def->PerToken()) return request;
   if (stream->def->advertisers_per_unit > 1) {
     request.params.emplace(request.params.begin(), "advertiser_ids",
                            JsonStringArray(advertiser_ids));
@@ -218,6 +224,29 @@ Partition PartitionSince(const PlanContext& context, const CatalogStream& stream
   return {.start = context.state.Bookmark(stream.def->name, advertiser_id)};
 }
 
+StreamRequests PreparePixelStats(const Settings&, const CatalogStream& stream) {
+  // Each request names its pixels and its day; the pixels are listed per advertiser.
+  return {.series = {{.request = ApiRequest{stream.def->path, {}}}}, .paged = false};
+}
+
+Partition PartitionUtcDays(const PlanContext& context, const CatalogStream& stream,
+                           const std::string& advertiser_id) {
+  const Settings& settings = context.settings;
+  Date last = std::chrono::floor<days>(context.now);
+  if (settings.end_date) last = std::min(last, std::chrono::floor<days>(*settings.end_date));
+  std::optional<Date> bookmark;
+  if (auto t = context.state.Bookmark(stream.def->name, advertiser_id)) {
+    bookmark = std::chrono::floor<days>(*t);
+  }
+  Date first = ReportStartDay(std::chrono::floor<days>(settings.start_date), bookmark,
+                              settings.lookback_days);
+  return {.first_day = first,
+          .last_day = last,
+          .window_days = 30,  // the endpoint's date_range limit
+          .zone = nullptr,
+          .empty = first > last};
+}
+
 Partition PartitionReportDays(const PlanContext& context, const CatalogStream& stream,
                               const std::string& advertiser_id) {
   const ReportStream& r = *stream.def->report;
@@ -265,7 +294,8 @@ bool PlanCursor::NextPartition() {
     if (requests_ == nullptr) {
       requests_ = std::make_shared<StreamRequests>(cs.def->hooks.prepare(context_.settings, cs));
     }
-    size_t end = std::min(ids.size(), advertiser_ + cs.def->advertisers_per_unit);
+    size_t per_unit = cs.def->PerToken() ? ids.size() : cs.def->advertisers_per_unit;
+    size_t end = std::min(ids.size(), advertiser_ + per_unit);
     group_.assign(ids.begin() + static_cast<long>(advertiser_),
                   ids.begin() + static_cast<long>(end));
     advertiser_ = end;

@@ -82,6 +82,9 @@ struct WorkUnit {
   std::vector<uint32_t> order;  // position in the plan; the parts of a split unit extend it
 
   const std::string& advertiser() const { return advertiser_ids.front(); }
+  /// Whose data the unit reads, for messages: "advertiser 123", or "the token" for streams of
+  /// the token's own data.
+  std::string Subject() const;
   /// Request `series` of the unit with its advertiser parameter.
   ApiRequest Request(size_t series) const {
     return WithAdvertiser(requests->series[series].request);
@@ -149,6 +152,12 @@ Partition PartitionSince(const PlanContext& context, const CatalogStream& stream
                          const std::string& advertiser_id);
 Partition PartitionReportDays(const PlanContext& context, const CatalogStream& stream,
                               const std::string& advertiser_id);
+/// Pixel event statistics: requests without pages, their pixels and day added by the reader.
+StreamRequests PreparePixelStats(const Settings& settings, const CatalogStream& stream);
+/// Days in UTC (pixel statistics): from max(start_date, bookmark - lookback_days) to today or
+/// end_date, in windows of 30 days.
+Partition PartitionUtcDays(const PlanContext& context, const CatalogStream& stream,
+                           const std::string& advertiser_id);
 
 /// The fields to ask the API for: the selected properties plus what the tap itself needs (keys,
 /// replication key and its fallback), minus values the tap injects. Schema order.

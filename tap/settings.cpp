@@ -210,6 +210,20 @@ const std::vector<SettingSpec> kSettingSpecs = {
                     "comma-separated string. When empty, every advertiser the token is "
                     "authorized for is extracted (needs app_id and secret).",
      .aliases = {"advertiser_id", "accounts"}},
+    {.name = "bc_ids",
+     .kind = SettingKind::kArray,
+     .required = false,
+     .secret = false,
+     .description = "Business Center ids whose ad accounts are extracted too (with "
+                    "advertiser_ids or the authorized advertisers, without duplicates): an "
+                    "array of strings, or one comma-separated string."},
+    {.name = "discover_bc_advertisers",
+     .kind = SettingKind::kBoolean,
+     .required = false,
+     .secret = false,
+     .default_value = "false",
+     .description = "Also extract the ad accounts of every Business Center the token can see "
+                    "(when bc_ids is empty)."},
     {.name = "app_id",
      .kind = SettingKind::kString,
      .required = false,
@@ -532,10 +546,19 @@ void ConfigReader::Advertisers(Settings& s) {
   if (const auto* v = Find("secret")) {
     if (auto text = check.String("secret", *v)) s.secret = Secret(Trim(*text));
   }
-  if (ids_valid && s.advertiser_ids.empty() && (s.app_id.empty() || s.secret.empty())) {
+  if (const auto* v = Find("bc_ids")) {
+    auto ids = check.Ids("bc_ids", *v);
+    ids_valid = ids_valid && ids.has_value();
+    if (ids) s.bc_ids = std::move(*ids);
+  }
+  Boolean("discover_bc_advertisers", &s.discover_bc_advertisers);
+  bool business_centers = !s.bc_ids.empty() || s.discover_bc_advertisers;
+  if (ids_valid && s.advertiser_ids.empty() && !business_centers &&
+      (s.app_id.empty() || s.secret.empty())) {
     check.Problem("advertiser_ids",
-                  "no advertisers to extract: list them in advertiser_ids, or set app_id and "
-                  "secret to extract every advertiser the token is authorized for");
+                  "no advertisers to extract: list them in advertiser_ids (or Business Centers "
+                  "in bc_ids), or set app_id and secret to extract every advertiser the token "
+                  "is authorized for");
   }
 }
 

@@ -40,6 +40,8 @@ const std::vector<SettingSpec>& SettingSpecs();
 struct Settings {
   Secret access_token;
   std::vector<std::string> advertiser_ids;  // empty: discover them with app_id + secret
+  std::vector<std::string> bc_ids;          // their ad accounts are extracted too
+  bool discover_bc_advertisers = false;     // with no bc_ids: every BC the token sees
   std::string app_id;
   Secret secret;
   Timestamp start_date{};

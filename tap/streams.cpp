@@ -3,52 +3,169 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "tap/business_center.h"
 #include "tap/embedded_schemas.h"
 #include "tap/json.h"
+#include "tap/pixel_stats.h"
 #include "tap/plan.h"
 #include "tap/report_reader.h"
 #include "tap/unit_reader.h"
 
 namespace tap {
 
+namespace {
+
 // Endpoint facts: reference/tiktok_api.md §3 (page_size maxima, buying types, filtering).
+void AddAccountStreams(std::vector<StreamDef>& streams) {
+  const StreamHooks kAdObjects{PrepareAdObjects, PartitionSince, ReadEntities, EntityRow};
+  streams.insert(streams.end(),
+                 {
+                     {.name = "advertisers",
+                      .key_properties = {"advertiser_id"},
+                      .path = "advertiser/info/",
+                      .max_page_size = 100,
+                      .advertisers_per_unit = 100,
+                      .hooks = {PrepareWithFields, PartitionWhole, ReadEntities, EntityRow}},
+                     {.name = "campaigns",
+                      .key_properties = {"campaign_id"},
+                      .replication_key = "modify_time",
+                      .replication_fallback = "create_time",
+                      .path = "campaign/get/",
+                      .injected = {"campaign_system_origin"},
+                      .hooks = kAdObjects},
+                     {.name = "adgroups",
+                      .key_properties = {"adgroup_id"},
+                      .replication_key = "modify_time",
+                      .replication_fallback = "create_time",
+                      .path = "adgroup/get/",
+                      .injected = {"campaign_system_origin"},
+                      .hooks = kAdObjects},
+                     {.name = "ads",
+                      .key_properties = {"ad_id"},
+                      .replication_key = "modify_time",
+                      .replication_fallback = "create_time",
+                      .path = "ad/get/",
+                      .injected = {"campaign_system_origin"},
+                      .hooks = kAdObjects},
+                     {.name = "audiences",
+                      .key_properties = {"advertiser_id", "audience_id"},
+                      .path = "dmp/custom_audience/list/",
+                      .max_page_size = 100,
+                      .injected = {"advertiser_id"},
+                      .hooks = {PreparePaged, PartitionWhole, ReadEntities, EntityRow}},
+                 });
+}
+
+// Paged lists of an advertiser's assets; incremental ones filtered on modify_time here.
+constexpr StreamHooks kLibrary{PreparePaged, PartitionSince, ReadEntities, EntityRow};
+
+void AddLibraryStreams(std::vector<StreamDef>& streams) {
+  streams.insert(
+      streams.end(),
+      {
+          // The creative library (§3.8): ids unique per advertiser; times RFC 3339 already.
+          {.name = "creative_images",
+           .key_properties = {"advertiser_id", "image_id"},
+           .replication_key = "modify_time",
+           .path = "file/image/ad/search/",
+           .max_page_size = 100,
+           .injected = {"advertiser_id"},
+           .hooks = kLibrary},
+          {.name = "creative_videos",
+           .key_properties = {"advertiser_id", "video_id"},
+           .replication_key = "modify_time",
+           .path = "file/video/ad/search/",
+           .max_page_size = 100,
+           .injected = {"advertiser_id"},
+           .hooks = kLibrary},
+          // The account's own uploads; TikTok's system music catalog is not the advertiser's data.
+          {.name = "creative_music",
+           .key_properties = {"advertiser_id", "music_id"},
+           .replication_key = "modify_time",
+           .selected_by_default = false,
+           .path = "file/music/get/",
+           .list_key = "musics",
+           .injected = {"advertiser_id"},
+           .params = {{"filtering", R"({"sources":["USER"]})"}},
+           .hooks = kLibrary},
+          {.name = "creative_portfolios",
+           .key_properties = {"advertiser_id", "creative_portfolio_id"},
+           .selected_by_default = false,
+           .path = "creative/portfolio/list/",
+           .list_key = "creative_portfolios",
+           .max_page_size = 100,
+           .injected = {"advertiser_id"},
+           .hooks = kLibrary},
+          // Rows are {item_info, auth_info, user_info, video_info}: item_info's members are read as
+          // the record's own (SparkPostRow).
+          {.name = "spark_ads_posts",
+           .key_properties = {"advertiser_id", "item_id"},
+           .selected_by_default = false,
+           .path = "tt_video/list/",
+           .max_page_size = 50,
+           .injected = {"advertiser_id"},
+           .hooks = {PreparePaged, PartitionWhole, ReadEntities, SparkPostRow}},
+          {.name = "identities",
+           .key_properties = {"advertiser_id", "identity_id"},
+           .selected_by_default = false,
+           .path = "identity/get/",
+           .list_key = "identity_list",
+           .max_page_size = 100,
+           .injected = {"advertiser_id"},
+           .hooks = kLibrary},
+      });
+}
+
+void AddPixelAndBusinessCenterStreams(std::vector<StreamDef>& streams) {
+  streams.insert(
+      streams.end(),
+      {
+          // §3.9: pixels can be shared with other advertisers, so the advertiser is in the key.
+          {.name = "pixels",
+           .key_properties = {"advertiser_id", "pixel_id"},
+           .path = "pixel/list/",
+           .list_key = "pixels",
+           .max_page_size = 20,
+           .injected = {"advertiser_id"},
+           .hooks = kLibrary},
+          {.name = "pixel_event_stats",
+           .key_properties = {"advertiser_id", "pixel_id", "stat_date", "event_type"},
+           .replication_key = "stat_date",
+           .selected_by_default = false,
+           .path = "pixel/event/stats/",
+           .max_page_size = kPixelsPerStatsRequest,
+           .injected = {"advertiser_id", "pixel_id", "stat_date", "event_type"},
+           .hooks = {PreparePixelStats, PartitionUtcDays, ReadPixelStats, EntityRow}},
+          // Business Center (§9.3): the token's, not an advertiser's.
+          {.name = "business_centers",
+           .key_properties = {"bc_id"},
+           .selected_by_default = false,
+           .path = "bc/get/",
+           .max_page_size = 50,
+           .advertisers_per_unit = 0,
+           .hooks = {PreparePaged, PartitionWhole, ReadEntities, BusinessCenterRow}},
+          {.name = "bc_advertisers",
+           .key_properties = {"bc_id", "advertiser_id"},
+           .selected_by_default = false,
+           .path = "bc/asset/get/",
+           .max_page_size = 50,
+           .advertisers_per_unit = 0,
+           .injected = {"bc_id", "advertiser_id", "advertiser_name"},
+           .params = {{"asset_type", "ADVERTISER"}},
+           .hooks = {PrepareBcAssets, PartitionWhole, ReadBcAdvertisers, EntityRow}},
+      });
+}
+
+}  // namespace
+
 const std::vector<StreamDef>& EntityStreams() {
-  static const StreamHooks kAdObjects{PrepareAdObjects, PartitionSince, ReadEntities, EntityRow};
-  static const std::vector<StreamDef> streams = {
-      {.name = "advertisers",
-       .key_properties = {"advertiser_id"},
-       .path = "advertiser/info/",
-       .max_page_size = 100,
-       .advertisers_per_unit = 100,
-       .hooks = {PrepareWithFields, PartitionWhole, ReadEntities, EntityRow}},
-      {.name = "campaigns",
-       .key_properties = {"campaign_id"},
-       .replication_key = "modify_time",
-       .replication_fallback = "create_time",
-       .path = "campaign/get/",
-       .injected = {"campaign_system_origin"},
-       .hooks = kAdObjects},
-      {.name = "adgroups",
-       .key_properties = {"adgroup_id"},
-       .replication_key = "modify_time",
-       .replication_fallback = "create_time",
-       .path = "adgroup/get/",
-       .injected = {"campaign_system_origin"},
-       .hooks = kAdObjects},
-      {.name = "ads",
-       .key_properties = {"ad_id"},
-       .replication_key = "modify_time",
-       .replication_fallback = "create_time",
-       .path = "ad/get/",
-       .injected = {"campaign_system_origin"},
-       .hooks = kAdObjects},
-      {.name = "audiences",
-       .key_properties = {"advertiser_id", "audience_id"},
-       .path = "dmp/custom_audience/list/",
-       .max_page_size = 100,
-       .injected = {"advertiser_id"},
-       .hooks = {PreparePaged, PartitionWhole, ReadEntities, EntityRow}},
-  };
+  static const std::vector<StreamDef> streams = [] {
+    std::vector<StreamDef> out;
+    AddAccountStreams(out);
+    AddLibraryStreams(out);
+    AddPixelAndBusinessCenterStreams(out);
+    return out;
+  }();
   return streams;
 }
 

@@ -47,11 +47,14 @@ struct StreamDef {
   std::string replication_key = {};       // empty: FULL_TABLE
   std::string replication_fallback = {};  // read when a row lacks replication_key (Smart+ ads)
   bool selected_by_default = true;
-  std::string path = {};                   // below /open_api/v1.3/, with the trailing slash
-  std::string list_key = "list";           // the array of rows in the response's `data`
-  int max_page_size = 1000;                // the endpoint's page_size (or id batch) maximum
-  size_t advertisers_per_unit = 1;         // > 1: advertisers go in batches as `advertiser_ids`
+  std::string path = {};          // below /open_api/v1.3/, with the trailing slash
+  std::string list_key = "list";  // the array of rows in the response's `data`
+  int max_page_size = 1000;       // the endpoint's page_size (or id batch) maximum
+  // > 1: advertisers go in batches as `advertiser_ids`; 0: the token's own data (Business
+  // Center streams), one unit without an advertiser parameter.
+  size_t advertisers_per_unit = 1;
   std::vector<std::string> injected = {};  // properties the rows lack and the tap fills in
+  std::vector<std::pair<std::string, std::string>> params = {};  // sent with every request
   StreamHooks hooks = {};
   const ReportStream* report = nullptr;  // report streams: their row of the report table
 
@@ -62,6 +65,8 @@ struct StreamDef {
   bool PropertySelectedByDefault(std::string_view property) const;
   /// Whether the tap fills `property` in itself.
   bool Injects(std::string_view property) const;
+  /// Whether the stream reads the token's data rather than an advertiser's.
+  bool PerToken() const { return advertisers_per_unit == 0; }
 };
 
 /// The entity streams, in sync order.

@@ -87,12 +87,15 @@ std::optional<Timestamp> ParseTimestamp(std::string_view s) {
 }
 
 std::optional<Timestamp> ParseEpochSeconds(std::string_view digits) {
-  if (digits.empty() || digits.size() > 12) return std::nullopt;
+  // 13 digits are milliseconds (pixel create_time): as seconds they would be past year 9999.
+  constexpr size_t kMillisecondDigits = 13;
+  if (digits.empty() || digits.size() > kMillisecondDigits) return std::nullopt;
   long long value = 0;
   for (char c : digits) {
     if (c < '0' || c > '9') return std::nullopt;
     value = value * 10 + (c - '0');
   }
+  if (digits.size() == kMillisecondDigits) value /= 1000;
   // RFC 3339 has four-digit years: 9999-12-31T23:59:59Z is the last time it can write.
   constexpr long long kLastRfc3339Second = 253402300799;
   if (value > kLastRfc3339Second) return std::nullopt;

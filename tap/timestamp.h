@@ -15,8 +15,9 @@ using Timestamp = std::chrono::sys_seconds;
 /// UTC. Returns nullopt for anything else, including impossible dates.
 std::optional<Timestamp> ParseTimestamp(std::string_view text);
 
-/// Parses Unix epoch seconds written as decimal digits ("1630335591"); nullopt past
-/// 9999-12-31T23:59:59Z, which RFC 3339 cannot write.
+/// Parses Unix epoch seconds written as decimal digits ("1630335591"), or milliseconds when
+/// there are 13 digits ("1581679723600", pixel create_time; the fraction is dropped); nullopt
+/// past 9999-12-31T23:59:59Z, which RFC 3339 cannot write.
 std::optional<Timestamp> ParseEpochSeconds(std::string_view digits);
 
 /// RFC 3339 in UTC with a "Z": "2024-03-01T10:15:00Z".

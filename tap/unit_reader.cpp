@@ -59,16 +59,15 @@ Status EntityPage(UnitReader& r, Page& page, EntityCounts& c) {
 
 void LogEntityEnd(UnitReader& r, const EntityCounts& c) {
   const std::string& stream = r.def().name;
-  const std::string& advertiser = r.unit().advertiser();
+  std::string subject = r.unit().Subject();
   if (c.unknown_time > 0) {
     LogWarning(
-        "Stream '{}', advertiser {}: {} record(s) had no usable {}; they were emitted "
+        "Stream '{}', {}: {} record(s) had no usable {}; they were emitted "
         "but cannot advance the bookmark",
-        stream, advertiser, c.unknown_time, r.def().replication_key);
+        stream, subject, c.unknown_time, r.def().replication_key);
   }
   if (!r.unit().requests->paged) return;
-  LogInfo("Stream '{}', advertiser {}: {} record(s) from {} page(s){}", stream, advertiser,
-          c.emitted, c.pages,
+  LogInfo("Stream '{}', {}: {} record(s) from {} page(s){}", stream, subject, c.emitted, c.pages,
           c.filtered > 0 ? fmt::format(", {} older than the bookmark skipped", c.filtered) : "");
 }
 
@@ -95,9 +94,10 @@ UnitReader::UnitReader(ApiClient& api, OutputQueue& out, Env& env, const WorkUni
 Status UnitReader::Run() { return def().hooks.read(*this); }
 
 Result<IdDirectory::Ids> UnitReader::ListedIds(const std::vector<ApiRequest>& requests,
-                                               std::string_view id_field) {
-  if (shared_.ids != nullptr) return shared_.ids->Get(api_, requests, id_field);
-  return ListIds(api_, requests, id_field);
+                                               std::string_view id_field,
+                                               std::string_view list_key) {
+  if (shared_.ids != nullptr) return shared_.ids->Get(api_, requests, id_field, list_key);
+  return ListIds(api_, requests, id_field, list_key);
 }
 
 void UnitReader::StartPage() { extracted_ = FormatRfc3339(env_.WallNow()); }
@@ -129,8 +129,8 @@ Status UnitReader::EmitBound() {
   if (std::string_view key = transformer_.MissingKey(); !key.empty()) {
     return Status::Error(ErrorKind::kFatal,
                          fmt::format("TikTok returned a {} row without its key '{}' "
-                                     "(advertiser {}); the record cannot be stored",
-                                     def().name, key, unit_.advertiser()));
+                                     "({}); the record cannot be stored",
+                                     def().name, key, unit_.Subject()));
   }
   SingerWriter::FormatBound(&piece_.lines, def().name, transformer_, extracted_);
   ++piece_.records;
@@ -171,6 +171,28 @@ Status ReadEntities(UnitReader& r) {
 bool EntityRow(const rapidjson::Value& row, RowParts* parts) {
   *parts = {&row, nullptr};
   return row.IsObject();
+}
+
+namespace {
+
+// A row whose main object is nested under `member`; a missing or non-object member reads as
+// empty, so the record then lacks its key and the stream fails saying so.
+bool NestedRow(const rapidjson::Value& row, std::string_view member, RowParts* parts) {
+  if (!row.IsObject()) return false;
+  static const rapidjson::Value kEmpty(rapidjson::kObjectType);
+  const rapidjson::Value* inner = FindMember(row, member);
+  *parts = {inner != nullptr && inner->IsObject() ? inner : &kEmpty, &row};
+  return true;
+}
+
+}  // namespace
+
+bool SparkPostRow(const rapidjson::Value& row, RowParts* parts) {
+  return NestedRow(row, "item_info", parts);
+}
+
+bool BusinessCenterRow(const rapidjson::Value& row, RowParts* parts) {
+  return NestedRow(row, "bc_info", parts);
 }
 
 }  // namespace tap

@@ -47,7 +47,7 @@ class UnitReader {
   }
   /// The ids `requests` list (see IdDirectory::Get), shared when the sync has a directory.
   Result<IdDirectory::Ids> ListedIds(const std::vector<ApiRequest>& requests,
-                                     std::string_view id_field);
+                                     std::string_view id_field, std::string_view list_key = "list");
   /// Reconciled report streams: the unit's daily spend (see ReconciledLevel).
   std::optional<SpendTally>& spend() { return spend_; }
   long long records() const { return records_; }
@@ -95,5 +95,10 @@ class UnitReader {
 /// unit's start (and rows whose modification time TikTok leaves out) and bookmark the newest.
 Status ReadEntities(UnitReader& reader);
 bool EntityRow(const rapidjson::Value& row, RowParts* parts);
+/// /tt_video/list/ rows: the members of `item_info`, then the row's own (auth_info, user_info,
+/// video_info).
+bool SparkPostRow(const rapidjson::Value& row, RowParts* parts);
+/// /bc/get/ rows: the members of `bc_info`, then the row's own (user_role, ext_user_role).
+bool BusinessCenterRow(const rapidjson::Value& row, RowParts* parts);
 
 }  // namespace tap

@@ -28,11 +28,15 @@ int Usage() {
       "         [--campaigns 4] [--adgroups 3] [--ads 3] [--audiences 5]\n"
       "         [--token sim-token] [--app-id ID] [--secret SECRET]\n"
       "         [--max-metrics 100] [--max-report-rows 200000] [--report-id-limit 20000]\n"
-      "         [--promote-every 6]\n"
+      "         [--promote-every 6] [--library 4] [--business-centers 2]\n"
+      "         [--bc-only-advertisers 0]\n"
       "         [--latency-ms 0] [--fault-rate 0.0] [--request-log FILE] [--recent-days N]\n"
       "         [--now 2024-06-30T00:00:00Z]\n"
       "--campaigns is per advertiser, --adgroups per campaign, --ads per ad group.\n"
       "--promote-every N: one campaign in N is a Promote campaign (0: none).\n"
+      "--library N: about N creative assets, identities and pixels of each kind per advertiser.\n"
+      "--bc-only-advertisers N: N more ad accounts reachable only through the first Business\n"
+      "  Center (/oauth2/advertiser/get/ does not list them).\n"
       "--recent-days N: every object is created and last modified within the N days before\n"
       "today (default: created from 2023-01-01 over ~2.5 years).\n"
       "--now pins the simulator's clock (reports end on that day); give it before --recent-days.\n",
@@ -88,6 +92,12 @@ int main(int argc, char** argv) {
       config.report_id_limit = std::atol(value.c_str());
     } else if (arg == "--promote-every") {
       config.promote_every = number();
+    } else if (arg == "--library") {
+      config.library_per_advertiser = number();
+    } else if (arg == "--business-centers") {
+      config.business_centers = number();
+    } else if (arg == "--bc-only-advertisers") {
+      config.bc_only_advertisers = number();
     } else if (arg == "--latency-ms") {
       config.latency_ms = number();
     } else if (arg == "--fault-rate") {

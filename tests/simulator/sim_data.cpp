@@ -21,7 +21,62 @@ constexpr Zone kZones[] = {
     {"Etc/GMT-1", "Europe/Berlin", "EUR"},
 };
 
+// How many assets of `kind` an advertiser has: a few more images and videos than the rest, so
+// pages differ by kind.
+int AssetCount(const SimConfig& config, AssetKind kind) {
+  int base = std::max(config.library_per_advertiser, 0);
+  switch (kind) {
+    case AssetKind::kImage:
+      return base + 3;
+    case AssetKind::kVideo:
+      return base + 2;
+    case AssetKind::kIdentity:
+    case AssetKind::kPixel:
+      return std::min(base, 3);
+    default:
+      return base;
+  }
+}
+
 }  // namespace
+
+void AddLibrary(const SimConfig& config, uint32_t adv_index, Advertiser& adv, SimData& data) {
+  const uint64_t base = 7300000000000000000ULL + (config.seed % 1000) * 1000000000ULL;
+  const int64_t span = int64_t{86400} * std::max(config.window_days, 1);
+  const uint64_t modify_span = 86400ULL * static_cast<uint64_t>(std::max(config.modify_days, 1));
+  for (size_t k = 0; k < kAssetKinds; ++k) {
+    auto kind = static_cast<AssetKind>(k);
+    for (int i = 0; i < AssetCount(config, kind); ++i) {
+      Asset asset;
+      asset.id = base + data.assets.size() * 23 + k;
+      asset.advertiser = adv_index;
+      asset.kind = kind;
+      uint64_t h = Mix(config.seed ^ 0x11B, asset.id);
+      asset.create_time =
+          config.window_start + static_cast<int64_t>(h % static_cast<uint64_t>(span));
+      asset.modify_time = asset.create_time + static_cast<int64_t>((h >> 24) % modify_span);
+      adv.library[k].push_back(static_cast<uint32_t>(data.assets.size()));
+      data.assets.push_back(asset);
+    }
+  }
+}
+
+void AddBusinessCenters(const SimConfig& config, SimData& data) {
+  int count = std::max(config.business_centers, 0);
+  for (int b = 0; b < count; ++b) {
+    BusinessCenter bc;
+    bc.id = std::to_string(7150000000000000001ULL + static_cast<uint64_t>(b) * 1009ULL +
+                           (config.seed % 1000) * 11ULL);
+    bc.name = fmt::format("Simulated Business Center {}", b + 1);
+    if (b == 0) bc.pending.push_back(std::to_string(7009999999999999001ULL + config.seed % 1000));
+    data.business_centers.push_back(std::move(bc));
+  }
+  if (count == 0) return;
+  for (uint32_t a = 0; a < data.advertisers.size(); ++a) {
+    size_t b = data.advertisers[a].bc_only ? 0 : a % static_cast<size_t>(count);
+    data.business_centers[b].advertisers.push_back(a);
+  }
+}
 
 uint64_t Mix(uint64_t a, uint64_t b) {
   uint64_t z = a * 0x9E3779B97F4A7C15ULL + b + 0x632BE59BD9B4E019ULL;
@@ -80,8 +135,9 @@ SimData Generate(const SimConfig& config) {
     return e;
   };
 
-  for (int a = 0; a < config.advertisers; ++a) {
+  for (int a = 0; a < config.advertisers + std::max(config.bc_only_advertisers, 0); ++a) {
     Advertiser adv;
+    adv.bc_only = a >= config.advertisers;
     adv.id = std::to_string(7002238017842757633ULL + static_cast<uint64_t>(a) * 1000003ULL +
                             (seed % 1000) * 7ULL);
     adv.name = fmt::format("Simulated Advertiser {}", a + 1);
@@ -145,8 +201,10 @@ SimData Generate(const SimConfig& config) {
       adv.audiences.push_back(static_cast<uint32_t>(data.audiences.size()));
       data.audiences.push_back(aud);
     }
+    AddLibrary(config, adv_index, adv, data);
     data.advertisers.push_back(std::move(adv));
   }
+  AddBusinessCenters(config, data);
   return data;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,6 +17,12 @@ struct SimConfig {
   int adgroups_per_campaign = 3;
   int ads_per_adgroup = 3;
   int audiences_per_advertiser = 5;
+  // The creative library, identities and pixels: about this many of each kind per advertiser.
+  int library_per_advertiser = 4;
+  // Business Centers: each advertiser belongs to one; `bc_only_advertisers` more ad accounts
+  // belong to the first one only, so /oauth2/advertiser/get/ does not list them (§9.3).
+  int business_centers = 2;
+  int bc_only_advertisers = 0;
   std::string access_token = "sim-token";
   std::string app_id = "7100000000000000001";
   std::string secret = "sim-app-secret";
@@ -61,14 +68,46 @@ struct Entity {
   bool promote = false;         // campaign_system_origin PROMOTE (made in the TikTok app)
 };
 
+/// The kinds of an advertiser's library assets, each served by its own endpoint.
+enum class AssetKind : uint8_t {
+  kImage,
+  kVideo,
+  kMusic,
+  kPortfolio,
+  kPost,
+  kIdentity,
+  kPixel,
+  kCount
+};
+inline constexpr size_t kAssetKinds = static_cast<size_t>(AssetKind::kCount);
+
+/// One asset of an advertiser's library; every other field is derived from the id.
+struct Asset {
+  uint64_t id = 0;
+  uint32_t advertiser = 0;
+  AssetKind kind = AssetKind::kImage;
+  int64_t create_time = 0;
+  int64_t modify_time = 0;
+};
+
 struct Advertiser {
   std::string id;
+  bool bc_only = false;  // reachable through its Business Center, not listed for the token
   std::string name;
   std::string timezone;          // GMT-offset form, e.g. Etc/GMT+8 (POSIX sign: UTC-8)
   std::string display_timezone;  // IANA name
   std::string currency;
   int64_t create_time = 0;
   std::vector<uint32_t> campaigns, adgroups, ads, audiences;
+  std::array<std::vector<uint32_t>, kAssetKinds> library;  // indices into SimData::assets
+};
+
+/// A Business Center and its ad accounts.
+struct BusinessCenter {
+  std::string id;
+  std::string name;
+  std::vector<uint32_t> advertisers;  // indices into SimData::advertisers
+  std::vector<std::string> pending;   // accounts invited but not yet bound (not readable)
 };
 
 struct Audience {
@@ -82,10 +121,15 @@ struct SimData {
   std::vector<Advertiser> advertisers;
   std::vector<Entity> campaigns, adgroups, ads;
   std::vector<Audience> audiences;
+  std::vector<Asset> assets;
+  std::vector<BusinessCenter> business_centers;
 };
 
 /// Generates the data set of `config`; deterministic.
 SimData Generate(const SimConfig& config);
+/// Generation steps: an advertiser's library assets, then the Business Centers of all.
+void AddLibrary(const SimConfig& config, uint32_t adv_index, Advertiser& adv, SimData& data);
+void AddBusinessCenters(const SimConfig& config, SimData& data);
 
 /// FNV-1a of `text`: how names enter Mix.
 uint64_t Fnv1a(std::string_view text);

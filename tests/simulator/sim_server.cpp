@@ -10,18 +10,12 @@
 #include <set>
 
 #include "tap/embedded_schemas.h"
+#include "tests/simulator/sim_library.h"
 #include "tests/simulator/sim_reports.h"
+#include "tests/simulator/sim_wire.h"
 
 namespace sim {
 namespace {
-
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-// A request that breaks the API's rules: answered with its TikTok code and message.
-struct ApiError {
-  long code;
-  std::string message;
-};
 
 const char* StreamOf(Level level) {
   switch (level) {
@@ -33,125 +27,6 @@ const char* StreamOf(Level level) {
       return "ads";
   }
   return "";
-}
-
-// The field vocabulary of an endpoint: the properties of the matching schema.
-const rapidjson::Document& Schema(std::string_view stream) {
-  static std::map<std::string, rapidjson::Document, std::less<>> cache;
-  static std::mutex mutex;
-  std::lock_guard<std::mutex> lock(mutex);
-  auto it = cache.find(stream);
-  if (it == cache.end()) {
-    rapidjson::Document doc;
-    std::string_view text = tap::EmbeddedSchema(std::string(stream) + ".json");
-    doc.Parse(text.data(), text.size());
-    it = cache.emplace(std::string(stream), std::move(doc)).first;
-  }
-  return it->second;
-}
-
-const rapidjson::Value& Properties(std::string_view stream) { return Schema(stream)["properties"]; }
-
-std::string Param(const Params& params, const std::string& key) {
-  auto it = params.find(key);
-  return it == params.end() ? std::string() : it->second;
-}
-
-long long ParseInt(const Params& params, const std::string& key, long long fallback, long long min,
-                   long long max) {
-  auto it = params.find(key);
-  if (it == params.end()) return fallback;
-  const std::string& text = it->second;
-  if (text.empty() || text.size() > 9 ||
-      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    throw ApiError{40002, fmt::format("{}: Not a valid integer.", key)};
-  }
-  long long value = std::stoll(text);
-  if (value < min || value > max) {
-    throw ApiError{
-        40002, fmt::format("{}: Must be greater than or equal to {} and less than or equal to {}.",
-                           key, min, max)};
-  }
-  return value;
-}
-
-// JSON-valued query parameter; absent -> null document.
-rapidjson::Document ParseJsonParam(const Params& params, const std::string& key) {
-  rapidjson::Document doc;
-  auto it = params.find(key);
-  if (it == params.end()) return doc;
-  doc.Parse(it->second.c_str(), it->second.size());
-  if (doc.HasParseError()) {
-    throw ApiError{40002, fmt::format("{}: Invalid JSON string.", key)};
-  }
-  return doc;
-}
-
-std::vector<std::string> StringList(const rapidjson::Value& v, const std::string& key,
-                                    size_t max_items) {
-  if (!v.IsArray()) throw ApiError{40002, fmt::format("{}: Not a valid list.", key)};
-  if (v.Size() > max_items) {
-    throw ApiError{40002, fmt::format("{}: Length must be between 1 and {}.", key, max_items)};
-  }
-  std::vector<std::string> out;
-  for (const auto& item : v.GetArray()) {
-    if (!item.IsString()) throw ApiError{40002, fmt::format("{}: Not a valid string.", key)};
-    out.emplace_back(item.GetString(), item.GetStringLength());
-  }
-  return out;
-}
-
-void Raw(Writer& w, const std::string& token) {
-  w.RawValue(token.data(), token.size(), rapidjson::kNumberType);
-}
-
-void Str(Writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
-// A plausible value of any schema type, derived from `h`.
-void Generic(Writer& w, const rapidjson::Value& schema, std::string_view field, uint64_t h,
-             int64_t base_time) {
-  std::string type;
-  const auto& t = schema["type"];
-  if (t.IsString()) {
-    type = t.GetString();
-  } else {
-    for (const auto& item : t.GetArray()) {
-      if (std::string_view(item.GetString()) != "null") type = item.GetString();
-    }
-  }
-  bool date_time =
-      schema.HasMember("format") && std::string_view(schema["format"].GetString()) == "date-time";
-  if (type == "string" && date_time) {
-    Str(w, TikTokTime(base_time + static_cast<int64_t>(h % 864000)));
-  } else if (type == "string") {
-    Str(w, fmt::format("{}_{}", field, h % 5));
-  } else if (type == "integer") {
-    Raw(w, std::to_string(h % 1000));
-  } else if (type == "number") {
-    Raw(w, fmt::format("{}.{:02d}", h % 1000, (h >> 10) % 100));
-  } else if (type == "boolean") {
-    w.Bool((h & 1) != 0);
-  } else if (type == "array") {
-    w.StartArray();
-    int n = 1 + static_cast<int>((h >> 3) % 2);
-    for (int i = 0; i < n; ++i) {
-      Generic(w, schema["items"], field, Mix(h, static_cast<uint64_t>(i)), base_time);
-    }
-    w.EndArray();
-  } else if (type == "object") {
-    w.StartObject();
-    if (schema.HasMember("properties")) {
-      for (const auto& m : schema["properties"].GetObject()) {
-        w.Key(m.name.GetString());
-        Generic(w, m.value, m.name.GetString(), Mix(h, m.name.GetString()), base_time);
-      }
-    }
-    w.EndObject();
-  } else {
-    w.Null();
-  }
 }
 
 const char* BuyingTypeName(BuyingType b) {
@@ -365,7 +240,9 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
                                                    "oauth2/advertiser/get/",
                                                    "user/info/",
                                                    "report/integrated/get/"};
-  if (path.rfind(kRoot, 0) != 0 || known.count(path.substr(kRoot.size())) == 0 || method != "GET") {
+  bool served = path.rfind(kRoot, 0) == 0 && (known.count(path.substr(kRoot.size())) != 0 ||
+                                              IsLibraryEndpoint(path.substr(kRoot.size())));
+  if (!served || method != "GET") {
     // The real API answers an unknown path, or one without its trailing slash, like this.
     return Reply{404, "404 page not found", "text/plain"};
   }
@@ -391,6 +268,9 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
     if (endpoint == "ad/get/") return Entities(Level::kAd, params);
     if (endpoint == "advertiser/info/") return AdvertiserInfo(params);
     if (endpoint == "dmp/custom_audience/list/") return Audiences(params);
+    if (IsLibraryEndpoint(endpoint)) {
+      return Reply{200, Envelope(0, "OK", LibraryData(endpoint, data_, config_, params))};
+    }
     if (endpoint == "user/info/") {
       // The token's user (the singer-io tap checks the token here before a sync).
       return Reply{200, Envelope(0, "OK",
@@ -433,7 +313,7 @@ Reply Simulator::Entities(Level level, const Params& params) {
   long long page = ParseInt(params, "page", 1, 1, 99999);
   long long page_size = ParseInt(params, "page_size", 10, 1, 1000);
   const char* stream = StreamOf(level);
-  const rapidjson::Value& props = Properties(stream);
+  const rapidjson::Value& props = SchemaProperties(stream);
 
   std::vector<std::string> fields;
   rapidjson::Document fields_doc = ParseJsonParam(params, "fields");
@@ -646,7 +526,7 @@ Reply Simulator::AdvertiserInfo(const Params& params) {
   rapidjson::Document ids_doc = ParseJsonParam(params, "advertiser_ids");
   if (ids_doc.IsNull()) throw ApiError{40002, "advertiser_ids: Missing data for required field."};
   std::vector<std::string> ids = StringList(ids_doc, "advertiser_ids", 100);
-  const rapidjson::Value& props = Properties("advertisers");
+  const rapidjson::Value& props = SchemaProperties("advertisers");
   std::vector<std::string> fields;
   rapidjson::Document fields_doc = ParseJsonParam(params, "fields");
   if (!fields_doc.IsNull()) {
@@ -728,7 +608,7 @@ Reply Simulator::Audiences(const Params& params) {
     const Audience& a = data_.audiences[index];
     if (only.empty() || only.count(a.id) != 0) matched.push_back(&a);
   }
-  const rapidjson::Value& props = Properties("audiences");
+  const rapidjson::Value& props = SchemaProperties("audiences");
   static const char* const kTypes[] = {"Customer File Audience", "Lookalike Audience",
                                        "Engagement Audience", "Website Traffic Audience"};
   rapidjson::StringBuffer buffer;
@@ -788,6 +668,7 @@ Reply Simulator::AuthorizedAdvertisers(const Params& params) {
   w.Key("list");
   w.StartArray();
   for (const Advertiser& adv : data_.advertisers) {
+    if (adv.bc_only) continue;  // reachable through its Business Center only
     w.StartObject();
     w.Key("advertiser_id");
     Str(w, adv.id);
@@ -806,6 +687,7 @@ std::vector<std::string> Simulator::Modify(std::string_view stream, size_t adver
   std::vector<std::string> ids;
   if (advertiser >= data_.advertisers.size()) return ids;
   Advertiser& adv = data_.advertisers[advertiser];
+  if (auto kind = LibraryKind(stream)) return ModifyAssets(adv, *kind, count, when);
   std::vector<Entity>* all = stream == "campaigns"  ? &data_.campaigns
                              : stream == "adgroups" ? &data_.adgroups
                              : stream == "ads"      ? &data_.ads
@@ -821,6 +703,24 @@ std::vector<std::string> Simulator::Modify(std::string_view stream, size_t adver
     e.modify_time = when;
     e.has_modify_time = true;
     ids.push_back(std::to_string(e.id));
+  }
+  return ids;
+}
+
+std::optional<AssetKind> Simulator::LibraryKind(std::string_view stream) {
+  if (stream == "creative_images") return AssetKind::kImage;
+  if (stream == "creative_videos") return AssetKind::kVideo;
+  if (stream == "creative_music") return AssetKind::kMusic;
+  return std::nullopt;
+}
+
+std::vector<std::string> Simulator::ModifyAssets(const Advertiser& adv, AssetKind kind, int count,
+                                                 int64_t when) {
+  std::vector<std::string> ids;
+  for (uint32_t index : adv.library[static_cast<size_t>(kind)]) {
+    if (static_cast<int>(ids.size()) >= count) break;
+    data_.assets[index].modify_time = when;
+    ids.push_back(std::to_string(data_.assets[index].id));
   }
   return ids;
 }

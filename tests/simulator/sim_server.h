@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <shared_mutex>
 #include <string>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "tests/simulator/sim_data.h"
+#include "tests/simulator/sim_wire.h"
 
 namespace httplib {
 class Server;
@@ -22,9 +24,6 @@ struct Response;
 }  // namespace httplib
 
 namespace sim {
-
-/// Query parameters of one request (a key may repeat; TikTok never wants that).
-using Params = std::multimap<std::string, std::string>;
 
 /// An HTTP answer.
 struct Reply {
@@ -62,8 +61,9 @@ class Simulator {
   Reply Handle(std::string_view method, std::string_view path, const Params& params,
                std::string_view access_token_header, bool has_token_header);
 
-  /// Marks up to `count` live objects of `stream` ("campaigns", "adgroups", "ads") of advertiser
-  /// `advertiser` as modified at `when` (epoch seconds); returns their ids.
+  /// Marks up to `count` live objects of `stream` ("campaigns", "adgroups", "ads",
+  /// "creative_images", "creative_videos", "creative_music") of advertiser `advertiser` as
+  /// modified at `when` (epoch seconds); returns their internal ids.
   std::vector<std::string> Modify(std::string_view stream, size_t advertiser, int count,
                                   int64_t when);
 
@@ -95,6 +95,9 @@ class Simulator {
   Reply Audiences(const Params& params);
   Reply AuthorizedAdvertisers(const Params& params);
   Reply Control(std::string_view path, const Params& params);
+  static std::optional<AssetKind> LibraryKind(std::string_view stream);
+  std::vector<std::string> ModifyAssets(const Advertiser& adv, AssetKind kind, int count,
+                                        int64_t when);
   int AdvertiserIndex(std::string_view id) const;
   /// The fault to inject for this request ("" for none): each distinct request is faulted at
   /// most once, chosen deterministically from the seed, so a retry succeeds.

@@ -30,7 +30,7 @@ const rapidjson::Value* Md(const rapidjson::Value& entry, std::vector<std::strin
 
 TEST(Discover, EveryEntityStreamWithStandardMetadata) {
   rapidjson::Document catalog = DiscoverCatalog(Streams());
-  ASSERT_EQ(catalog["streams"].Size(), 5u + 24u);
+  ASSERT_EQ(catalog["streams"].Size(), 15u + 24u);
   for (const char* name : {"advertisers", "campaigns", "adgroups", "ads", "audiences"}) {
     const rapidjson::Value* entry = StreamEntry(catalog, name);
     ASSERT_NE(entry, nullptr) << name;
@@ -55,6 +55,50 @@ TEST(Discover, EveryEntityStreamWithStandardMetadata) {
   EXPECT_STREQ((*Md(advertisers, {}))["forced-replication-method"].GetString(), "FULL_TABLE");
   const rapidjson::Value& audiences = *StreamEntry(catalog, "audiences");
   EXPECT_EQ(audiences["key_properties"].Size(), 2u);
+}
+
+TEST(Discover, LibraryPixelAndBusinessCenterStreamsCarryTheirKeysAndDefaults) {
+  rapidjson::Document catalog = DiscoverCatalog(Streams());
+  struct Expected {
+    const char* name;
+    std::vector<std::string> keys;
+    const char* method;
+    bool by_default;
+  };
+  for (const Expected& e : {
+           Expected{"creative_images", {"advertiser_id", "image_id"}, "INCREMENTAL", true},
+           Expected{"creative_videos", {"advertiser_id", "video_id"}, "INCREMENTAL", true},
+           Expected{"creative_music", {"advertiser_id", "music_id"}, "INCREMENTAL", false},
+           Expected{"creative_portfolios",
+                    {"advertiser_id", "creative_portfolio_id"},
+                    "FULL_TABLE",
+                    false},
+           Expected{"spark_ads_posts", {"advertiser_id", "item_id"}, "FULL_TABLE", false},
+           Expected{"identities", {"advertiser_id", "identity_id"}, "FULL_TABLE", false},
+           Expected{"pixels", {"advertiser_id", "pixel_id"}, "FULL_TABLE", true},
+           Expected{"pixel_event_stats",
+                    {"advertiser_id", "pixel_id", "stat_date", "event_type"},
+                    "INCREMENTAL",
+                    false},
+           Expected{"business_centers", {"bc_id"}, "FULL_TABLE", false},
+           Expected{"bc_advertisers", {"bc_id", "advertiser_id"}, "FULL_TABLE", false},
+       }) {
+    const rapidjson::Value* entry = StreamEntry(catalog, e.name);
+    ASSERT_NE(entry, nullptr) << e.name;
+    const rapidjson::Value& top = *Md(*entry, {});
+    std::vector<std::string> keys;
+    for (const auto& k : top["table-key-properties"].GetArray()) keys.emplace_back(k.GetString());
+    EXPECT_EQ(keys, e.keys) << e.name;
+    EXPECT_STREQ(top["forced-replication-method"].GetString(), e.method) << e.name;
+    EXPECT_EQ(top["selected-by-default"].GetBool(), e.by_default) << e.name;
+    for (const std::string& k : e.keys) {
+      EXPECT_STREQ((*Md(*entry, {"properties", k}))["inclusion"].GetString(), "automatic")
+          << e.name << "." << k;
+    }
+  }
+  const rapidjson::Value& stats = *StreamEntry(catalog, "pixel_event_stats");
+  EXPECT_STREQ((*Md(stats, {}))["valid-replication-keys"][0].GetString(), "stat_date");
+  EXPECT_STREQ(stats["schema"]["properties"]["stat_date"]["format"].GetString(), "date");
 }
 
 TEST(Discover, IdsAreStringsAndKeysAreNotNullable) {
@@ -189,8 +233,8 @@ TEST(ParseCatalog, Errors) {
       const Case& c : {
           Case{R"([])", "'streams' array"},
           Case{R"({"streams":[{"schema":{}}]})", "'tap_stream_id'"},
-          Case{R"({"streams":[{"tap_stream_id":"pixels","schema":{"properties":{}}}]})",
-               "catalog stream 'pixels': tap-tiktok-ads has no such stream"},
+          Case{R"({"streams":[{"tap_stream_id":"invoices","schema":{"properties":{}}}]})",
+               "catalog stream 'invoices': tap-tiktok-ads has no such stream"},
           Case{R"({"streams":[{"tap_stream_id":"ads","schema":{"type":"object"}}]})",
                "catalog stream 'ads': 'schema' must be a JSON Schema object with 'properties'"},
           Case{R"({"streams":[{"tap_stream_id":"ads","schema":{"properties":{}}}]})",

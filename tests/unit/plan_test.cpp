@@ -118,6 +118,43 @@ TEST(Plan, AudiencesUseTheirPageSizeMaximumAndNoFields) {
   }
 }
 
+TEST(Plan, BusinessCenterStreamsAreOneUnitForTheTokenWithoutAnAdvertiser) {
+  Catalog catalog = DefaultCatalog(Streams());
+  for (CatalogStream& cs : catalog.streams) {
+    cs.selected = cs.def->name == "business_centers" || cs.def->name == "bc_advertisers";
+  }
+  Settings settings = MakeSettings();
+  settings.bc_ids = {"71", "72"};
+  auto plan = Plan(settings, catalog, State(), {"1", "2", "3"}, {}, kNow);
+  ASSERT_EQ(plan.size(), 2u);
+  EXPECT_EQ(plan[0].Request(0).Param("advertiser_id"), "");
+  EXPECT_EQ(plan[0].Request(0).Param("advertiser_ids"), "");
+  EXPECT_EQ(plan[0].Request(0).Param("page_size"), "50");
+  EXPECT_EQ(plan[0].Subject(), "the token");
+  // bc_advertisers: one request per configured Business Center.
+  ASSERT_EQ(plan[1].requests->series.size(), 2u);
+  EXPECT_EQ(plan[1].Request(1).Param("bc_id"), "72");
+  EXPECT_EQ(plan[1].Request(1).Param("asset_type"), "ADVERTISER");
+}
+
+TEST(Plan, PixelStatisticsAreUtcDaysFromTheBookmarkLessTheLookback) {
+  Catalog catalog = DefaultCatalog(Streams());
+  for (CatalogStream& cs : catalog.streams) cs.selected = cs.def->name == "pixel_event_stats";
+  Settings settings = MakeSettings();
+  settings.lookback_days = 3;
+  State state = MakeState(R"({"bookmarks":{"pixel_event_stats":{"9":"2024-06-20T00:00:00Z"}}})");
+  // 23:30 UTC on July 1st: still July 1st in UTC, whatever the advertiser's zone.
+  auto plan =
+      Plan(settings, catalog, state, {"9", "10"}, {}, *ParseTimestamp("2024-07-01T23:30:00Z"));
+  ASSERT_EQ(plan.size(), 1u + 7u);  // advertiser 9: 2024-06-17..07-01; 10: 183 days from 01-01
+  EXPECT_EQ(FormatDay(*plan[0].first_day), "2024-06-17");
+  EXPECT_EQ(FormatDay(*plan[0].last_day), "2024-07-01");
+  EXPECT_EQ(FormatDay(*plan[1].first_day), "2024-01-01");
+  EXPECT_EQ(FormatDay(*plan[1].last_day), "2024-01-30");  // 30-day windows
+  EXPECT_EQ(FormatDay(*plan.back().last_day), "2024-07-01");
+  EXPECT_EQ(plan[0].zone, nullptr);
+}
+
 TEST(Plan, UnselectedStreamsHaveNoWork) {
   Catalog catalog = DefaultCatalog(Streams());
   for (CatalogStream& cs : catalog.streams) cs.selected = cs.def->name == "ads";
@@ -361,10 +398,10 @@ TEST(PlanCursor, UnitsAreSmallAndShareTheirStreamsRequests) {
     ++units;
     shared.insert(unit->requests);
   }
-  // 2 advertiser batches; per advertiser 4 entity streams, 4 lifetime reports and 4 daily
-  // reports of 55 windows each (1,644 days).
-  EXPECT_EQ(units, 2u + 200u * (4u + 4u + 4u * 55u));
-  EXPECT_EQ(shared.size(), 13u) << "one request set per selected stream";
+  // 2 advertiser batches; per advertiser 4 entity streams, creative images and videos,
+  // pixels, 4 lifetime reports and 4 daily reports of 55 windows each (1,644 days).
+  EXPECT_EQ(units, 2u + 200u * (4u + 3u + 4u + 4u * 55u));
+  EXPECT_EQ(shared.size(), 16u) << "one request set per selected stream";
   EXPECT_LE(sizeof(WorkUnit), 160u);
 }
 

@@ -100,6 +100,22 @@ TEST(Settings, NeedsAdvertisersOrAppCredentials) {
   EXPECT_TRUE(with_app->advertiser_ids.empty());
 }
 
+TEST(Settings, BusinessCentersAloneAreEnoughAdvertisers) {
+  auto s =
+      Parse(R"({"access_token":"tok-123456","start_date":"2024-01-01","bc_ids":"71, 72, 71"})");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->bc_ids, (std::vector<std::string>{"71", "72"}));
+  EXPECT_FALSE(s->discover_bc_advertisers);
+  auto discover = Parse(
+      R"({"access_token":"tok-123456","start_date":"2024-01-01","discover_bc_advertisers":true})");
+  ASSERT_TRUE(discover.ok()) << discover.status().message();
+  EXPECT_TRUE(discover->discover_bc_advertisers);
+  auto bad = Parse(R"({"access_token":"tok-123456","start_date":"2024-01-01","bc_ids":["b1"]})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("bc_ids: 'b1'"), std::string::npos)
+      << bad.status().message();
+}
+
 TEST(Settings, AliasGivenTwiceIsAnError) {
   auto s = Parse(
       R"({"access_token":"tok-123456","start_date":"2024-01-01","advertiser_ids":"1","accounts":"2"})");

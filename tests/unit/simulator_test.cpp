@@ -279,6 +279,155 @@ TEST_F(SimulatorTest, ListsAuthorizedAdvertisersOnlyWithAppCredentials) {
 namespace sim {
 namespace {
 
+TEST_F(SimulatorTest, LibraryEndpointsRefuseWhatTheApiRefuses) {
+  struct Case {
+    std::string path;
+    Params params;
+    long code;
+    const char* message;
+  };
+  const std::string a = Advertiser();
+  const std::string pixel = std::to_string(
+      simulator_.data().assets[simulator_.data().advertisers[0].library[6].front()].id);
+  for (const Case& c : {
+           Case{"file/image/ad/search/", {}, 40002, "advertiser_id: Missing data"},
+           Case{"file/image/ad/search/", {{"advertiser_id", "1"}}, 40001, "No permission"},
+           Case{"file/image/ad/search/",
+                {{"advertiser_id", a}, {"page_size", "101"}},
+                40002,
+                "page_size: Must be greater than or equal to 1 and less than or equal to 100."},
+           Case{"tt_video/list/", {{"advertiser_id", a}, {"page_size", "51"}}, 40002, "50."},
+           Case{"pixel/list/", {{"advertiser_id", a}, {"page_size", "21"}}, 40002, "20."},
+           Case{"file/video/ad/search/",
+                {{"advertiser_id", a}, {"filtering", R"({"x":1})"}},
+                40002,
+                "filtering.x: Unknown field."},
+           Case{"file/music/get/",
+                {{"advertiser_id", a}, {"page", "101"}, {"page_size", "1000"}},
+                40002,
+                "page * page_size"},
+           Case{"identity/get/",
+                {{"advertiser_id", a}, {"identity_type", "BC_AUTH_TT"}},
+                40002,
+                "identity_authorized_bc_id: Required"},
+           Case{"pixel/event/stats/", {{"advertiser_id", a}}, 40002, "pixel_ids: Missing"},
+           Case{"pixel/event/stats/",
+                {{"advertiser_id", a},
+                 {"pixel_ids", R"(["1","2","3","4","5","6","7","8","9","10","11"])"},
+                 {"date_range", R"({"start_date":"2024-01-01","end_date":"2024-01-01"})"}},
+                40002,
+                "pixel_ids: Length must be between 1 and 10."},
+           Case{"pixel/event/stats/",
+                {{"advertiser_id", a},
+                 {"pixel_ids", "[\"" + pixel + "\"]"},
+                 {"date_range", R"({"start_date":"2024-01-01","end_date":"2024-01-31"})"}},
+                40002,
+                "date_range: Cannot exceed 30 days."},
+           Case{"pixel/event/stats/",
+                {{"advertiser_id", a},
+                 {"pixel_ids", R"(["42"])"},
+                 {"date_range", R"({"start_date":"2024-01-01","end_date":"2024-01-02"})"}},
+                40002,
+                "pixel_ids: Invalid pixel id 42."},
+           Case{"bc/asset/get/", {{"asset_type", "ADVERTISER"}}, 40002, "bc_id: Missing"},
+           Case{"bc/asset/get/",
+                {{"bc_id", simulator_.data().business_centers[0].id}},
+                40002,
+                "asset_type: Missing"},
+           Case{"bc/get/", {{"page_size", "51"}}, 40002, "50."},
+       }) {
+    rapidjson::Document doc = Get(c.path, c.params);
+    EXPECT_EQ(doc["code"].GetInt(), c.code) << c.path << " " << c.message;
+    std::string message = doc["message"].GetString();
+    EXPECT_NE(message.find(c.message), std::string::npos) << c.path << ": " << message;
+  }
+}
+
+TEST_F(SimulatorTest, LibraryListsUseTheirOwnKeysAndTimeFormats) {
+  const std::string a = Advertiser();
+  for (const auto& [path, key] : std::vector<std::pair<std::string, std::string>>{
+           {"file/image/ad/search/", "list"},
+           {"file/music/get/", "musics"},
+           {"creative/portfolio/list/", "creative_portfolios"},
+           {"identity/get/", "identity_list"},
+           {"pixel/list/", "pixels"}}) {
+    rapidjson::Document doc = Get(path, {{"advertiser_id", a}});
+    ASSERT_EQ(doc["code"].GetInt(), 0) << path;
+    ASSERT_TRUE(doc["data"][key.c_str()].IsArray()) << path;
+    EXPECT_GT(doc["data"][key.c_str()].Size(), 0u) << path;
+    EXPECT_TRUE(doc["data"].HasMember("page_info")) << path;
+  }
+  const auto& image = Get("file/image/ad/search/", {{"advertiser_id", a}})["data"]["list"][0];
+  std::string modified = image["modify_time"].GetString();
+  EXPECT_EQ(modified.size(), 20u);  // RFC 3339: 2020-06-10T07:39:14Z
+  EXPECT_EQ(modified[10], 'T');
+  EXPECT_EQ(modified.back(), 'Z');
+  rapidjson::Document pixels = Get("pixel/list/", {{"advertiser_id", a}});
+  EXPECT_TRUE(pixels["data"]["pixels"][0]["create_time"].IsInt64());  // epoch milliseconds
+  EXPECT_GT(pixels["data"]["pixels"][0]["create_time"].GetInt64(), 1000000000000);
+  rapidjson::Document posts = Get("tt_video/list/", {{"advertiser_id", a}});
+  EXPECT_TRUE(posts["data"]["list"][0]["item_info"]["item_id"].IsString());
+  // Music: the account's uploads with sources USER; TikTok's catalog otherwise.
+  rapidjson::Document all = Get("file/music/get/", {{"advertiser_id", a}});
+  rapidjson::Document user =
+      Get("file/music/get/", {{"advertiser_id", a}, {"filtering", R"({"sources":["USER"]})"}});
+  EXPECT_GT(all["data"]["musics"].Size(), user["data"]["musics"].Size());
+}
+
+TEST_F(SimulatorTest, PixelStatisticsSumTheirDays) {
+  const std::string a = Advertiser();
+  rapidjson::Document pixels = Get("pixel/list/", {{"advertiser_id", a}});
+  std::string ids =
+      "[\"" + std::string(pixels["data"]["pixels"][0]["pixel_id"].GetString()) + "\"]";
+  auto total = [&](const char* first, const char* last) {
+    rapidjson::Document doc =
+        Get("pixel/event/stats/",
+            {{"advertiser_id", a},
+             {"pixel_ids", ids},
+             {"date_range", fmt::format(R"({{"start_date":"{}","end_date":"{}"}})", first, last)}});
+    EXPECT_EQ(doc["code"].GetInt(), 0) << doc["message"].GetString();
+    return doc["data"]["list"][0]["statistics"][0]["total_count"].GetInt64();
+  };
+  // Two days after the pixel's creation (counts are zero before it).
+  int64_t created = pixels["data"]["pixels"][0]["create_time"].GetInt64() / 1000;
+  auto day = [&](int64_t offset) {
+    time_t t = static_cast<time_t>(created + offset * 86400);
+    char buffer[16];
+    strftime(buffer, sizeof buffer, "%Y-%m-%d", gmtime(&t));
+    return std::string(buffer);
+  };
+  std::string d1 = day(1), d2 = day(2);
+  long long both = total(d1.c_str(), d2.c_str());
+  EXPECT_GT(both, 0);
+  EXPECT_EQ(both, total(d1.c_str(), d1.c_str()) + total(d2.c_str(), d2.c_str()));
+  EXPECT_EQ(total(day(-3).c_str(), day(-2).c_str()), 0) << "nothing before the pixel existed";
+}
+
+TEST(SimulatorBusinessCenters, ListBcOnlyAccountsThatTheTokenListingLacks) {
+  SimConfig c;
+  c.advertisers = 2;
+  c.bc_only_advertisers = 1;
+  Simulator simulator(c);
+  auto get = [&](const std::string& path, const Params& params) {
+    Reply reply = simulator.Handle("GET", "/open_api/v1.3/" + path, params, "sim-token", true);
+    rapidjson::Document doc;
+    doc.Parse(reply.body.c_str());
+    return doc;
+  };
+  rapidjson::Document authorized =
+      get("oauth2/advertiser/get/", {{"app_id", c.app_id}, {"secret", c.secret}});
+  EXPECT_EQ(authorized["data"]["list"].Size(), 2u);
+  const std::string bc_only = simulator.data().advertisers.back().id;
+  rapidjson::Document assets =
+      get("bc/asset/get/",
+          {{"bc_id", simulator.data().business_centers[0].id}, {"asset_type", "ADVERTISER"}});
+  std::set<std::string> ids;
+  for (const auto& row : assets["data"]["list"].GetArray()) ids.insert(row["asset_id"].GetString());
+  EXPECT_TRUE(ids.count(bc_only));
+  // The BC-only account is readable with the token.
+  EXPECT_EQ(get("campaign/get/", {{"advertiser_id", bc_only}})["code"].GetInt(), 0);
+}
+
 TEST(SimulatorRequestLog, FileGetsOneLinePerApiRequest) {
   std::string path = testing::TempDir() + "/sim-requests.tsv";
   std::remove(path.c_str());

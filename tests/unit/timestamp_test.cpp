@@ -47,6 +47,11 @@ TEST(EpochSeconds, ConvertsAdvertiserCreateTime) {
   EXPECT_EQ(FormatRfc3339(*t), "2021-08-30T14:59:51Z");
   EXPECT_FALSE(ParseEpochSeconds("16303a5591").has_value());
   EXPECT_FALSE(ParseEpochSeconds("").has_value());
+  // 13 digits: milliseconds (pixel create_time), the fraction dropped.
+  auto ms = ParseEpochSeconds("1581679723600");
+  ASSERT_TRUE(ms.has_value());
+  EXPECT_EQ(FormatRfc3339(*ms), "2020-02-14T11:28:43Z");
+  EXPECT_FALSE(ParseEpochSeconds("15816797236001").has_value());
 }
 
 TEST(FormatDate, IsTheUtcCalendarDay) {
