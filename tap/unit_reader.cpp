@@ -91,7 +91,15 @@ UnitReader::UnitReader(ApiClient& api, OutputQueue& out, Env& env, const WorkUni
   StartPage();
 }
 
-Status UnitReader::Run() { return def().hooks.read(*this); }
+Status UnitReader::Run() {
+  Status s = def().hooks.read(*this);
+  if (s.kind() != ErrorKind::kSkipAdvertiser || !def().PerToken()) return s;
+  // No advertiser to skip: the token itself lacks the permission.
+  return Status::Error(ErrorKind::kFatal,
+                       fmt::format("stream '{}': {}; give the app access to the Business Center "
+                                   "(its Business Center permission), or deselect the stream",
+                                   def().name, s.message()));
+}
 
 Result<IdDirectory::Ids> UnitReader::ListedIds(const std::vector<ApiRequest>& requests,
                                                std::string_view id_field,

@@ -353,6 +353,32 @@ TEST_F(LibraryTest, PixelStatisticsAreOneRecordPerPixelDayAndEvent) {
   EXPECT_NE(ToJson(state).find(R"("pixel_event_stats")"), std::string::npos);
 }
 
+TEST_F(LibraryTest, DeselectedFieldsAreLeftOutOfSchemaAndRecords) {
+  rapidjson::Document catalog;
+  catalog.Parse(CatalogSelecting({"creative_images", "pixels"}).c_str());
+  for (auto& entry : catalog["streams"].GetArray()) {
+    for (auto& md : entry["metadata"].GetArray()) {
+      const auto& crumb = md["breadcrumb"];
+      bool dropped = crumb.Size() == 2 && (std::string(crumb[1].GetString()) == "file_name" ||
+                                           std::string(crumb[1].GetString()) == "events");
+      if (dropped) md["metadata"]["selected"] = false;
+    }
+  }
+  TapRun run = RunTap({"--config", dir_.Write("config.json", Config(port_, config_)), "--catalog",
+                       dir_.Write("narrow.json", ToJson(catalog))},
+                      dir_);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  Messages messages = Parse(run);
+  EXPECT_FALSE(messages.schemas["creative_images"]["schema"]["properties"].HasMember("file_name"));
+  EXPECT_FALSE(messages.schemas["pixels"]["schema"]["properties"].HasMember("events"));
+  ASSERT_FALSE(messages.records["creative_images"].empty());
+  for (const auto* record : messages.records["creative_images"]) {
+    EXPECT_FALSE(record->HasMember("file_name"));
+    EXPECT_TRUE(record->HasMember("image_id"));
+  }
+  for (const auto* record : messages.records["pixels"]) EXPECT_FALSE(record->HasMember("events"));
+}
+
 TEST_F(LibraryTest, UnselectedStreamsMakeNoRequests) {
   TapRun run = Run({"campaigns"});
   ASSERT_EQ(run.exit_code, 0) << run.err;

@@ -19,9 +19,13 @@ PROJECT = SOURCE / "examples" / "meltano"
 MELTANO = os.environ["MELTANO"]
 SYSTEM_DIR = WORK / "meltano-system"
 ENTITIES = ["advertisers", "campaigns", "adgroups", "ads", "audiences"]
-# Entities with every field; every report stream with a few metrics of each type (their keys and
-# dimensions are automatic).
-SELECT = [f"{s}.*" for s in ENTITIES] + [
+# The creative library, identities, pixels and Business Centers.
+LIBRARY = ["creative_images", "creative_videos", "creative_music", "creative_portfolios",
+           "spark_ads_posts", "identities", "pixels", "pixel_event_stats", "business_centers",
+           "bc_advertisers"]
+# Entities and library streams with every field; every report stream with a few metrics of each
+# type (their keys and dimensions are automatic).
+SELECT = [f"{s}.*" for s in ENTITIES + LIBRARY] + [
     f"*_insights_*.{m}" for m in ("spend", "impressions", "clicks", "ctr", "conversion", "cpc")
 ]
 
@@ -233,6 +237,15 @@ def test_two_runs_into_postgres_with_state_and_restated_days(meltano, simulator,
     assert types["ad_insights_daily.spend"] == "numeric"
     assert types["ad_insights_daily.impressions"] == "bigint"
     assert types["campaigns.campaign_id"] in ("text", "character varying")
+    assert types["pixel_event_stats.stat_date"] == "date"
+    assert types["pixel_event_stats.total_count"] == "bigint"
+    assert types["creative_images.modify_time"].startswith("timestamp")
+    assert types["pixels.create_time"].startswith("timestamp")  # epoch milliseconds from TikTok
+    assert types["creative_videos.duration"] == "numeric"
+    assert types["spark_ads_posts.user_info"] == "jsonb"
+    assert types["pixels.events"] == "ARRAY"
+    # Every ad account of the Business Centers, related to its BC.
+    assert count(postgres, "tiktok_ads", "bc_advertisers") >= len(simulator.advertiser_ids())
 
     # TikTok restates recent days and an advertiser edits a campaign; the second run resumes from
     # the stored state: fewer requests, restated rows updated in place, the edit picked up.

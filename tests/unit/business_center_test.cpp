@@ -91,9 +91,9 @@ TEST(BusinessCenterTest, AFailedAssetListingNamesTheBusinessCenter) {
             "could not list the ad accounts of Business Center 1: TikTok API error 40001");
 }
 
-// The bc_advertisers and business_centers streams through the real Sync.
-std::vector<std::string> SyncRecords(const Settings& settings, const std::string& stream,
-                                     FakeApi& api) {
+// One stream through the real Sync; its records (as JSON text) into `records`.
+Status SyncStream(const Settings& settings, const std::string& stream, FakeApi& api,
+                  std::vector<std::string>* records) {
   static const std::vector<StreamDef> streams = AllStreams({});
   Catalog catalog = DefaultCatalog(streams);
   for (CatalogStream& cs : catalog.streams) {
@@ -107,14 +107,20 @@ std::vector<std::string> SyncRecords(const Settings& settings, const std::string
   Sync sync(settings, catalog, state, api, writer, env);
   Status status = sync.Run();
   writer.Flush();
-  EXPECT_TRUE(status.ok()) << status.message();
-  std::vector<std::string> records;
   for (const std::string& line : out.Lines()) {
     auto doc = ParseJson(line, "line");
     if (std::string((*doc)["type"].GetString()) == "RECORD") {
-      records.push_back(ToJson((*doc)["record"]));
+      records->push_back(ToJson((*doc)["record"]));
     }
   }
+  return status;
+}
+
+std::vector<std::string> SyncRecords(const Settings& settings, const std::string& stream,
+                                     FakeApi& api) {
+  std::vector<std::string> records;
+  Status status = SyncStream(settings, stream, api, &records);
+  EXPECT_TRUE(status.ok()) << status.message();
   return records;
 }
 
@@ -146,6 +152,21 @@ TEST(BusinessCenterTest, BusinessCentersAreReadOnceForTheToken) {
   ASSERT_EQ(api.requests().size(), 1u);
   EXPECT_EQ(api.requests()[0].path, "bc/get/");
   EXPECT_TRUE(api.requests()[0].Param("advertiser_id").empty());
+}
+
+TEST(BusinessCenterTest, ATokenWithoutBusinessCenterAccessFailsTheStreamNotAnAdvertiser) {
+  FakeApi api([](const ApiRequest&) { return Envelope("{}", 40001); });
+  Settings settings;
+  settings.advertiser_ids = {"10"};
+  settings.skip_inaccessible_advertisers = true;  // would hide a skip; this is no skip
+  std::vector<std::string> records;
+  Status status = SyncStream(settings, "business_centers", api, &records);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.kind(), ErrorKind::kFatal);
+  EXPECT_EQ(status.message(),
+            "stream 'business_centers': TikTok API error 40001; give the app access to the "
+            "Business Center (its Business Center permission), or deselect the stream");
+  EXPECT_TRUE(records.empty());
 }
 
 }  // namespace
