@@ -379,6 +379,54 @@ TEST_F(LibraryTest, DeselectedFieldsAreLeftOutOfSchemaAndRecords) {
   for (const auto* record : messages.records["pixels"]) EXPECT_FALSE(record->HasMember("events"));
 }
 
+// README's join table, checked: every reference an ad or ad group makes lands in its stream.
+TEST_F(LibraryTest, AdsJoinToTheLibraryStreamsAsReadmeSays) {
+  TapRun run = Run({"ads", "adgroups", "creative_videos", "creative_images", "creative_music",
+                    "identities", "spark_ads_posts", "pixels"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  Messages m = Parse(run);
+  auto ids = [&](const std::string& stream, const char* field) {
+    std::set<std::string> out;
+    for (const auto* r : m.records[stream]) {
+      out.insert(std::string((*r)["advertiser_id"].GetString()) + "|" + (*r)[field].GetString());
+    }
+    return out;
+  };
+  struct Join {
+    std::string from;
+    const char* field;
+    std::string to;
+    const char* key;
+  };
+  for (const Join& j : {Join{"ads", "video_id", "creative_videos", "video_id"},
+                        Join{"ads", "image_ids", "creative_images", "image_id"},
+                        Join{"ads", "music_id", "creative_music", "music_id"},
+                        Join{"ads", "identity_id", "identities", "identity_id"},
+                        Join{"ads", "tiktok_item_id", "spark_ads_posts", "item_id"},
+                        Join{"adgroups", "pixel_id", "pixels", "pixel_id"}}) {
+    std::set<std::string> targets = ids(j.to, j.key);
+    size_t joined = 0;
+    for (const auto* r : m.records[j.from]) {
+      const rapidjson::Value& v = (*r)[j.field];
+      if (v.IsNull()) continue;
+      // Within the same ad account (image ids and the like are unique only there).
+      std::string advertiser = (*r)["advertiser_id"].GetString();
+      std::vector<std::string> referenced;
+      if (v.IsArray()) {
+        for (const auto& id : v.GetArray()) referenced.emplace_back(id.GetString());
+      } else {
+        referenced.emplace_back(v.GetString());
+      }
+      for (const std::string& id : referenced) {
+        bool found = targets.count(advertiser + "|" + id) != 0;
+        EXPECT_TRUE(found) << j.from << "." << j.field << " " << advertiser << "|" << id;
+        joined += found;
+      }
+    }
+    EXPECT_GT(joined, 0u) << j.from << "." << j.field;
+  }
+}
+
 TEST_F(LibraryTest, UnselectedStreamsMakeNoRequests) {
   TapRun run = Run({"campaigns"});
   ASSERT_EQ(run.exit_code, 0) << run.err;

@@ -35,7 +35,9 @@ struct Lister {
   RowWriter row;
 };
 
-std::string AssetId(const Asset& a) {
+}  // namespace
+
+std::string LibraryAssetId(const Asset& a) {
   switch (a.kind) {
     case AssetKind::kImage:
       return fmt::format("v0201/{:016x}", a.id);
@@ -45,6 +47,52 @@ std::string AssetId(const Asset& a) {
       return std::to_string(a.id);
   }
 }
+
+namespace {
+
+std::string AssetId(const Asset& a) { return LibraryAssetId(a); }
+
+// The asset of `kind` that reference `h` picks, or nullptr when the advertiser has none.
+const Asset* Pick(const Advertiser& adv, const SimData& data, AssetKind kind, uint64_t h) {
+  const std::vector<uint32_t>& mine = adv.library[static_cast<size_t>(kind)];
+  return mine.empty() ? nullptr : &data.assets[mine[h % mine.size()]];
+}
+
+struct Reference {
+  std::string_view field;
+  AssetKind kind;
+};
+constexpr Reference kReferences[] = {
+    {"video_id", AssetKind::kVideo},         {"image_ids", AssetKind::kImage},
+    {"music_id", AssetKind::kMusic},         {"identity_id", AssetKind::kIdentity},
+    {"identity_type", AssetKind::kIdentity}, {"tiktok_item_id", AssetKind::kPost},
+    {"pixel_id", AssetKind::kPixel},
+};
+
+}  // namespace
+
+bool WriteAssetReference(Writer& w, std::string_view field, const Advertiser& adv,
+                         const SimData& data, uint64_t row) {
+  for (const Reference& r : kReferences) {
+    if (r.field != field) continue;
+    // Picked by the row and the kind, so identity_id and identity_type name the same identity.
+    const Asset* a = Pick(adv, data, r.kind, Mix(row, static_cast<uint64_t>(r.kind)));
+    if (a == nullptr) return false;
+    if (field == "image_ids") {
+      w.StartArray();
+      Str(w, AssetId(*a));
+      w.EndArray();
+    } else if (field == "identity_type") {
+      Str(w, kIdentityTypes[a->id % 4]);
+    } else {
+      Str(w, AssetId(*a));
+    }
+    return true;
+  }
+  return false;
+}
+
+namespace {
 
 // The members of `props` (minus `skip`), each derived from the asset; times as the endpoint
 // writes them.

@@ -508,6 +508,8 @@ Reply Simulator::Entities(Level level, const Params& params) {
         Raw(w, std::to_string(7100000000000000000ULL + h % 1000000));  // ints in the API
       } else if (f == "buying_type") {
         Str(w, BuyingTypeName(e.buying_type));
+      } else if (level != Level::kCampaign && WriteAssetReference(w, f, adv, data_, e.id)) {
+        // A video, image, identity, post or pixel of the advertiser's library.
       } else {
         Generic(w, props[f.c_str()], f, h, e.create_time);
       }
