@@ -102,6 +102,49 @@ TEST_F(SyncCoreTest, ARowWithoutItsKeyFailsWithTheKeyNamed) {
   EXPECT_EQ(lines.back().rfind(R"({"type":"STATE")", 0), 0u) << "a final STATE all the same";
 }
 
+// Spark Ads posts: the record's own fields are under item_info, the rest beside it.
+Status SyncSparkPosts(const std::string& rows, std::vector<std::string>* records) {
+  static const std::vector<StreamDef> streams = AllStreams({});
+  Catalog catalog = DefaultCatalog(streams);
+  for (CatalogStream& cs : catalog.streams) {
+    cs.selected = cs.def->name == "spark_ads_posts";
+    if (cs.selected) cs.schema = cs.def->Schema();
+  }
+  Settings settings;
+  settings.advertiser_ids = {"7"};
+  FakeApi api([&](const ApiRequest&) { return Envelope(ListPage("list", rows, 1, 1, 1)); });
+  MemoryOut out;
+  SingerWriter writer(out.file());
+  State state;
+  FakeEnv env;
+  Sync sync(settings, catalog, state, api, writer, env);
+  Status status = sync.Run();
+  writer.Flush();
+  for (const std::string& line : out.Lines()) {
+    if (line.rfind(R"({"type":"RECORD")", 0) == 0) records->push_back(line);
+  }
+  return status;
+}
+
+TEST(NestedRows, AreReadFromTheirMemberAndFailWithoutTheirKey) {
+  std::vector<std::string> records;
+  Status status = SyncSparkPosts(R"([{"item_info":{"item_id":"71","text":"hi","auth_code":"c0de"},)"
+                                 R"("user_info":{"identity_id":"i9"}}])",
+                                 &records);
+  ASSERT_TRUE(status.ok()) << status.message();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_NE(records[0].find(R"("advertiser_id":"7","item_id":"71")"), std::string::npos);
+  EXPECT_NE(records[0].find(R"("text":"hi")"), std::string::npos) << records[0];
+  EXPECT_NE(records[0].find(R"("user_info":{"identity_id":"i9"})"), std::string::npos);
+  EXPECT_EQ(records[0].find("c0de"), std::string::npos) << "auth_code is not in the schema";
+  records.clear();
+  status = SyncSparkPosts(R"([{"user_info":{}}])", &records);
+  EXPECT_EQ(status.message(),
+            "TikTok returned a spark_ads_posts row without its key 'item_id' (advertiser 7); the "
+            "record cannot be stored");
+  EXPECT_TRUE(records.empty());
+}
+
 TEST_F(SyncCoreTest, ExactlyOneFinalStateWhenStoppedBeforeAnyWork) {
   FakeApi api(ServePixels);
   std::atomic<bool> stop{true};

@@ -99,6 +99,11 @@ TEST(Transformer, EpochSecondsAndOffsetsBecomeUtc) {
       "b":{"type":"string","format":"date-time"}}})",
                     R"({"a":1630335591,"b":"2020-06-10T09:39:14+02:00"})"),
             R"({"a":"2021-08-30T14:59:51Z","b":"2020-06-10T07:39:14Z"})");
+  // Pixels: create_time in epoch milliseconds.
+  EXPECT_EQ(
+      Convert(R"({"type":"object","properties":{"t":{"type":"string","format":"date-time"}}})",
+              R"({"t":1581679723600})"),
+      R"({"t":"2020-02-14T11:28:43Z"})");
 }
 
 TEST(Transformer, UnconvertibleValuesAreNullAndCounted) {
