@@ -349,8 +349,9 @@ TEST_F(LibraryTest, PixelStatisticsAreOneRecordPerPixelDayAndEvent) {
     range.Parse(r.params.find("date_range")->second.c_str());
     EXPECT_EQ(std::string(range["start_date"].GetString()), range["end_date"].GetString());
   }
-  const rapidjson::Value& state = *Parse(run).last_state;
-  EXPECT_NE(ToJson(state).find(R"("pixel_event_stats")"), std::string::npos);
+  Messages messages = Parse(run);
+  ASSERT_NE(messages.last_state, nullptr);
+  EXPECT_NE(ToJson(*messages.last_state).find(R"("pixel_event_stats")"), std::string::npos);
 }
 
 TEST_F(LibraryTest, DeselectedFieldsAreLeftOutOfSchemaAndRecords) {

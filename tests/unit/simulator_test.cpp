@@ -357,8 +357,8 @@ TEST_F(SimulatorTest, LibraryListsUseTheirOwnKeysAndTimeFormats) {
     EXPECT_GT(doc["data"][key.c_str()].Size(), 0u) << path;
     EXPECT_TRUE(doc["data"].HasMember("page_info")) << path;
   }
-  const auto& image = Get("file/image/ad/search/", {{"advertiser_id", a}})["data"]["list"][0];
-  std::string modified = image["modify_time"].GetString();
+  rapidjson::Document images = Get("file/image/ad/search/", {{"advertiser_id", a}});
+  std::string modified = images["data"]["list"][0]["modify_time"].GetString();
   EXPECT_EQ(modified.size(), 20u);  // RFC 3339: 2020-06-10T07:39:14Z
   EXPECT_EQ(modified[10], 'T');
   EXPECT_EQ(modified.back(), 'Z');
