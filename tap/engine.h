@@ -51,6 +51,9 @@ class Engine : public ApiClient {
 
   long long requests() const { return requests_; }
   long long retries() const { return retries_; }
+  /// Whether each request writes a Singer METRIC line (http_request_duration); off by default,
+  /// as they would be most of the log.
+  void SetRequestMetrics(bool on) { request_metrics_ = on; }
 
  private:
   std::unique_ptr<ApiClient> Take();
@@ -66,6 +69,7 @@ class Engine : public ApiClient {
   RetryPolicy policy_;
   RateLimiter& limiter_;
   Env& env_;
+  bool request_metrics_ = false;
   const std::atomic<bool>* stop_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<ApiClient>> idle_;

@@ -119,6 +119,7 @@ int RunSync(const tap::Options& options) {
                                       static_cast<size_t>(settings->max_response_mb) << 20);
       },
       policy, limiter, env, &g_stop);
+  engine.SetRequestMetrics(settings->log_request_metrics);
   tap::SingerWriter writer(stdout);
   tap::Sync sync(*settings, catalog, *state, engine, writer, env, &g_stop);
   sync.SetProgressDetail([&engine] {

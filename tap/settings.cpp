@@ -376,6 +376,13 @@ const std::vector<SettingSpec> kSettingSpecs = {
      .secret = false,
      .default_value = "\"info\"",
      .description = "Least severe log level written to stderr: debug, info, warning, error."},
+    {.name = "log_request_metrics",
+     .kind = SettingKind::kBoolean,
+     .required = false,
+     .secret = false,
+     .default_value = "false",
+     .description = "Also write a Singer METRIC line (http_request_duration) for every API "
+                    "request; per-stream record counts and progress lines are always written."},
 };
 
 }  // namespace
@@ -630,6 +637,7 @@ void ConfigReader::Limits(Settings& s) {
 }
 
 void ConfigReader::LogLevelSetting(Settings& s) {
+  Boolean("log_request_metrics", &s.log_request_metrics);
   const auto* v = Find("log_level");
   if (v == nullptr) return;
   auto text = check.String("log_level", *v);

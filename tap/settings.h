@@ -65,6 +65,7 @@ struct Settings {
   bool skip_inaccessible_advertisers = false;
   std::vector<ReportStream> custom_reports;
   LogLevel log_level = LogLevel::kInfo;
+  bool log_request_metrics = false;  // a METRIC line per request
 };
 
 /// Validates a parsed config object. Every problem is reported at once, each naming its key and

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
+#include <optional>
 
 #include "tap/accounts.h"
 #include "tap/json.h"
@@ -17,6 +20,29 @@ namespace {
 constexpr size_t kMaxBufferedBytes = 1 << 20;  // queued RECORD lines before workers wait
 constexpr size_t kMaxPending = 4096;           // units begun and not committed
 constexpr int kMaxMerges = 2;                  // units merging metric groups at once
+
+// The advertisers TikTok refused (40001 and the like) during this sync, with its answer.
+// Thread-safe: workers note refusals and ask before reading a unit.
+class NoAccess {
+ public:
+  void Note(const WorkUnit& unit, const Status& status) {
+    if (status.kind() != ErrorKind::kSkipAdvertiser || unit.advertiser_ids.size() != 1) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    refused_.emplace(unit.advertiser(), status.message());
+  }
+  /// TikTok's refusal of the unit's advertiser, if an earlier unit got one.
+  std::optional<std::string> Refusal(const WorkUnit& unit) {
+    if (unit.stream->def->PerToken() || unit.advertiser_ids.size() != 1) return std::nullopt;
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = refused_.find(unit.advertiser());
+    if (it == refused_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::string> refused_;
+};
 
 // What a unit's failure means for the plan: TikTok 40067 halves a report window (§4.2), and a
 // batch that one inaccessible id failed is asked for id by id. Clears `status` when re-planned.
@@ -120,14 +146,20 @@ Status Sync::RunUnits(Committer& committer) {
   OutputQueue queue(kMaxBufferedBytes);
   PageSlots merges(kMaxMerges);
   IdDirectory ids;
+  NoAccess no_access;
   Scheduler scheduler(
       cursor, queue,
       [&](const WorkUnit& unit) {
+        if (auto refusal = no_access.Refusal(unit)) {
+          // TikTok already refused this advertiser: its other units make no requests.
+          return OutputQueue::End{.status = Status::Error(ErrorKind::kSkipAdvertiser, *refusal)};
+        }
         UnitReader reader(api_, queue, env_, unit, shapes.at(unit.stream), signpost_,
                           {&merges, &ids});
         OutputQueue::End end{.status = reader.Run(), .issues = reader.issues()};
         end.spend = std::move(reader.spend());
         end.parts = Replan(unit, &end.status);
+        no_access.Note(unit, end.status);
         return end;
       },
       stop_, kMaxPending);

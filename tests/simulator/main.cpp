@@ -22,26 +22,54 @@ volatile std::sig_atomic_t g_stop = 0;
 
 void OnSignal(int) { g_stop = 1; }
 
+const char kUsage[] =
+    "Usage: tiktok-simulator [--host 127.0.0.1] [--port 0] [--seed 1] [--advertisers 3]\n"
+    "         [--campaigns 4] [--adgroups 3] [--ads 3] [--audiences 5]\n"
+    "         [--token sim-token] [--app-id ID] [--secret SECRET]\n"
+    "         [--max-metrics 100] [--max-report-rows 200000] [--report-id-limit 20000]\n"
+    "         [--promote-every 6] [--library 4] [--business-centers 2]\n"
+    "         [--bc-only-advertisers 0]\n"
+    "         [--latency-ms 0] [--fault-rate 0.0] [--request-log FILE] [--recent-days N]\n"
+    "         [--now 2024-06-30T00:00:00Z]\n"
+    "--campaigns is per advertiser, --adgroups per campaign, --ads per ad group.\n"
+    "--promote-every N: one campaign in N is a Promote campaign (0: none).\n"
+    "--library N: about N creative assets, identities and pixels of each kind per advertiser.\n"
+    "--bc-only-advertisers N: N more ad accounts reachable only through the first Business\n"
+    "  Center (/oauth2/advertiser/get/ does not list them).\n"
+    "--recent-days N: every object is created and last modified within the N days before\n"
+    "today (default: created from 2023-01-01 over ~2.5 years).\n"
+    "--now pins the simulator's clock (reports end on that day); give it before --recent-days.\n"
+    "--help prints this and what the simulator serves with the options given before it.\n";
+
 int Usage() {
-  std::fputs(
-      "Usage: tiktok-simulator [--host 127.0.0.1] [--port 0] [--seed 1] [--advertisers 3]\n"
-      "         [--campaigns 4] [--adgroups 3] [--ads 3] [--audiences 5]\n"
-      "         [--token sim-token] [--app-id ID] [--secret SECRET]\n"
-      "         [--max-metrics 100] [--max-report-rows 200000] [--report-id-limit 20000]\n"
-      "         [--promote-every 6] [--library 4] [--business-centers 2]\n"
-      "         [--bc-only-advertisers 0]\n"
-      "         [--latency-ms 0] [--fault-rate 0.0] [--request-log FILE] [--recent-days N]\n"
-      "         [--now 2024-06-30T00:00:00Z]\n"
-      "--campaigns is per advertiser, --adgroups per campaign, --ads per ad group.\n"
-      "--promote-every N: one campaign in N is a Promote campaign (0: none).\n"
-      "--library N: about N creative assets, identities and pixels of each kind per advertiser.\n"
-      "--bc-only-advertisers N: N more ad accounts reachable only through the first Business\n"
-      "  Center (/oauth2/advertiser/get/ does not list them).\n"
-      "--recent-days N: every object is created and last modified within the N days before\n"
-      "today (default: created from 2023-01-01 over ~2.5 years).\n"
-      "--now pins the simulator's clock (reports end on that day); give it before --recent-days.\n",
-      stderr);
+  std::fputs(kUsage, stderr);
   return 2;
+}
+
+// --help: the usage, then the credentials and accounts a tap config needs for these options.
+int Help(const sim::SimConfig& config) {
+  std::fputs(kUsage, stdout);
+  sim::SimData data = sim::Generate(config);
+  std::string authorized, bc_only;
+  for (const sim::Advertiser& adv : data.advertisers) {
+    std::string& list = adv.bc_only ? bc_only : authorized;
+    list += (list.empty() ? "\"" : ", \"") + adv.id + "\"";
+  }
+  std::string bcs;
+  for (const sim::BusinessCenter& bc : data.business_centers) {
+    bcs += (bcs.empty() ? "\"" : ", \"") + bc.id + "\"";
+  }
+  std::printf(
+      "\nServed with these options:\n"
+      "  access_token:   %s\n"
+      "  app_id:         %s\n"
+      "  secret:         %s\n"
+      "  advertiser_ids: [%s]\n"
+      "  bc_ids:         [%s]%s%s%s\n",
+      config.access_token.c_str(), config.app_id.c_str(), config.secret.c_str(), authorized.c_str(),
+      bcs.c_str(), bc_only.empty() ? "" : " (the first also holds [", bc_only.c_str(),
+      bc_only.empty() ? "" : "])");
+  return 0;
 }
 
 }  // namespace
@@ -58,6 +86,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   for (size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
+    if (arg == "--help" || arg == "-h") return Help(config);
     std::string value;
     if (size_t eq = arg.find('='); eq != std::string::npos) {
       value = arg.substr(eq + 1);

@@ -124,6 +124,15 @@ int Simulator::Start(const std::string& host, int port) {
     res.set_header("Content-Type", reply.content_type);
     for (const auto& [name, value] : reply.headers) res.set_header(name, value);
   };
+  // Control paths are answered before the body is read: cpp-httplib refuses a POST without a
+  // Content-Length (`curl -X POST .../_sim/restate`) with 400 once it reads the body.
+  server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.path.rfind("/_sim/", 0) != 0) return httplib::Server::HandlerResponse::Unhandled;
+    Reply reply = Control(req.path, Params(req.params.begin(), req.params.end()));
+    res.status = reply.status;
+    res.set_content(reply.body, reply.content_type);
+    return httplib::Server::HandlerResponse::Handled;
+  });
   server_->Get(".*", handler);
   server_->Post(".*", handler);
   int bound = port == 0 ? server_->bind_to_any_port(host.c_str())

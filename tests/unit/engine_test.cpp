@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tap/log.h"
 #include "tap/rate_limiter.h"
 #include "tests/unit/fake_api.h"
 #include "tests/unit/fake_env.h"
@@ -128,6 +129,24 @@ TEST(Engine, RetriesTransientFailuresWithBackoffOnTheFakeClock) {
   EXPECT_EQ(engine.requests(), 3);
   EXPECT_EQ(engine.retries(), 2);
   EXPECT_EQ(rig.env.slept(), seconds(3));  // 1 s, then 2 s
+}
+
+TEST(Engine, RequestMetricLinesOnlyWhenAskedFor) {
+  EngineRig rig([](const ApiRequest&) { return Envelope("{}"); });
+  Engine engine = rig.Make();
+  std::vector<std::string> lines;
+  Log::CaptureForTest(&lines);
+  ASSERT_TRUE(engine.Get({"campaign/get/", {}}).ok());
+  EXPECT_TRUE(lines.empty()) << lines.front();
+  engine.SetRequestMetrics(true);
+  ASSERT_TRUE(engine.Get({"campaign/get/", {}}).ok());
+  Log::CaptureForTest(nullptr);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].rfind(R"(INFO METRIC: {"type":"timer","metric":"http_request_duration",)", 0),
+            0u)
+      << lines[0];
+  EXPECT_NE(lines[0].find(R"("tags":{"endpoint":"campaign/get/","status":"succeeded"})"),
+            std::string::npos);
 }
 
 TEST(Engine, GivesUpAfterMaxRetriesAndKeepsTheKind) {

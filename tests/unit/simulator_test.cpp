@@ -9,6 +9,12 @@
 #include <fstream>
 #include <set>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "tests/simulator/sim_server.h"
 
 namespace sim {
@@ -426,6 +432,53 @@ TEST(SimulatorBusinessCenters, ListBcOnlyAccountsThatTheTokenListingLacks) {
   EXPECT_TRUE(ids.count(bc_only));
   // The BC-only account is readable with the token.
   EXPECT_EQ(get("campaign/get/", {{"advertiser_id", bc_only}})["code"].GetInt(), 0);
+}
+
+// README's recipe says `curl -X POST .../_sim/restate`: a POST without a body or a
+// Content-Length, which cpp-httplib would refuse with 400 if it read the body first.
+TEST(SimulatorControl, ABarePostRestates) {
+  Simulator simulator(SimConfig{});
+  int port = simulator.Start("127.0.0.1", 0);
+  ASSERT_GT(port, 0);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string request =
+      "POST /_sim/restate HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  std::string response;
+  char buffer[512];
+  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) response.append(buffer, n);
+  close(fd);
+  EXPECT_EQ(response.rfind("HTTP/1.1 200", 0), 0u) << response;
+  EXPECT_NE(response.find(R"({"generation":1})"), std::string::npos) << response;
+}
+
+TEST(SimulatorControl, HelpExitsZeroWithWhatATapConfigNeeds) {
+  std::FILE* pipe = popen(SIMULATOR_BINARY " --advertisers 2 --bc-only-advertisers 1 --help", "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buffer[512];
+  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+  int status = pclose(pipe);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  SimConfig config;
+  config.advertisers = 2;
+  config.bc_only_advertisers = 1;
+  SimData data = Generate(config);
+  EXPECT_NE(out.find("Usage: tiktok-simulator"), std::string::npos);
+  EXPECT_NE(out.find("access_token:   sim-token"), std::string::npos) << out;
+  EXPECT_NE(out.find("secret:         sim-app-secret"), std::string::npos) << out;
+  EXPECT_NE(out.find(fmt::format(R"(advertiser_ids: ["{}", "{}"])", data.advertisers[0].id,
+                                 data.advertisers[1].id)),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(data.business_centers[0].id), std::string::npos) << out;
+  EXPECT_NE(out.find(data.advertisers[2].id), std::string::npos) << "the BC-only account";
 }
 
 TEST(SimulatorRequestLog, FileGetsOneLinePerApiRequest) {

@@ -145,6 +145,48 @@ TEST(NestedRows, AreReadFromTheirMemberAndFailWithoutTheirKey) {
   EXPECT_TRUE(records.empty());
 }
 
+// An advertiser the token cannot read costs the requests that find it out, not one per unit.
+TEST(NoAccess, AfterTheFirstRefusalAnAdvertiserGetsNoMoreRequests) {
+  static const std::vector<StreamDef> streams = AllStreams({});
+  Catalog catalog = DefaultCatalog(streams);
+  Settings settings;
+  settings.advertiser_ids = {"7", "8"};
+  settings.start_date = *ParseTimestamp("2024-01-01");
+  settings.end_date = *ParseTimestamp("2024-06-30");
+  settings.skip_inaccessible_advertisers = true;
+  settings.max_concurrency = 1;  // units one after the other: the count is exact
+  auto refused = [](const ApiRequest& r) {
+    return r.Param("advertiser_id") == "8" ||
+           r.Param("advertiser_ids").find("\"8\"") != std::string::npos;
+  };
+  FakeApi api([&](const ApiRequest& r) {
+    if (refused(r)) return Envelope("{}", 40001);
+    if (r.path == "advertiser/info/") {
+      return Envelope(R"({"list":[{"advertiser_id":"7","timezone":"Etc/GMT"}]})");
+    }
+    return Envelope(ListPage("list", "[]", 1, 0, 0));
+  });
+  MemoryOut out;
+  SingerWriter writer(out.file());
+  State state;
+  FakeEnv env;
+  Sync sync(settings, catalog, state, api, writer, env);
+  Status status = sync.Run();
+  ASSERT_TRUE(status.ok()) << status.message();
+  size_t to_8 = 0, to_7 = 0;
+  for (const ApiRequest& r : api.requests()) {
+    if (refused(r)) {
+      ++to_8;
+      EXPECT_EQ(r.path, "advertiser/info/") << "no unit of advertiser 8 after its refusal";
+    } else if (r.Param("advertiser_id") == "7") {
+      ++to_7;
+    }
+  }
+  // Time zones and the advertisers stream: a batch of both, then 8 alone; nothing else.
+  EXPECT_EQ(to_8, 4u);
+  EXPECT_GT(to_7, 20u) << "advertiser 7 is read as usual";
+}
+
 TEST_F(SyncCoreTest, ExactlyOneFinalStateWhenStoppedBeforeAnyWork) {
   FakeApi api(ServePixels);
   std::atomic<bool> stop{true};
