@@ -1,10 +1,13 @@
 #include "tap/about.h"
 
 #include <fmt/format.h>
+
 #include <rapidjson/document.h>
+#include <algorithm>
 
 #include "tap/json.h"
 #include "tap/settings.h"
+#include "tap/streams.h"
 #include "tap/version.h"
 
 namespace tap {
@@ -23,9 +26,14 @@ struct KindNames {
   std::string_view meltano;
 };
 constexpr KindNames kKindNames[] = {
-    {SettingKind::kString, "string", "string"},     {SettingKind::kInteger, "integer", "integer"},
-    {SettingKind::kNumber, "number", "decimal"},    {SettingKind::kBoolean, "boolean", "boolean"},
-    {SettingKind::kDate, "string", "date_iso8601"}, {SettingKind::kArray, "array", "array"},
+    {SettingKind::kString, "string", "string"},
+    {SettingKind::kInteger, "integer", "integer"},
+    {SettingKind::kNumber, "number", "decimal"},
+    {SettingKind::kBoolean, "boolean", "boolean"},
+    // Dates are strings to Meltano, so the tap's own validation sees what the user wrote
+    // (date_iso8601 made Meltano read 2024-13-01 as 13 January).
+    {SettingKind::kDate, "string", "string"},
+    {SettingKind::kArray, "array", "array"},
     {SettingKind::kObjectArray, "array", "array"},
 };
 
@@ -111,6 +119,25 @@ std::string MeltanoSettingsYaml(int indent) {
     rapidjson::Value description(
         rapidjson::StringRef(spec.description.data(), spec.description.size()));
     out += fmt::format("{}  description: {}\n", pad, ToJson(description));
+  }
+  return out;
+}
+
+std::string MeltanoSelectYaml(int indent, const std::vector<std::string>& streams) {
+  const std::string pad(static_cast<size_t>(indent), ' ');
+  std::string out = pad + "select:\n";
+  const std::vector<StreamDef> defs = AllStreams({});
+  for (const std::string& name : streams) {
+    auto def =
+        std::find_if(defs.begin(), defs.end(), [&](const StreamDef& d) { return d.name == name; });
+    if (def == defs.end()) continue;
+    if (def->report == nullptr) {
+      out += fmt::format("{}- {}.*\n", pad, name);
+      continue;
+    }
+    for (const std::string& metric : def->report->default_metrics) {
+      out += fmt::format("{}- {}.{}\n", pad, name, metric);
+    }
   }
   return out;
 }

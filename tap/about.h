@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tap {
 
@@ -13,5 +14,11 @@ std::string AboutText(std::string_view format);
 /// description), each line indented by `indent` spaces. examples/meltano/meltano.yml carries it
 /// (a test fails when they differ).
 std::string MeltanoSettingsYaml(int indent);
+
+/// The `select:` list of a meltano.yml for `streams`: every field of a stream without metrics
+/// ("campaigns.*"), and a report stream's default metrics by name, because Meltano selects
+/// everything a pattern matches (`ad_insights_daily.*` is every one of its 800 metrics).
+/// examples/meltano/meltano.yml carries it for its streams (a test fails when they differ).
+std::string MeltanoSelectYaml(int indent, const std::vector<std::string>& streams);
 
 }  // namespace tap

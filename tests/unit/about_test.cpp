@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <fstream>
 #include <sstream>
 
@@ -49,12 +51,39 @@ TEST(About, MeltanoProjectDeclaresEverySetting) {
       << settings;
 }
 
+// The streams examples/meltano/meltano.yml selects.
+const std::vector<std::string> kExampleStreams = {
+    "advertisers", "campaigns", "adgroups", "ads", "ad_insights_daily", "campaign_insights_daily"};
+
+TEST(About, MeltanoProjectSelectsTheDefaultMetricsByName) {
+  std::ifstream in(std::string(TAP_SOURCE_DIR) + "/examples/meltano/meltano.yml");
+  std::stringstream yml;
+  yml << in.rdbuf();
+  std::string select = MeltanoSelectYaml(4, kExampleStreams);
+  EXPECT_NE(yml.str().find(select), std::string::npos)
+      << "examples/meltano/meltano.yml's select differs from the tap's defaults; paste:\n"
+      << select;
+}
+
+TEST(About, SelectNamesEveryFieldOfEntitiesAndOnlyTheDefaultMetricsOfReports) {
+  std::string select = MeltanoSelectYaml(0, {"campaigns", "ad_insights_daily"});
+  EXPECT_EQ(select.rfind("select:\n- campaigns.*\n- ad_insights_daily.", 0), 0u) << select;
+  EXPECT_NE(select.find("- ad_insights_daily.spend\n"), std::string::npos);
+  EXPECT_EQ(select.find("ad_insights_daily.*"), std::string::npos);
+  EXPECT_EQ(select.find("- ad_insights_daily.billed_cost\n"), std::string::npos) << "not a default";
+  size_t lines = static_cast<size_t>(std::count(select.begin(), select.end(), '\n'));
+  EXPECT_GT(lines, 20u);
+  EXPECT_LT(lines, 150u);
+}
+
 TEST(About, MeltanoSettingsCarryKindSensitivityAndDefault) {
   std::string yml = MeltanoSettingsYaml(0);
   EXPECT_NE(yml.find("- name: access_token\n  kind: string\n  sensitive: true\n"),
             std::string::npos);
   EXPECT_NE(yml.find("- name: lookback_days\n  kind: integer\n  value: 7\n"), std::string::npos);
-  EXPECT_NE(yml.find("- name: start_date\n  kind: date_iso8601\n"), std::string::npos);
+  // A string, so that Meltano hands the tap what the user wrote and the tap validates it.
+  EXPECT_NE(yml.find("- name: start_date\n  kind: string\n"), std::string::npos);
+  EXPECT_EQ(yml.find("date_iso8601"), std::string::npos);
   EXPECT_NE(yml.find("- name: include_deleted\n  kind: boolean\n  value: false\n"),
             std::string::npos);
   EXPECT_EQ(yml.find("- name: app_id\n  kind: string\n  sensitive"), std::string::npos);
