@@ -11,6 +11,7 @@
 #include "tests/unit/fake_api.h"
 #include "tests/unit/fake_env.h"
 #include "tests/unit/memory_out.h"
+#include "tests/unit/one_stream_sync.h"
 
 namespace tap {
 namespace {
@@ -94,25 +95,10 @@ TEST(BusinessCenterTest, AFailedAssetListingNamesTheBusinessCenter) {
 // One stream through the real Sync; its records (as JSON text) into `records`.
 Status SyncStream(const Settings& settings, const std::string& stream, FakeApi& api,
                   std::vector<std::string>* records) {
-  static const std::vector<StreamDef> streams = AllStreams({});
-  Catalog catalog = DefaultCatalog(streams);
-  for (CatalogStream& cs : catalog.streams) {
-    cs.selected = cs.def->name == stream;
-    if (cs.selected) cs.schema = cs.def->Schema();  // not selected by default
-  }
-  MemoryOut out;
-  SingerWriter writer(out.file());
   State state;
-  FakeEnv env;
-  Sync sync(settings, catalog, state, api, writer, env);
-  Status status = sync.Run();
-  writer.Flush();
-  for (const std::string& line : out.Lines()) {
-    auto doc = ParseJson(line, "line");
-    if (std::string((*doc)["type"].GetString()) == "RECORD") {
-      records->push_back(ToJson((*doc)["record"]));
-    }
-  }
+  std::vector<std::string> lines;
+  Status status = RunSync(settings, CatalogOnly(stream), api, state, &lines);
+  *records = RecordsOf(lines);
   return status;
 }
 

@@ -10,8 +10,7 @@
 #include "tap/json.h"
 #include "tap/sync.h"
 #include "tests/unit/fake_api.h"
-#include "tests/unit/fake_env.h"
-#include "tests/unit/memory_out.h"
+#include "tests/unit/one_stream_sync.h"
 
 namespace tap {
 namespace {
@@ -54,37 +53,22 @@ class FakePixels {
 
 class PixelStatsTest : public ::testing::Test {
  protected:
-  PixelStatsTest() : catalog_(DefaultCatalog(Streams())) {
-    for (CatalogStream& cs : catalog_.streams) {
-      cs.selected = cs.def->name == "pixel_event_stats";
-      if (cs.selected) cs.schema = cs.def->Schema();  // not selected by default
-    }
+  PixelStatsTest() : catalog_(CatalogOnly("pixel_event_stats")) {
     settings_.advertiser_ids = {"7"};
     settings_.start_date = *ParseTimestamp("2024-06-28");
     settings_.end_date = *ParseTimestamp("2024-06-30");
   }
-  static const std::vector<StreamDef>& Streams() {
-    static const std::vector<StreamDef> streams = AllStreams({});
-    return streams;
-  }
-
   Status Run(const std::function<std::string(const ApiRequest&)>& serve) {
     api_ = std::make_unique<FakeApi>(serve);
-    SingerWriter writer(out_.file());
-    FakeEnv env;
-    Sync sync(settings_, catalog_, state_, *api_, writer, env);
-    Status status = sync.Run();
-    writer.Flush();
-    return status;
+    return RunSync(settings_, catalog_, *api_, state_, &lines_);
   }
 
   // pixel|day|event -> total_count of every RECORD; fails the test on a duplicate.
   std::map<std::string, std::string> Records() {
     std::map<std::string, std::string> out;
-    for (const std::string& line : out_.Lines()) {
-      auto doc = ParseJson(line, "line");
-      if (std::string((*doc)["type"].GetString()) != "RECORD") continue;
-      const auto& rec = (*doc)["record"];
+    for (const std::string& record : RecordsOf(lines_)) {
+      auto doc = ParseJson(record, "record");
+      const auto& rec = *doc;
       std::string key = fmt::format("{}|{}|{}", rec["pixel_id"].GetString(),
                                     rec["stat_date"].GetString(), rec["event_type"].GetString());
       EXPECT_EQ(std::string(rec["advertiser_id"].GetString()), "7");
@@ -104,7 +88,7 @@ class PixelStatsTest : public ::testing::Test {
   Catalog catalog_;
   Settings settings_;
   State state_;
-  MemoryOut out_;
+  std::vector<std::string> lines_;
   std::unique_ptr<FakeApi> api_;
 };
 

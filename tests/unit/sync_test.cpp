@@ -9,6 +9,7 @@
 #include "tests/unit/fake_api.h"
 #include "tests/unit/fake_env.h"
 #include "tests/unit/memory_out.h"
+#include "tests/unit/one_stream_sync.h"
 
 namespace tap {
 namespace {
@@ -104,25 +105,13 @@ TEST_F(SyncCoreTest, ARowWithoutItsKeyFailsWithTheKeyNamed) {
 
 // Spark Ads posts: the record's own fields are under item_info, the rest beside it.
 Status SyncSparkPosts(const std::string& rows, std::vector<std::string>* records) {
-  static const std::vector<StreamDef> streams = AllStreams({});
-  Catalog catalog = DefaultCatalog(streams);
-  for (CatalogStream& cs : catalog.streams) {
-    cs.selected = cs.def->name == "spark_ads_posts";
-    if (cs.selected) cs.schema = cs.def->Schema();
-  }
   Settings settings;
   settings.advertiser_ids = {"7"};
   FakeApi api([&](const ApiRequest&) { return Envelope(ListPage("list", rows, 1, 1, 1)); });
-  MemoryOut out;
-  SingerWriter writer(out.file());
   State state;
-  FakeEnv env;
-  Sync sync(settings, catalog, state, api, writer, env);
-  Status status = sync.Run();
-  writer.Flush();
-  for (const std::string& line : out.Lines()) {
-    if (line.rfind(R"({"type":"RECORD")", 0) == 0) records->push_back(line);
-  }
+  std::vector<std::string> lines;
+  Status status = RunSync(settings, CatalogOnly("spark_ads_posts"), api, state, &lines);
+  *records = RecordsOf(lines);
   return status;
 }
 
@@ -166,12 +155,9 @@ TEST(NoAccess, AfterTheFirstRefusalAnAdvertiserGetsNoMoreRequests) {
     }
     return Envelope(ListPage("list", "[]", 1, 0, 0));
   });
-  MemoryOut out;
-  SingerWriter writer(out.file());
   State state;
-  FakeEnv env;
-  Sync sync(settings, catalog, state, api, writer, env);
-  Status status = sync.Run();
+  std::vector<std::string> lines;
+  Status status = RunSync(settings, catalog, api, state, &lines);
   ASSERT_TRUE(status.ok()) << status.message();
   size_t to_8 = 0, to_7 = 0;
   for (const ApiRequest& r : api.requests()) {
