@@ -9,6 +9,7 @@ namespace tap {
 
 std::string UsageText() {
   return "Usage: tap-tiktok-ads --config CONFIG [--catalog CATALOG] [--state STATE]\n"
+         "                      [--summary FILE]\n"
          "       tap-tiktok-ads --discover [--config CONFIG]\n"
          "       tap-tiktok-ads --about [--format json|markdown]\n"
          "       tap-tiktok-ads --version | --help\n"
@@ -20,6 +21,8 @@ std::string UsageText() {
          "      --catalog FILE     catalog with stream and field selection (from --discover)\n"
          "  -p, --properties FILE  legacy name of --catalog\n"
          "  -s, --state FILE       state from an earlier run, for incremental syncs\n"
+         "      --summary FILE     also write the run's summary (records, requests, outcome) as\n"
+         "                         JSON to FILE\n"
          "  -d, --discover         print the catalog of every stream and exit\n"
          "      --about            print the tap's capabilities and settings and exit\n"
          "      --format FORMAT    with --about: json or markdown\n"
@@ -46,6 +49,7 @@ const OptionSpec* FindOption(std::string_view arg) {
       {{"--state", "-s"}, &Options::state, nullptr},
       {{"--catalog", "--properties", "-p"}, &Options::catalog, nullptr},
       {{"--format"}, &Options::format, nullptr},
+      {{"--summary"}, &Options::summary, nullptr},
       {{"--discover", "-d"}, nullptr, &Options::discover},
       {{"--about"}, nullptr, &Options::about},
       {{"--version"}, nullptr, &Options::version},

@@ -13,6 +13,7 @@ struct Options {
   std::string state;
   std::string catalog;  // --catalog, or its legacy alias --properties
   std::string format;   // with --about: "json", "markdown" or empty (text)
+  std::string summary;  // --summary: where to write the run's summary as JSON
   bool discover = false;
   bool about = false;
   bool version = false;

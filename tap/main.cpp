@@ -25,6 +25,7 @@
 #include "tap/json.h"
 #include "tap/log.h"
 #include "tap/rate_limiter.h"
+#include "tap/run_summary.h"
 #include "tap/settings.h"
 #include "tap/singer_writer.h"
 #include "tap/state.h"
@@ -57,6 +58,48 @@ int Fail(const tap::Status& status) {
   return status.kind() == tap::ErrorKind::kUsage ? 2 : 1;
 }
 
+void WriteSummary(const tap::Options& options, const tap::RunSummary& summary) {
+  if (options.summary.empty()) return;
+  if (tap::Status s = tap::WriteSummaryFile(options.summary, summary); !s.ok()) {
+    tap::LogWarning("{}", s.message());
+  }
+}
+
+// Ends a run: writes --summary first (so that the last stderr line stays the summary), then the
+// summary line, then for a failure the CRITICAL line with what to do.
+int Conclude(const tap::Options& options, tap::RunSummary summary,
+             const tap::Status& failure = tap::Status::Ok()) {
+  if (!failure.ok()) {
+    summary.outcome = "failed";
+    summary.message = failure.message();
+    summary.exit_code = failure.kind() == tap::ErrorKind::kUsage ? 2 : 1;
+  }
+  WriteSummary(options, summary);
+  if (failure.ok()) {
+    tap::LogInfo("{}", tap::SummaryLine(summary));
+    return summary.exit_code;
+  }
+  tap::RunSummary line = summary;
+  line.message.clear();  // the CRITICAL line that follows says it
+  if (summary.requests > 0 || !summary.records.empty()) tap::LogInfo("{}", tap::SummaryLine(line));
+  return Fail(failure);
+}
+
+// What the finished sync did.
+tap::RunSummary Summarize(const tap::Sync& sync, const tap::SingerWriter& writer,
+                          const tap::Engine& engine, tap::Env::SteadyTime started, tap::Env& env) {
+  tap::RunSummary s;
+  for (const auto& [stream, count] : writer.record_counts()) s.records.emplace(stream, count);
+  s.advertisers = sync.facts().advertisers;
+  s.skipped = sync.facts().skipped;
+  s.first_day = sync.facts().first_day;
+  s.last_day = sync.facts().last_day;
+  s.requests = engine.requests();
+  s.retries = engine.retries();
+  s.seconds = std::chrono::duration<double>(env.SteadyNow() - started).count();
+  return s;
+}
+
 void PrintWarnings(const std::vector<std::string>& warnings) {
   for (const std::string& w : warnings) tap::LogWarning("{}", w);
 }
@@ -79,10 +122,64 @@ tap::Result<tap::State> LoadState(const std::string& path,
   return state;
 }
 
+// Runs the sync with its engine and stdout writer, and concludes it.
+int Extract(const tap::Options& options, const tap::Settings& settings, const tap::Catalog& catalog,
+            tap::State& state, tap::SystemEnv& env) {
+  tap::RateLimiter limiter(settings.max_requests_per_second, settings.max_requests_per_minute, env);
+  tap::RetryPolicy policy;
+  policy.max_retries = settings.max_retries;
+  policy.rate_limit_base = policy.transient_base =
+      std::chrono::milliseconds(static_cast<long long>(settings.retry_base_delay * 1000));
+  policy.timeout_base = policy.transient_base * 5;  // 5 s by default: a timeout is not resent soon
+  // As many pages parsed at once as there are cores; more would only hold memory.
+  tap::PageSlots page_slots(static_cast<int>(std::max(2U, std::thread::hardware_concurrency())));
+  tap::Engine engine(
+      [&] {
+        return tap::MakeCurlApiClient(settings.api_base_url, settings.access_token,
+                                      settings.request_timeout, &page_slots, &g_stop,
+                                      static_cast<size_t>(settings.max_response_mb) << 20);
+      },
+      policy, limiter, env, &g_stop);
+  engine.SetRequestMetrics(settings.log_request_metrics);
+  tap::SingerWriter writer(stdout);
+  tap::Sync sync(settings, catalog, state, engine, writer, env, &g_stop);
+  sync.SetProgressDetail([&engine] {
+    return fmt::format("{} request(s), {} retried", engine.requests(), engine.retries());
+  });
+  auto started = env.SteadyNow();
+  tap::Status status = sync.Run();
+  writer.Flush();
+  tap::RunSummary summary = Summarize(sync, writer, engine, started, env);
+  if (!writer.ok()) {
+    // A target that went away has said why itself; a full disk or an I/O error has not.
+    if (writer.error_code() == EPIPE) {  // quietly, but the orchestrator learns it
+      summary.outcome = "failed";
+      summary.message = "stdout was closed (the target stopped reading)";
+      summary.exit_code = 1;
+      WriteSummary(options, summary);
+      return 1;
+    }
+    return Conclude(options, summary,
+                    tap::Status::Error(tap::ErrorKind::kFatal,
+                                       fmt::format("cannot write to stdout: {}; the last STATE "
+                                                   "written covers all stored work",
+                                                   writer.error())));
+  }
+  if (g_signal != 0) {
+    // Meltano stops a tap with SIGTERM and expects a clean exit; Sync::Run has written the
+    // final STATE, covering all completed work, whenever the signal came.
+    summary.outcome = "stopped";
+    summary.message = g_signal == SIGINT ? "Stopped by SIGINT" : "Stopped by SIGTERM";
+    summary.exit_code = g_signal == SIGINT ? 130 : 0;
+    return Conclude(options, summary);
+  }
+  return Conclude(options, summary, status);
+}
+
 int RunSync(const tap::Options& options) {
   std::vector<std::string> warnings;
   auto settings = tap::LoadSettings(options.config, &warnings);
-  if (!settings.ok()) return Fail(settings.status());
+  if (!settings.ok()) return Conclude(options, {}, settings.status());
   tap::Log::AddSecret(settings->access_token.reveal());
   tap::Log::AddSecret(settings->secret.reveal());
   tap::Log::SetLevel(settings->log_level);
@@ -91,59 +188,19 @@ int RunSync(const tap::Options& options) {
   tap::Catalog catalog;
   if (!options.catalog.empty()) {
     auto loaded = tap::LoadCatalog(options.catalog, streams, &warnings);
-    if (!loaded.ok()) return Fail(loaded.status());
+    if (!loaded.ok()) return Conclude(options, {}, loaded.status());
     catalog = std::move(loaded).value();
   } else {
     catalog = tap::DefaultCatalog(streams);
   }
   tap::SystemEnv env;
   auto state = LoadState(options.state, streams, env.WallNow(), &warnings);
-  if (!state.ok()) return Fail(state.status());
+  if (!state.ok()) return Conclude(options, {}, state.status());
   PrintWarnings(warnings);
 
   WarnIfReadableByOthers(options.config);
 
-  tap::RateLimiter limiter(settings->max_requests_per_second, settings->max_requests_per_minute,
-                           env);
-  tap::RetryPolicy policy;
-  policy.max_retries = settings->max_retries;
-  policy.rate_limit_base = policy.transient_base =
-      std::chrono::milliseconds(static_cast<long long>(settings->retry_base_delay * 1000));
-  policy.timeout_base = policy.transient_base * 5;  // 5 s by default: a timeout is not resent soon
-  // As many pages parsed at once as there are cores; more would only hold memory.
-  tap::PageSlots page_slots(static_cast<int>(std::max(2U, std::thread::hardware_concurrency())));
-  tap::Engine engine(
-      [&] {
-        return tap::MakeCurlApiClient(settings->api_base_url, settings->access_token,
-                                      settings->request_timeout, &page_slots, &g_stop,
-                                      static_cast<size_t>(settings->max_response_mb) << 20);
-      },
-      policy, limiter, env, &g_stop);
-  engine.SetRequestMetrics(settings->log_request_metrics);
-  tap::SingerWriter writer(stdout);
-  tap::Sync sync(*settings, catalog, *state, engine, writer, env, &g_stop);
-  sync.SetProgressDetail([&engine] {
-    return fmt::format("{} request(s), {} retried", engine.requests(), engine.retries());
-  });
-  tap::Status status = sync.Run();
-  writer.Flush();
-  tap::LogInfo("{} request(s), {} retried", engine.requests(), engine.retries());
-  if (!writer.ok()) {
-    // A target that went away has said why itself; a full disk or an I/O error has not.
-    if (writer.error_code() == EPIPE) return 1;
-    tap::LogCritical("cannot write to stdout: {}; the last STATE written covers all stored work",
-                     writer.error());
-    return 1;
-  }
-  if (g_signal != 0) {
-    // Meltano stops a tap with SIGTERM and expects a clean exit; Sync::Run has written the
-    // final STATE, covering all completed work, whenever the signal came.
-    tap::LogInfo("Stopped by {}; the last STATE covers all completed work",
-                 g_signal == SIGINT ? "SIGINT" : "SIGTERM");
-    return g_signal == SIGINT ? 130 : 0;
-  }
-  if (!status.ok()) return Fail(status);
-  return 0;
+  return Extract(options, *settings, catalog, *state, env);
 }
 
 int Main(const std::vector<std::string>& args) {

@@ -39,6 +39,7 @@ class OutputQueue {
     std::vector<WorkUnit> parts = {};
     std::map<std::string, Transformer::Issue> issues = {};
     std::optional<SpendTally> spend = {};  // reconciled streams: the unit's daily spend
+    std::optional<Date> first_day = {}, last_day = {};  // report units read: their days
   };
 
   struct Event {

@@ -139,6 +139,7 @@ Status Sync::RunUnits(Committer& committer) {
                              [](const CatalogStream& cs) { return cs.selected && cs.def->report; });
   auto accounts = ResolveAccounts(settings_, EntityStreams().front(), reports, api_);
   if (!accounts.ok()) return accounts.status();
+  facts_.advertisers = accounts->advertiser_ids.size();
   std::map<const CatalogStream*, Shape> shapes = WriteSchemas();
   State planned = Snapshot(state_);
   PlanContext context{settings_, planned, accounts->advertiser_ids, accounts->zones, signpost_};
@@ -160,6 +161,10 @@ Status Sync::RunUnits(Committer& committer) {
         end.spend = std::move(reader.spend());
         end.parts = Replan(unit, &end.status);
         no_access.Note(unit, end.status);
+        if (unit.stream->def->report != nullptr && end.status.ok() && end.parts.empty()) {
+          end.first_day = unit.first_day;
+          end.last_day = unit.last_day;
+        }
         return end;
       },
       stop_, kMaxPending);
@@ -202,6 +207,7 @@ void Sync::Handle(OutputQueue::Event& event, Committer& committer, OutputQueue& 
       else
         committer.End(event.order, end.status);
       if (end.status.ok() && end.parts.empty() && end.spend) reconciler_.Add(*end.spend);
+      NoteDays(end);
       // A failure anywhere ends the run: no new requests; running units end at their next one.
       ErrorKind kind = end.status.kind();
       if (!end.status.ok() && kind != ErrorKind::kSkipAdvertiser && kind != ErrorKind::kCancelled) {
@@ -219,7 +225,17 @@ void Sync::Handle(OutputQueue::Event& event, Committer& committer, OutputQueue& 
   }
 }
 
-Status Sync::Outcome(const Committer& committer) const {
+void Sync::NoteDays(const OutputQueue::End& end) {
+  if (end.first_day && (!facts_.first_day || *end.first_day < *facts_.first_day)) {
+    facts_.first_day = end.first_day;
+  }
+  if (end.last_day && (!facts_.last_day || *facts_.last_day < *end.last_day)) {
+    facts_.last_day = end.last_day;
+  }
+}
+
+Status Sync::Outcome(const Committer& committer) {
+  for (const auto& [id, reason] : committer.skipped()) facts_.skipped.push_back(id);
   if (stop_->load() || committer.pending() > 0) {
     return Status::Error(ErrorKind::kCancelled, "the sync was stopped");
   }

@@ -32,6 +32,14 @@ class Sync {
   /// The whole sync. Always ends with exactly one final STATE line.
   Status Run();
 
+  /// What the run read, for its summary (complete once Run has returned).
+  struct Facts {
+    size_t advertisers = 0;
+    std::vector<std::string> skipped;         // advertisers the token could not read
+    std::optional<Date> first_day, last_day;  // the report days read
+  };
+  const Facts& facts() const { return facts_; }
+
   /// Adds `detail()` (e.g. "120 requests, 3 retries") to every progress line.
   void SetProgressDetail(std::function<std::string()> detail) { detail_ = std::move(detail); }
 
@@ -39,7 +47,8 @@ class Sync {
   Status RunUnits(Committer& committer);
   std::map<const CatalogStream*, Shape> WriteSchemas();
   void Handle(OutputQueue::Event& event, Committer& committer, OutputQueue& queue);
-  Status Outcome(const Committer& committer) const;
+  Status Outcome(const Committer& committer);
+  void NoteDays(const OutputQueue::End& end);
   void LogIssues() const;
   void LogReconciliation() const;
   void LogProgress(bool final);
@@ -59,6 +68,7 @@ class Sync {
   Env::SteadyTime started_;
   Env::SteadyTime last_progress_;
   std::function<std::string()> detail_;
+  Facts facts_;
 };
 
 }  // namespace tap

@@ -161,6 +161,55 @@ void ExpectSame(const rapidjson::Value& schema, const rapidjson::Value& record,
   EXPECT_EQ(record.MemberCount(), schema["properties"].MemberCount()) << where;
 }
 
+// The last stderr line says how the run went, and --summary writes the same as JSON.
+std::string LastLine(const std::string& text) {
+  size_t end = text.find_last_not_of('\n');
+  if (end == std::string::npos) return "";
+  size_t start = text.rfind('\n', end);
+  return text.substr(start == std::string::npos ? 0 : start + 1, end - start);
+}
+
+TEST_F(SyncTest, TheRunEndsWithItsSummaryLineAndFile) {
+  std::string file = dir_.path() + "/summary.json";
+  TapRun run = Run("{}", {"--summary", file});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string last = LastLine(run.err);
+  EXPECT_EQ(last.rfind("INFO Success: ", 0), 0u) << last;
+  EXPECT_NE(last.find(" streams for 3 advertisers, "), std::string::npos) << last;
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  rapidjson::Document summary;
+  summary.Parse(text.str().c_str());
+  ASSERT_TRUE(summary.IsObject()) << text.str();
+  EXPECT_EQ(summary["exit_status"].GetInt(), 0);
+  EXPECT_EQ(std::string(summary["outcome"].GetString()), "success");
+  EXPECT_EQ(summary["advertisers"].GetInt(), 3);
+  Messages messages = Parse(run);
+  long long records = 0;
+  for (const auto& [stream, list] : messages.records) {
+    EXPECT_EQ(summary["streams"][stream.c_str()]["records"].GetInt64(),
+              static_cast<long long>(list.size()))
+        << stream;
+    records += static_cast<long long>(list.size());
+  }
+  EXPECT_EQ(summary["records"].GetInt64(), records);
+  EXPECT_EQ(summary["requests"].GetInt64(), simulator_->request_count());
+  EXPECT_NE(last.find(fmt::format("{} requests", simulator_->request_count())), std::string::npos)
+      << last;
+
+  TapRun failed = Run(R"({"access_token":"revoked-token"})", {"--summary", file});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_EQ(LastLine(failed.err).rfind("CRITICAL ", 0), 0u) << failed.err;
+  std::ifstream again(file);
+  std::stringstream failure;
+  failure << again.rdbuf();
+  EXPECT_NE(failure.str().find(R"("exit_status":1,"outcome":"failed","message":")"),
+            std::string::npos)
+      << failure.str();
+  EXPECT_EQ(failure.str().find("revoked-token"), std::string::npos) << "no secret in the summary";
+}
+
 TEST_F(SyncTest, FullSyncEmitsExactlyWhatTheSimulatorServes) {
   TapRun run = Run();
   ASSERT_EQ(run.exit_code, 0) << run.err;

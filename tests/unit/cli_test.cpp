@@ -13,6 +13,13 @@ TEST(CommandLine, BothOptionForms) {
   EXPECT_EQ(o->catalog, "k.json");
 }
 
+TEST(CommandLine, SummaryTakesAFile) {
+  auto o = ParseCommandLine({"--config", "c.json", "--summary", "run.json"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(o->summary, "run.json");
+  EXPECT_NE(UsageText().find("--summary FILE"), std::string::npos);
+}
+
 TEST(CommandLine, PropertiesIsTheLegacyCatalog) {
   auto o = ParseCommandLine({"-c", "c.json", "--properties", "p.json"});
   ASSERT_TRUE(o.ok());
