@@ -124,7 +124,9 @@ format:
 format-check: deps
 	@clang-format --dry-run -Werror $(SOURCES) && echo "clang-format: all files formatted"
 
-demo: build
+# Builds only what the demo runs: the tap and the simulator.
+demo: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS) --target tap-tiktok-ads tiktok-simulator
 	./scripts/demo.sh $(BUILD)
 
 catalog: build

@@ -49,7 +49,12 @@ echo "Singer messages: $out/sync.jsonl ($(wc -l < "$out/sync.jsonl") lines)"
 echo "Final state:     $out/state.json"
 echo "Tap log:         $out/sync.log"
 echo
-echo "Incremental run with that state (only what changed since is emitted):"
+echo "Sync summary:    $(tail -n 1 "$out/sync.log" | sed 's/^INFO //')"
+echo
+echo "Incremental run with that state: the report days of the lookback window (7 by default)"
+echo "are read again, because TikTok restates recent conversions; entities changed since the"
+echo "bookmark (at or after it: a bookmark is inclusive) and the full-table streams come too."
 "$build/tap-tiktok-ads" --config "$out/config.json" --catalog "$out/catalog.json" \
   --state "$out/state.json" > "$out/sync2.jsonl" 2> "$out/sync2.log"
 echo "  $(grep -c '"type":"RECORD"' "$out/sync2.jsonl" || true) records -> $out/sync2.jsonl"
+echo "  $(tail -n 1 "$out/sync2.log" | sed 's/^INFO //')"
