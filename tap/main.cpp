@@ -24,6 +24,7 @@
 #include "tap/http.h"
 #include "tap/json.h"
 #include "tap/log.h"
+#include "tap/meltano_run.h"
 #include "tap/rate_limiter.h"
 #include "tap/run_summary.h"
 #include "tap/settings.h"
@@ -43,7 +44,10 @@ void OnSignal(int signal) {
 }
 
 // The config holds the access token: say so when other users can read it.
-void WarnIfReadableByOthers(const std::string& path) {
+void WarnIfReadableByOthers(const std::string& path,
+                            const std::optional<tap::MeltanoRun>& meltano) {
+  // Meltano's own temporary copy: deleted after the run, and the user cannot change its mode.
+  if (meltano && meltano->temporary_config) return;
   struct stat info {};
   if (stat(path.c_str(), &info) == 0 && (info.st_mode & (S_IROTH | S_IRGRP)) != 0) {
     tap::LogWarning(
@@ -51,6 +55,18 @@ void WarnIfReadableByOthers(const std::string& path) {
         "restrict it with: chmod 600 '{}'",
         path, path);
   }
+}
+
+// The config; under Meltano its problems name the settings by Meltano's environment
+// variables, not by the temporary file Meltano has deleted by the time the user reads them.
+tap::Result<tap::Settings> LoadConfig(const std::string& path,
+                                      const std::optional<tap::MeltanoRun>& meltano,
+                                      std::vector<std::string>* warnings) {
+  if (!meltano || !meltano->temporary_config) return tap::LoadSettings(path, warnings);
+  std::string what = fmt::format("the Meltano config of {} (meltano config {} list)",
+                                 meltano->plugin, meltano->plugin);
+  return tap::LoadSettings(
+      path, warnings, [&](std::string_view key) { return meltano->Label(key); }, what);
 }
 
 int Fail(const tap::Status& status) {
@@ -178,7 +194,8 @@ int Extract(const tap::Options& options, const tap::Settings& settings, const ta
 
 int RunSync(const tap::Options& options) {
   std::vector<std::string> warnings;
-  auto settings = tap::LoadSettings(options.config, &warnings);
+  std::optional<tap::MeltanoRun> meltano = tap::DetectMeltano(options.config, std::getenv);
+  auto settings = LoadConfig(options.config, meltano, &warnings);
   if (!settings.ok()) return Conclude(options, {}, settings.status());
   tap::Log::AddSecret(settings->access_token.reveal());
   tap::Log::AddSecret(settings->secret.reveal());
@@ -198,7 +215,7 @@ int RunSync(const tap::Options& options) {
   if (!state.ok()) return Conclude(options, {}, state.status());
   PrintWarnings(warnings);
 
-  WarnIfReadableByOthers(options.config);
+  WarnIfReadableByOthers(options.config, meltano);
 
   return Extract(options, *settings, catalog, *state, env);
 }

@@ -42,9 +42,10 @@ bool AllDigits(std::string_view text) {
 class Checker {
  public:
   void Problem(std::string_view key, std::string text) {
-    problems_.push_back(fmt::format("{}: {}", key, text));
+    problems_.emplace_back(std::string(key), std::move(text));
   }
-  const std::vector<std::string>& problems() const { return problems_; }
+  /// Each problem as its key and what is wrong with it.
+  const std::vector<std::pair<std::string, std::string>>& problems() const { return problems_; }
 
   // A string setting; control characters inside it (a CR/LF in a token would inject HTTP
   // headers) are refused, naming the key and never echoing the value. Surrounding white space
@@ -181,7 +182,7 @@ class Checker {
   }
 
  private:
-  std::vector<std::string> problems_;
+  std::vector<std::pair<std::string, std::string>> problems_;
 };
 
 bool IsLoopbackHost(std::string_view host) {
@@ -670,7 +671,8 @@ void ConfigReader::WarnUnknown(std::vector<std::string>* warnings) const {
 
 }  // namespace
 
-Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::string>* warnings) {
+Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::string>* warnings,
+                               const KeyLabel& label) {
   if (!config.IsObject()) {
     return Status::Error(
         ErrorKind::kInvalidInput,
@@ -688,9 +690,9 @@ Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::
   reader.WarnUnknown(warnings);
   if (reader.check.problems().empty()) return s;
   std::string message;
-  for (const std::string& problem : reader.check.problems()) {
+  for (const auto& [key, text] : reader.check.problems()) {
     if (!message.empty()) message += "; ";
-    message += problem;
+    message += fmt::format("{}: {}", label ? label(key) : key, text);
   }
   return Status::Error(ErrorKind::kInvalidInput, message);
 }
@@ -705,13 +707,15 @@ Result<std::vector<ReportStream>> LoadCustomReports(const std::string& path,
   return ParseCustomReports(*list, warnings);
 }
 
-Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>* warnings) {
+Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>* warnings,
+                              const KeyLabel& label, std::string_view what) {
   auto doc = ReadJsonFile(path, "config file");
   if (!doc.ok()) return doc.status();
-  auto settings = ParseSettings(*doc, warnings);
+  auto settings = ParseSettings(*doc, warnings, label);
   if (!settings.ok()) {
-    return Status::Error(ErrorKind::kInvalidInput, fmt::format("config file '{}' is invalid: {}",
-                                                               path, settings.status().message()));
+    std::string source = what.empty() ? fmt::format("config file '{}'", path) : std::string(what);
+    return Status::Error(ErrorKind::kInvalidInput,
+                         fmt::format("{} is invalid: {}", source, settings.status().message()));
   }
   return settings;
 }

@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,17 +69,24 @@ struct Settings {
   bool log_request_metrics = false;  // a METRIC line per request
 };
 
-/// Validates a parsed config object. Every problem is reported at once, each naming its key and
-/// what was expected. Unknown keys are appended to `warnings`.
-Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::string>* warnings);
+/// How a config key is named in problems; empty: as it is. (Under Meltano: with the
+/// environment variable the user sets it with.)
+using KeyLabel = std::function<std::string(std::string_view key)>;
+
+/// Validates a parsed config object. Every problem is reported at once, each naming its key
+/// (through `label`) and what was expected. Unknown keys are appended to `warnings`.
+Result<Settings> ParseSettings(const rapidjson::Value& config, std::vector<std::string>* warnings,
+                               const KeyLabel& label = nullptr);
 
 /// Only the custom reports of a config file, for --discover (which needs no credentials).
 /// A missing file or key gives none.
 Result<std::vector<ReportStream>> LoadCustomReports(const std::string& path,
                                                     std::vector<std::string>* warnings);
 
-/// Reads and validates a config file.
-Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>* warnings);
+/// Reads and validates a config file; its problems name the keys through `label` and the
+/// source as `what` (empty: "config file '<path>'").
+Result<Settings> LoadSettings(const std::string& path, std::vector<std::string>* warnings,
+                              const KeyLabel& label = nullptr, std::string_view what = {});
 
 /// Resolves the API root for `api_base_url` / `sandbox`: production, the sandbox host, or a
 /// user-given host (https anywhere, plain http only to loopback). Returns an error message or

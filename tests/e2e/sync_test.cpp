@@ -1,6 +1,7 @@
 // End-to-end: the built tap-tiktok-ads against the simulator on loopback.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <algorithm>
@@ -208,6 +209,53 @@ TEST_F(SyncTest, TheRunEndsWithItsSummaryLineAndFile) {
             std::string::npos)
       << failure.str();
   EXPECT_EQ(failure.str().find("revoked-token"), std::string::npos) << "no secret in the summary";
+}
+
+// Under Meltano the config is Meltano's temporary file (mode 644, deleted after the run): no
+// warning the user cannot act on, and problems name the settings by Meltano's variables.
+TEST(MeltanoInvocation, NamesSettingsNotTheTemporaryFile) {
+  TempDir dir;
+  std::string sys = dir.path() + "/.meltano";
+  std::string run_dir = sys + "/run/tap-tiktok-ads";
+  ASSERT_EQ(std::system(("mkdir -p '" + run_dir + "'").c_str()), 0);
+  auto write = [&](const std::string& name, const std::string& json) {
+    std::string path = run_dir + "/" + name;
+    std::ofstream(path) << json;
+    EXPECT_EQ(chmod(path.c_str(), 0644), 0);
+    return path;
+  };
+  // Valid, with a server that is not there and no retries: the run fails at once after the
+  // permission check.
+  std::string valid =
+      write("tap.0190.config.json", R"({"access_token":"tok-123456","advertiser_ids":["1"],)"
+                                    R"("start_date":"2024-01-01","max_retries":0,)"
+                                    R"("api_base_url":"http://127.0.0.1:9"})");
+  std::string invalid =
+      write("tap.0191.config.json", R"({"access_token":"tok-123456","advertiser_ids":["1"],)"
+                                    R"("start_date":"2024-13-01"})");
+  TapRun by_hand = RunTap({"--config", valid}, dir);
+  EXPECT_NE(by_hand.err.find("other users can read it"), std::string::npos) << by_hand.err;
+  TapRun by_hand_invalid = RunTap({"--config", invalid}, dir);
+  EXPECT_NE(by_hand_invalid.err.find("config file '" + invalid + "' is invalid: start_date:"),
+            std::string::npos)
+      << by_hand_invalid.err;
+
+  setenv("MELTANO_EXTRACTOR_NAME", "tap-tiktok-ads", 1);
+  setenv("MELTANO_SYS_DIR_ROOT", sys.c_str(), 1);
+  TapRun meltano = RunTap({"--config", valid}, dir);
+  TapRun meltano_invalid = RunTap({"--config", invalid}, dir);
+  unsetenv("MELTANO_EXTRACTOR_NAME");
+  unsetenv("MELTANO_SYS_DIR_ROOT");
+  EXPECT_EQ(meltano.exit_code, 1);
+  EXPECT_EQ(meltano.err.find("other users can read it"), std::string::npos) << meltano.err;
+  EXPECT_EQ(meltano_invalid.exit_code, 1);
+  EXPECT_EQ(meltano_invalid.err.find(invalid), std::string::npos) << meltano_invalid.err;
+  EXPECT_NE(meltano_invalid.err.find(
+                "CRITICAL the Meltano config of tap-tiktok-ads (meltano config tap-tiktok-ads "
+                "list) is invalid: start_date (TAP_TIKTOK_ADS_START_DATE): '2024-13-01' is not "
+                "a date"),
+            std::string::npos)
+      << meltano_invalid.err;
 }
 
 TEST_F(SyncTest, FullSyncEmitsExactlyWhatTheSimulatorServes) {
