@@ -10,11 +10,6 @@
 namespace tap {
 namespace {
 
-std::string StringMember(const rapidjson::Value& row, std::string_view name) {
-  const rapidjson::Value* v = FindMember(row, name);
-  return v != nullptr && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : "";
-}
-
 Result<std::vector<std::string>> AuthorizedAdvertisers(const Settings& settings, ApiClient& api) {
   ApiRequest request{"oauth2/advertiser/get/",
                      {{"app_id", settings.app_id}, {"secret", settings.secret.reveal()}}};

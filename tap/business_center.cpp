@@ -17,11 +17,6 @@ constexpr std::string_view kBcPath = "bc/get/";
 constexpr std::string_view kAssetPath = "bc/asset/get/";
 constexpr int kBcPageSize = 50;  // both endpoints' page_size maximum
 
-std::string StringOf(const rapidjson::Value& row, std::string_view name) {
-  const rapidjson::Value* v = FindMember(row, name);
-  return v != nullptr && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : "";
-}
-
 ApiRequest AssetRequest(const std::string& bc_id) {
   return ApiRequest{
       std::string(kAssetPath),
@@ -36,8 +31,8 @@ Status AddBoundAccounts(ApiClient& api, const std::string& bc_id, std::vector<st
   return ReadPages(api, AssetRequest(bc_id), "list", true, [&](Page& page) {
     if (page.rows == nullptr) return Status::Ok();
     for (const rapidjson::Value& row : page.rows->GetArray()) {
-      std::string id = StringOf(row, "asset_id");
-      std::string status = StringOf(row, "relation_status");
+      std::string id = StringMember(row, "asset_id");
+      std::string status = StringMember(row, "relation_status");
       if (id.empty()) continue;
       if (!status.empty() && status != "BOUND") {
         ++left_out[status];
@@ -62,7 +57,7 @@ Result<std::vector<std::string>> ListBusinessCenters(ApiClient& api) {
     if (page.rows == nullptr) return Status::Ok();
     for (const rapidjson::Value& row : page.rows->GetArray()) {
       const rapidjson::Value* info = FindMember(row, "bc_info");
-      std::string id = info != nullptr ? StringOf(*info, "bc_id") : "";
+      std::string id = info != nullptr ? StringMember(*info, "bc_id") : std::string();
       if (!id.empty()) ids.push_back(std::move(id));
     }
     return Status::Ok();
@@ -121,7 +116,7 @@ Status ReadAssetsOf(UnitReader& r, const ApiRequest& base, const std::string& bc
     if (page.rows == nullptr) return Status::Ok();
     for (const rapidjson::Value& row : page.rows->GetArray()) {
       if (!row.IsObject()) return r.Bind(row);  // the error for a row that is not an object
-      std::string id = StringOf(row, "asset_id");
+      std::string id = StringMember(row, "asset_id");
       if (id.empty()) {
         return Status::Error(ErrorKind::kFatal,
                              fmt::format("TikTok returned an ad account of Business Center {} "
@@ -129,7 +124,7 @@ Status ReadAssetsOf(UnitReader& r, const ApiRequest& base, const std::string& bc
                                          bc));
       }
       r.transformer().SetInjected("advertiser_id", std::move(id));
-      r.transformer().SetInjected("advertiser_name", StringOf(row, "asset_name"));
+      r.transformer().SetInjected("advertiser_name", StringMember(row, "asset_name"));
       if (Status e = r.Emit(row); !e.ok()) return e;
     }
     return Status::Ok();

@@ -279,6 +279,11 @@ const rapidjson::Value* FindMember(const rapidjson::Value& object, std::string_v
   return it == object.MemberEnd() ? nullptr : &it->value;
 }
 
+std::string StringMember(const rapidjson::Value& object, std::string_view key) {
+  const rapidjson::Value* v = FindMember(object, key);
+  return v != nullptr && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : "";
+}
+
 const char* JsonTypeName(const rapidjson::Value& value) {
   switch (value.GetType()) {
     case rapidjson::kNullType:

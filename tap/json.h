@@ -99,6 +99,9 @@ std::string JsonStringArray(const std::vector<std::string>& items);
 
 /// The member `key` of `object`, or nullptr when `object` is not an object or has no such key.
 const rapidjson::Value* FindMember(const rapidjson::Value& object, std::string_view key);
+/// The string member `key` of `object`; empty when `object` is not an object or the member is
+/// absent or not a string.
+std::string StringMember(const rapidjson::Value& object, std::string_view key);
 
 /// A short description of a JSON value's type for error messages ("a string", "an array").
 const char* JsonTypeName(const rapidjson::Value& value);

@@ -12,11 +12,6 @@ namespace {
 
 constexpr int kPixelListPageSize = 20;  // /pixel/list/'s page_size maximum
 
-std::string StringOf(const rapidjson::Value& row, std::string_view name) {
-  const rapidjson::Value* v = FindMember(row, name);
-  return v != nullptr && v->IsString() ? std::string(v->GetString(), v->GetStringLength()) : "";
-}
-
 Result<IdDirectory::Ids> AdvertiserPixels(UnitReader& r) {
   ApiRequest listing{"pixel/list/", {{"page_size", std::to_string(kPixelListPageSize)}}};
   return r.ListedIds({r.unit().WithAdvertiser(std::move(listing))}, "pixel_id", "pixels");
@@ -24,8 +19,8 @@ Result<IdDirectory::Ids> AdvertiserPixels(UnitReader& r) {
 
 // One statistics entry of `pixel` on `day` as a record.
 Status EmitEntry(UnitReader& r, const rapidjson::Value& entry, const std::string& pixel) {
-  std::string type = entry.IsObject() ? StringOf(entry, "pixel_event_type") : "";
-  if (type.empty() && entry.IsObject()) type = StringOf(entry, "custom_event_type");
+  std::string type = StringMember(entry, "pixel_event_type");
+  if (type.empty()) type = StringMember(entry, "custom_event_type");
   if (type.empty()) {
     return Status::Error(
         ErrorKind::kFatal,
@@ -41,8 +36,8 @@ Status EmitEntry(UnitReader& r, const rapidjson::Value& entry, const std::string
 Status EmitRows(UnitReader& r, Page& page) {
   if (page.rows == nullptr) return Status::Ok();
   for (const rapidjson::Value& row : page.rows->GetArray()) {
-    std::string pixel = row.IsObject() ? StringOf(row, "pixel_id") : "";
-    const rapidjson::Value* stats = row.IsObject() ? FindMember(row, "statistics") : nullptr;
+    std::string pixel = StringMember(row, "pixel_id");
+    const rapidjson::Value* stats = FindMember(row, "statistics");
     if (pixel.empty()) {
       return Status::Error(ErrorKind::kFatal,
                            fmt::format("TikTok returned pixel statistics without a pixel_id ({}); "

@@ -229,35 +229,14 @@ StreamRequests PreparePixelStats(const Settings&, const CatalogStream& stream) {
   return {.series = {{.request = ApiRequest{stream.def->path, {}}}}, .paged = false};
 }
 
-Partition PartitionUtcDays(const PlanContext& context, const CatalogStream& stream,
-                           const std::string& advertiser_id) {
-  const Settings& settings = context.settings;
-  Date last = std::chrono::floor<days>(context.now);
-  if (settings.end_date) last = std::min(last, std::chrono::floor<days>(*settings.end_date));
-  std::optional<Date> bookmark;
-  if (auto t = context.state.Bookmark(stream.def->name, advertiser_id)) {
-    bookmark = std::chrono::floor<days>(*t);
-  }
-  Date first = ReportStartDay(std::chrono::floor<days>(settings.start_date), bookmark,
-                              settings.lookback_days);
-  return {.first_day = first,
-          .last_day = last,
-          .window_days = 30,  // the endpoint's date_range limit
-          .zone = nullptr,
-          .empty = first > last};
-}
+namespace {
 
-Partition PartitionReportDays(const PlanContext& context, const CatalogStream& stream,
-                              const std::string& advertiser_id) {
-  const ReportStream& r = *stream.def->report;
+// The days a dated partition covers, up to `today` (the advertiser's, or UTC) and end_date:
+// from start_date, or for incremental streams from the bookmark less `lookback` days.
+Partition DayRange(const PlanContext& context, const CatalogStream& stream,
+                   const std::string& advertiser_id, Date today, int lookback) {
   const Settings& settings = context.settings;
-  Partition p;
-  auto zone = context.zones.find(advertiser_id);
-  p.zone = zone != context.zones.end() ? &zone->second : nullptr;
-  if (r.granularity == Granularity::kLifetime) return p;
-  // "Today" is today where the advertiser is, so no account east or west of UTC loses a day.
-  Date last =
-      p.zone != nullptr ? p.zone->LocalDate(context.now) : std::chrono::floor<days>(context.now);
+  Date last = today;
   if (settings.end_date) last = std::min(last, std::chrono::floor<days>(*settings.end_date));
   Date first = std::chrono::floor<days>(settings.start_date);
   if (stream.incremental()) {
@@ -265,15 +244,37 @@ Partition PartitionReportDays(const PlanContext& context, const CatalogStream& s
     if (auto t = context.state.Bookmark(stream.def->name, advertiser_id)) {
       bookmark = std::chrono::floor<days>(*t);
     }
-    first = ReportStartDay(first, bookmark, r.lookback_days.value_or(settings.lookback_days));
+    first = ReportStartDay(first, bookmark, lookback);
   }
+  return {.first_day = first, .last_day = last, .empty = first > last};
+}
+
+}  // namespace
+
+Partition PartitionUtcDays(const PlanContext& context, const CatalogStream& stream,
+                           const std::string& advertiser_id) {
+  Partition p = DayRange(context, stream, advertiser_id, std::chrono::floor<days>(context.now),
+                         context.settings.lookback_days);
+  p.window_days = 30;  // the endpoint's date_range limit
+  return p;
+}
+
+Partition PartitionReportDays(const PlanContext& context, const CatalogStream& stream,
+                              const std::string& advertiser_id) {
+  const ReportStream& r = *stream.def->report;
+  auto zone = context.zones.find(advertiser_id);
+  const TimeZone* tz = zone != context.zones.end() ? &zone->second : nullptr;
+  if (r.granularity == Granularity::kLifetime) return {.zone = tz};
+  // "Today" is today where the advertiser is, so no account east or west of UTC loses a day.
+  Date today = tz != nullptr ? tz->LocalDate(context.now) : std::chrono::floor<days>(context.now);
+  Partition p = DayRange(context, stream, advertiser_id, today,
+                         r.lookback_days.value_or(context.settings.lookback_days));
   if (r.granularity == Granularity::kNone) {
-    first = std::max(first, last - days{364});  // one range report: the API's 365-day limit
+    p.first_day = std::max(*p.first_day, *p.last_day - days{364});  // the API's 365-day limit
+    p.empty = *p.first_day > *p.last_day;
   }
-  p.first_day = first;
-  p.last_day = last;
   p.window_days = WindowDays(r.granularity);
-  p.empty = first > last;
+  p.zone = tz;
   return p;
 }
 

@@ -272,15 +272,6 @@ const Lister* FindLister(std::string_view path) {
   return nullptr;
 }
 
-const Advertiser& RequiredAdvertiser(const SimData& data, const Params& params) {
-  std::string id = Param(params, "advertiser_id");
-  if (id.empty()) throw ApiError{40002, "advertiser_id: Missing data for required field."};
-  for (const Advertiser& adv : data.advertisers) {
-    if (adv.id == id) return adv;
-  }
-  throw ApiError{40001, fmt::format("No permission to operate advertiser {}.", id)};
-}
-
 // The filtering object of a list request: only fields the endpoint knows; the ids it selects.
 struct Filter {
   std::set<std::string> ids;

@@ -311,14 +311,7 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
 }
 
 Reply Simulator::Entities(Level level, const Params& params) {
-  std::string advertiser_id = Param(params, "advertiser_id");
-  if (advertiser_id.empty())
-    throw ApiError{40002, "advertiser_id: Missing data for required field."};
-  int adv_index = AdvertiserIndex(advertiser_id);
-  if (adv_index < 0) {
-    throw ApiError{40001, fmt::format("No permission to operate advertiser {}.", advertiser_id)};
-  }
-  const Advertiser& adv = data_.advertisers[static_cast<size_t>(adv_index)];
+  const Advertiser& adv = RequiredAdvertiser(data_, params);
   long long page = ParseInt(params, "page", 1, 1, 99999);
   long long page_size = ParseInt(params, "page_size", 10, 1, 1000);
   const char* stream = StreamOf(level);
@@ -597,13 +590,7 @@ Reply Simulator::AdvertiserInfo(const Params& params) {
 }
 
 Reply Simulator::Audiences(const Params& params) {
-  std::string advertiser_id = Param(params, "advertiser_id");
-  if (advertiser_id.empty())
-    throw ApiError{40002, "advertiser_id: Missing data for required field."};
-  int adv_index = AdvertiserIndex(advertiser_id);
-  if (adv_index < 0) {
-    throw ApiError{40001, fmt::format("No permission to operate advertiser {}.", advertiser_id)};
-  }
+  const Advertiser& adv = RequiredAdvertiser(data_, params);
   long long page = ParseInt(params, "page", 1, 1, 99999);
   long long page_size = ParseInt(params, "page_size", 10, 1, 100);
   std::set<uint64_t> only;
@@ -613,7 +600,6 @@ Reply Simulator::Audiences(const Params& params) {
       only.insert(std::strtoull(id.c_str(), nullptr, 10));
     }
   }
-  const Advertiser& adv = data_.advertisers[static_cast<size_t>(adv_index)];
   std::vector<const Audience*> matched;
   for (uint32_t index : adv.audiences) {
     const Audience& a = data_.audiences[index];

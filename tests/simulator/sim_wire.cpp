@@ -38,6 +38,15 @@ std::string Rfc3339(int64_t epoch_seconds) {
   return t + "Z";
 }
 
+const Advertiser& RequiredAdvertiser(const SimData& data, const Params& params) {
+  std::string id = Param(params, "advertiser_id");
+  if (id.empty()) throw ApiError{40002, "advertiser_id: Missing data for required field."};
+  for (const Advertiser& adv : data.advertisers) {
+    if (adv.id == id) return adv;
+  }
+  throw ApiError{40001, fmt::format("No permission to operate advertiser {}.", id)};
+}
+
 std::string Param(const Params& params, const std::string& key) {
   auto it = params.find(key);
   return it == params.end() ? std::string() : it->second;

@@ -39,6 +39,10 @@ rapidjson::Document ParseJsonParam(const Params& params, const std::string& key)
 std::vector<std::string> StringList(const rapidjson::Value& v, const std::string& key,
                                     size_t max_items);
 
+/// The advertiser a request names in `advertiser_id`: 40002 when it is missing, 40001 when the
+/// token cannot operate it.
+const Advertiser& RequiredAdvertiser(const SimData& data, const Params& params);
+
 /// The field vocabulary of an endpoint: the properties of the tap's schema of `stream`.
 const rapidjson::Value& SchemaProperties(std::string_view stream);
 
