@@ -369,8 +369,9 @@ TEST_F(ReportTest, LookbackRunDeliversRestatedValues) {
 TEST_F(ReportTest, ResumingFromAnyStateLeavesNoGap) {
   // One worker: units end in plan order, so each one's commit writes its own STATE (with more,
   // units that end together share one, and the number of resume points depends on timing).
-  std::string extra =
-      fmt::format(R"({{"start_date":"{}","lookback_days":0,"max_concurrency":1}})", DaysAgo(75));
+  std::string extra = fmt::format(
+      R"({{"start_date":"{}","end_date":"{}","lookback_days":0,"max_concurrency":1}})", DaysAgo(75),
+      DaysAgo(2));  // end_date pinned: the compared runs may straddle a midnight
   TapRun clean = Run({"campaign_insights_daily"}, extra);
   ASSERT_EQ(clean.exit_code, 0) << clean.err;
   auto all = Emitted(clean)["campaign_insights_daily"];
@@ -404,7 +405,10 @@ TEST_F(ReportTest, ResumingFromAnyStateLeavesNoGap) {
 }
 
 TEST_F(ReportTest, QueryTooLargeHalvesTheWindow) {
-  std::string extra = fmt::format(R"({{"start_date":"{}"}})", DaysAgo(40));
+  // end_date pinned: without it a run that crosses midnight in an advertiser's zone (08:00 UTC
+  // for Los Angeles) reads one day more than the run it is compared with.
+  std::string extra =
+      fmt::format(R"({{"start_date":"{}","end_date":"{}"}})", DaysAgo(40), DaysAgo(2));
   TapRun clean = Run({"ad_insights_daily"}, extra);
   ASSERT_EQ(clean.exit_code, 0) << clean.err;
   auto expected = Emitted(clean)["ad_insights_daily"];
