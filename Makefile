@@ -8,7 +8,7 @@ SOURCES     = $(shell git ls-files '*.cpp' '*.h' 2>/dev/null || find tap tests -
 
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 15
-FUZZERS     = fuzz_settings fuzz_state fuzz_catalog fuzz_api_response
+FUZZERS     = fuzz_settings fuzz_state fuzz_catalog fuzz_api_response fuzz_tzif
 
 .PHONY: all deps build lint test-hours build-asan build-tsan build-fuzz test test-release test-integration test-asan test-tsan fuzz deb bench bench-smoke format format-check demo catalog clean
 

@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ make pkg-config
-  rapidjson-dev libcurl4-openssl-dev libfmt-dev libhowardhinnant-date-dev tzdata
+  rapidjson-dev libcurl4-openssl-dev libfmt-dev tzdata
   libgtest-dev libcpp-httplib-dev zlib1g-dev
   clang-format clang-14 libclang-rt-14-dev
   dpkg-dev python3 python3-venv postgresql postgresql-client

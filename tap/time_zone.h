@@ -1,27 +1,30 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tap/status.h"
 #include "tap/timestamp.h"
-
-namespace date {
-class time_zone;
-}
+#include "tap/tzif.h"
 
 namespace tap {
 
 using Date = std::chrono::sys_days;  // a calendar date (the time of day is meaningless)
 
-/// An IANA time zone from the system's tz database, for reading TikTok's report times, which
-/// are in the advertiser's local time.
+/// An IANA time zone, for reading TikTok's report times, which are in the advertiser's local
+/// time. Its rules come from the first of ZoneDirectories() that has the zone's TZif file: the
+/// system's database when there is one, else the copy a self-contained install carries.
 class TimeZone {
  public:
   /// Finds `name` ("America/Los_Angeles", "Etc/GMT+8", "UTC"); kInvalidInput when unknown.
   static Result<TimeZone> Find(std::string_view name);
+  /// The same, searching `directories` in order (for tests).
+  static Result<TimeZone> FindIn(std::string_view name,
+                                 const std::vector<std::string>& directories);
   static TimeZone Utc();
 
   const std::string& name() const { return name_; }
@@ -33,8 +36,13 @@ class TimeZone {
 
  private:
   std::string name_;
-  const date::time_zone* zone_ = nullptr;  // nullptr: UTC
+  std::shared_ptr<const ZoneRules> rules_;  // null: UTC
 };
+
+/// Where time zones are looked up, in order: $TZDIR when set, the system's
+/// /usr/share/zoneinfo, then share/zoneinfo beside the directory of the running executable
+/// (a wheel's bundled copy, for systems without the tzdata package).
+std::vector<std::string> ZoneDirectories();
 
 /// "YYYY-MM-DD" of a date.
 std::string FormatDay(Date d);
