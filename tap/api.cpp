@@ -217,7 +217,7 @@ Result<ApiResponse> Api::Get(const ApiRequest& request) {
   http.timeout_seconds = timeout_seconds_;
   http.max_body_bytes = max_body_bytes_;
   http.stop = stop_;
-  HttpResponse response = transport_.Get(http);
+  HttpResponse response = transport_.Send(http);
   std::string where = Where(request);
 
   if (!response.transport_error.empty()) return TransportFailure(response, where);

@@ -11,6 +11,8 @@ std::string UsageText() {
   return "Usage: tap-tiktok-ads --config CONFIG [--catalog CATALOG] [--state STATE]\n"
          "                      [--summary FILE]\n"
          "       tap-tiktok-ads --discover [--config CONFIG]\n"
+         "       tap-tiktok-ads --exchange-auth-code CODE --app-id ID [--secret-file FILE]\n"
+         "                      [--api-base-url URL | --sandbox]\n"
          "       tap-tiktok-ads --about [--format json|markdown]\n"
          "       tap-tiktok-ads --version | --help\n"
          "\n"
@@ -26,6 +28,14 @@ std::string UsageText() {
          "  -d, --discover         print the catalog of every stream and exit\n"
          "      --about            print the tap's capabilities and settings and exit\n"
          "      --format FORMAT    with --about: json or markdown\n"
+         "      --exchange-auth-code CODE\n"
+         "                         trade the auth_code of an authorization redirect for a\n"
+         "                         long-term access token; prints a config fragment and exits\n"
+         "      --app-id ID        with --exchange-auth-code: the app's id\n"
+         "      --secret-file FILE with --exchange-auth-code: a file holding the app secret\n"
+         "                         (else the TAP_TIKTOK_ADS_SECRET environment variable)\n"
+         "      --api-base-url URL with --exchange-auth-code: another API host (a simulator)\n"
+         "      --sandbox          with --exchange-auth-code: TikTok's sandbox host\n"
          "      --version          print the version and exit\n"
          "  -h, --help             print this help and exit\n"
          "\n"
@@ -50,6 +60,11 @@ const OptionSpec* FindOption(std::string_view arg) {
       {{"--catalog", "--properties", "-p"}, &Options::catalog, nullptr},
       {{"--format"}, &Options::format, nullptr},
       {{"--summary"}, &Options::summary, nullptr},
+      {{"--exchange-auth-code"}, &Options::exchange_auth_code, nullptr},
+      {{"--app-id"}, &Options::app_id, nullptr},
+      {{"--secret-file"}, &Options::secret_file, nullptr},
+      {{"--api-base-url"}, &Options::api_base_url, nullptr},
+      {{"--sandbox"}, nullptr, &Options::sandbox},
       {{"--discover", "-d"}, nullptr, &Options::discover},
       {{"--about"}, nullptr, &Options::about},
       {{"--version"}, nullptr, &Options::version},
@@ -91,6 +106,27 @@ Status ParseArgument(const std::vector<std::string>& args, size_t& i, Options& o
   return Status::Ok();
 }
 
+// The token helper's options go only with it, and it goes with nothing else.
+Status CheckExchangeOptions(const Options& o) {
+  bool helper_option =
+      !o.app_id.empty() || !o.secret_file.empty() || !o.api_base_url.empty() || o.sandbox;
+  if (o.exchange_auth_code.empty()) {
+    return helper_option ? Usage(
+                               "--app-id, --secret-file, --api-base-url and --sandbox go with "
+                               "--exchange-auth-code")
+                         : Status::Ok();
+  }
+  if (!o.config.empty() || !o.state.empty() || !o.catalog.empty() || !o.summary.empty() ||
+      o.discover || o.about) {
+    return Usage(
+        "--exchange-auth-code takes only --app-id, --secret-file, --api-base-url and "
+        "--sandbox");
+  }
+  if (o.sandbox && !o.api_base_url.empty())
+    return Usage("give --api-base-url or --sandbox, not both");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Options> ParseCommandLine(const std::vector<std::string>& args) {
@@ -99,8 +135,9 @@ Result<Options> ParseCommandLine(const std::vector<std::string>& args) {
     if (Status s = ParseArgument(args, i, options); !s.ok()) return s;
   }
   if (!options.format.empty() && !options.about) return Usage("--format goes with --about");
+  if (Status s = CheckExchangeOptions(options); !s.ok()) return s;
   if (!options.help && !options.version && !options.about && !options.discover &&
-      options.config.empty()) {
+      options.exchange_auth_code.empty() && options.config.empty()) {
     return Usage("--config is required to sync");
   }
   return options;

@@ -97,7 +97,7 @@ CurlTransport& CurlTransport::operator=(CurlTransport&& other) noexcept {
   return *this;
 }
 
-HttpResponse CurlTransport::Get(const HttpRequest& request) {
+HttpResponse CurlTransport::Send(const HttpRequest& request) {
   HttpResponse response;
   if (handle_ == nullptr) {
     response.transport_error = "libcurl could not be initialised";
@@ -109,6 +109,12 @@ HttpResponse CurlTransport::Get(const HttpRequest& request) {
   struct curl_slist* headers = nullptr;
   for (const auto& [name, value] : request.headers) {
     headers = curl_slist_append(headers, fmt::format("{}: {}", name, value).c_str());
+  }
+  if (!request.json_body.empty()) {
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.json_body.size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.json_body.data());
   }
   std::string user_agent = fmt::format("{}/{}", kTapName, kTapVersion);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);

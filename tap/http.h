@@ -10,10 +10,12 @@
 
 namespace tap {
 
-/// One GET request. The URL may carry secrets (app secret); it is never logged.
+/// One request: a GET, or a POST of `json_body` when that is set. The URL and the body may carry
+/// secrets (the app secret); neither is ever logged.
 struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers = {};
+  std::string json_body = {};
   long timeout_seconds = 300;
   /// The largest body taken, counted after decompression; past it the transfer is abandoned.
   size_t max_body_bytes = size_t{64} << 20;
@@ -47,7 +49,7 @@ inline constexpr std::string_view kRetryAfterHeader = "retry-after";
 class Transport {
  public:
   virtual ~Transport() = default;
-  virtual HttpResponse Get(const HttpRequest& request) = 0;
+  virtual HttpResponse Send(const HttpRequest& request) = 0;
 };
 
 /// libcurl easy interface behind one move-only owner. TLS peer and host verification are always
@@ -61,7 +63,7 @@ class CurlTransport : public Transport {
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
 
-  HttpResponse Get(const HttpRequest& request) override;
+  HttpResponse Send(const HttpRequest& request) override;
 
  private:
   void* handle_ = nullptr;  // CURL*

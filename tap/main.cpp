@@ -31,6 +31,7 @@
 #include "tap/singer_writer.h"
 #include "tap/state.h"
 #include "tap/sync.h"
+#include "tap/token_exchange.h"
 #include "tap/version.h"
 
 namespace {
@@ -43,17 +44,15 @@ void OnSignal(int signal) {
   g_stop.store(true);  // lock-free: safe in a signal handler
 }
 
-// The config holds the access token: say so when other users can read it.
-void WarnIfReadableByOthers(const std::string& path,
-                            const std::optional<tap::MeltanoRun>& meltano) {
-  // Meltano's own temporary copy: deleted after the run, and the user cannot change its mode.
-  if (meltano && meltano->temporary_config) return;
+// A file holding a credential: say so when other users can read it.
+void WarnIfReadableByOthers(const std::string& path, std::string_view what) {
   struct stat info {};
   if (stat(path.c_str(), &info) == 0 && (info.st_mode & (S_IROTH | S_IRGRP)) != 0) {
     tap::LogWarning(
-        "The config file '{}' holds your access token and other users can read it; "
-        "restrict it with: chmod 600 '{}'",
-        path, path);
+        "The {} '{}' holds {} and other users can read it; restrict it with: "
+        "chmod 600 '{}'",
+        what == "config" ? "config file" : "secret file", path,
+        what == "config" ? "your access token" : "your app secret", path);
   }
 }
 
@@ -63,7 +62,7 @@ tap::Result<tap::Settings> LoadConfig(const std::string& path,
                                       const std::optional<tap::MeltanoRun>& meltano,
                                       std::vector<std::string>* warnings) {
   if (!meltano || !meltano->temporary_config) return tap::LoadSettings(path, warnings);
-  std::string what = fmt::format("the Meltano config of {} (meltano config {} list)",
+  std::string what = fmt::format("the Meltano config of {} (meltano config list {})",
                                  meltano->plugin, meltano->plugin);
   return tap::LoadSettings(
       path, warnings, [&](std::string_view key) { return meltano->Label(key); }, what);
@@ -215,9 +214,47 @@ int RunSync(const tap::Options& options) {
   if (!state.ok()) return Conclude(options, {}, state.status());
   PrintWarnings(warnings);
 
-  WarnIfReadableByOthers(options.config, meltano);
+  // Meltano's own temporary copy is deleted after the run, and the user cannot change its mode.
+  if (!meltano || !meltano->temporary_config) WarnIfReadableByOthers(options.config, "config");
 
   return Extract(options, *settings, catalog, *state, env);
+}
+
+std::string Getenv(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? value : "";
+}
+
+// --exchange-auth-code: trades an authorization's code for a long-term token and prints it as
+// a config fragment on stdout; stderr says where it goes.
+int ExchangeAuthCode(const tap::Options& options) {
+  tap::AuthCodeExchange exchange;
+  exchange.app_id = options.app_id.empty() ? Getenv("TAP_TIKTOK_ADS_APP_ID") : options.app_id;
+  exchange.auth_code = tap::Secret(options.exchange_auth_code);
+  tap::Log::AddSecret(options.exchange_auth_code);
+  if (options.secret_file.empty()) {
+    exchange.secret = tap::Secret(Getenv("TAP_TIKTOK_ADS_SECRET"));
+  } else {
+    auto secret = tap::ReadSecretFile(options.secret_file);
+    if (!secret.ok()) return Fail(secret.status());
+    exchange.secret = std::move(secret).value();
+    WarnIfReadableByOthers(options.secret_file, "secret");
+  }
+  tap::Log::AddSecret(exchange.secret.reveal());
+  auto root = tap::ResolveApiBaseUrl(options.api_base_url, options.sandbox);
+  if (!root.ok()) return Fail(root.status());
+  exchange.api_root = *root;
+  tap::CurlTransport transport;
+  auto grant = tap::ExchangeAuthCode(exchange, transport);
+  if (!grant.ok()) return Fail(grant.status());
+  tap::Log::AddSecret(grant->access_token.reveal());  // for stdout only
+  std::string fragment = tap::ConfigFragment(*grant);
+  std::fputs(fragment.c_str(), stdout);
+  if (std::fflush(stdout) != 0) {
+    return Fail(tap::Status::Error(tap::ErrorKind::kFatal, "cannot write the token to stdout"));
+  }
+  tap::LogInfo("{}", tap::WhereToPutIt(*grant));
+  return 0;
 }
 
 int Main(const std::vector<std::string>& args) {
@@ -239,6 +276,7 @@ int Main(const std::vector<std::string>& args) {
     std::fputs(tap::AboutText(options->format).c_str(), stdout);
     return 0;
   }
+  if (!options->exchange_auth_code.empty()) return ExchangeAuthCode(*options);
   if (options->discover) {
     // Schemas are static: discovery needs no credentials and no network. Only the config's
     // custom reports add streams.

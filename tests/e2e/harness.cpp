@@ -86,10 +86,14 @@ std::string TempDir::Write(const std::string& name, const std::string& content) 
   return file;
 }
 
-TapRun RunTap(const std::vector<std::string>& args, const TempDir& dir) {
+TapRun RunTap(const std::vector<std::string>& args, const TempDir& dir,
+              const std::vector<std::string>& env) {
   std::string out_path = dir.path() + "/stdout.txt";
   std::string err_path = dir.path() + "/stderr.txt";
-  std::string command = ShellQuote(TAP_BINARY);
+  std::string command;
+  if (!env.empty()) command = "env";
+  for (const std::string& variable : env) command += " " + ShellQuote(variable);
+  command += (command.empty() ? "" : " ") + ShellQuote(TAP_BINARY);
   for (const std::string& arg : args) command += " " + ShellQuote(arg);
   command += " > " + ShellQuote(out_path) + " 2> " + ShellQuote(err_path) + " < /dev/null";
   int status = std::system(command.c_str());

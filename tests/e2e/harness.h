@@ -31,8 +31,10 @@ class TempDir {
   std::string path_;
 };
 
-/// Runs the built tap-tiktok-ads with `args`, capturing stdout, stderr and the exit code.
-TapRun RunTap(const std::vector<std::string>& args, const TempDir& dir);
+/// Runs the built tap-tiktok-ads with `args`, capturing stdout, stderr and the exit code; `env`
+/// ("NAME=value") is added to its environment.
+TapRun RunTap(const std::vector<std::string>& args, const TempDir& dir,
+              const std::vector<std::string>& env = {});
 
 /// A tap started in the background (for signal tests).
 struct Spawned {

@@ -250,11 +250,12 @@ TEST(MeltanoInvocation, NamesSettingsNotTheTemporaryFile) {
   EXPECT_EQ(meltano.err.find("other users can read it"), std::string::npos) << meltano.err;
   EXPECT_EQ(meltano_invalid.exit_code, 1);
   EXPECT_EQ(meltano_invalid.err.find(invalid), std::string::npos) << meltano_invalid.err;
-  EXPECT_NE(meltano_invalid.err.find(
-                "CRITICAL the Meltano config of tap-tiktok-ads (meltano config tap-tiktok-ads "
-                "list) is invalid: start_date (TAP_TIKTOK_ADS_START_DATE): '2024-13-01' is not "
-                "a date"),
-            std::string::npos)
+  EXPECT_NE(
+      meltano_invalid.err.find(
+          "CRITICAL the Meltano config of tap-tiktok-ads (meltano config list "
+          "tap-tiktok-ads) is invalid: start_date (TAP_TIKTOK_ADS_START_DATE): '2024-13-01' is not "
+          "a date"),
+      std::string::npos)
       << meltano_invalid.err;
 }
 

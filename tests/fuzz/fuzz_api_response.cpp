@@ -16,7 +16,7 @@ namespace {
 class OneResponse : public tap::Transport {
  public:
   std::string body;
-  tap::HttpResponse Get(const tap::HttpRequest&) override { return {200, body, ""}; }
+  tap::HttpResponse Send(const tap::HttpRequest&) override { return {200, body, ""}; }
 };
 
 }  // namespace

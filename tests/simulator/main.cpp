@@ -25,7 +25,7 @@ void OnSignal(int) { g_stop = 1; }
 const char kUsage[] =
     "Usage: tiktok-simulator [--host 127.0.0.1] [--port 0] [--seed 1] [--advertisers 3]\n"
     "         [--campaigns 4] [--adgroups 3] [--ads 3] [--audiences 5]\n"
-    "         [--token sim-token] [--app-id ID] [--secret SECRET]\n"
+    "         [--token sim-token] [--app-id ID] [--secret SECRET] [--auth-code-ttl 3600]\n"
     "         [--max-metrics 100] [--max-report-rows 200000] [--report-id-limit 20000]\n"
     "         [--promote-every 6] [--library 4] [--business-centers 2]\n"
     "         [--bc-only-advertisers 0]\n"
@@ -38,6 +38,7 @@ const char kUsage[] =
     "  Center (/oauth2/advertiser/get/ does not list them).\n"
     "--recent-days N: every object is created and last modified within the N days before\n"
     "today (default: created from 2023-01-01 over ~2.5 years).\n"
+    "--auth-code-ttl S: an auth code from GET /portal/auth works once, for S seconds.\n"
     "--now pins the simulator's clock (reports end on that day); give it before --recent-days.\n"
     "--help prints this and what the simulator serves with the options given before it.\n";
 
@@ -65,10 +66,12 @@ int Help(const sim::SimConfig& config) {
       "  app_id:         %s\n"
       "  secret:         %s\n"
       "  advertiser_ids: [%s]\n"
-      "  bc_ids:         [%s]%s%s%s\n",
+      "  bc_ids:         [%s]%s%s%s\n"
+      "An auth code for tap-tiktok-ads --exchange-auth-code (one use, within %d s): the\n"
+      "  Location of GET /portal/auth?app_id=%s&redirect_uri=http://localhost/callback&state=x\n",
       config.access_token.c_str(), config.app_id.c_str(), config.secret.c_str(), authorized.c_str(),
       bcs.c_str(), bc_only.empty() ? "" : " (the first also holds [", bc_only.c_str(),
-      bc_only.empty() ? "" : "])");
+      bc_only.empty() ? "" : "])", config.auth_code_ttl_seconds, config.app_id.c_str());
   return 0;
 }
 
@@ -153,6 +156,8 @@ int main(int argc, char** argv) {
       config.app_id = value;
     } else if (arg == "--secret") {
       config.secret = value;
+    } else if (arg == "--auth-code-ttl") {
+      config.auth_code_ttl_seconds = number();
     } else {
       return Usage();
     }

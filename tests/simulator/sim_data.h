@@ -26,6 +26,7 @@ struct SimConfig {
   std::string access_token = "sim-token";
   std::string app_id = "7100000000000000001";
   std::string secret = "sim-app-secret";
+  int auth_code_ttl_seconds = 3600;  // an auth code's lifetime (one use within it)
   // Report endpoint limits.
   int max_metrics_per_request = 100;  // more metrics in one request: 40002
   long max_report_rows = 200000;      // more rows matched by one query: 40067

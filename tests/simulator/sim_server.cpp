@@ -62,7 +62,39 @@ bool IsPromoteCampaignField(std::string_view f) {
 
 }  // namespace
 
-Simulator::Simulator(SimConfig config) : config_(std::move(config)), data_(Generate(config_)) {}
+namespace {
+
+// The advertisers an authorization grants: all but those reachable through a Business Center only.
+std::vector<std::string> AuthorizedIds(const SimData& data) {
+  std::vector<std::string> ids;
+  for (const Advertiser& adv : data.advertisers) {
+    if (!adv.bc_only) ids.push_back(adv.id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+Simulator::Simulator(SimConfig config)
+    : config_(std::move(config)),
+      data_(Generate(config_)),
+      oauth_(std::make_unique<OAuth>(config_, AuthorizedIds(data_))) {}
+
+Reply Simulator::Authorize(const Params& params) {
+  OAuth::Redirect redirect = oauth_->Authorize(params);
+  if (!redirect.error.empty()) return Reply{400, redirect.error, "text/plain"};
+  return Reply{302, "", "text/plain", {{"Location", redirect.location}}};
+}
+
+Reply Simulator::AccessToken(std::string_view content_type, std::string_view body) {
+  ++requests_;
+  {
+    std::lock_guard<std::mutex> lock(by_path_mutex_);
+    ++by_path_["/open_api/v1.3/oauth2/access_token/"];
+  }
+  OAuth::Answer answer = oauth_->Exchange(content_type, body);
+  return Reply{200, Envelope(answer.code, answer.message, answer.data_json)};
+}
 
 Simulator::~Simulator() {
   Stop();
@@ -116,8 +148,11 @@ int Simulator::Start(const std::string& host, int port) {
     }
     bool has_token = req.has_header("Access-Token");
     Reply reply =
-        Handle(req.method, req.path, params,
-               has_token ? req.get_header_value("Access-Token") : std::string(), has_token);
+        req.path == "/portal/auth" && req.method == "GET" ? Authorize(params)
+        : req.path == "/open_api/v1.3/oauth2/access_token/" && req.method == "POST"
+            ? AccessToken(req.get_header_value("Content-Type"), req.body)
+            : Handle(req.method, req.path, params,
+                     has_token ? req.get_header_value("Access-Token") : std::string(), has_token);
     res.status = reply.status;
     // Moved, not copied: report pages run to megabytes.
     res.body = std::move(reply.body);

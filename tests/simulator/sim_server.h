@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "tests/simulator/sim_data.h"
+#include "tests/simulator/sim_oauth.h"
 #include "tests/simulator/sim_wire.h"
 
 namespace httplib {
@@ -60,6 +61,12 @@ class Simulator {
   /// Answers one request without HTTP.
   Reply Handle(std::string_view method, std::string_view path, const Params& params,
                std::string_view access_token_header, bool has_token_header);
+
+  /// The authorization page, GET /portal/auth: a 302 to the app's redirect_uri with a new
+  /// auth code (reference §1.3).
+  Reply Authorize(const Params& params);
+  /// POST /open_api/v1.3/oauth2/access_token/: trades an auth code, once, for the token.
+  Reply AccessToken(std::string_view content_type, std::string_view body);
 
   /// Marks up to `count` live objects of `stream` ("campaigns", "adgroups", "ads",
   /// "creative_images", "creative_videos", "creative_music") of advertiser `advertiser` as
@@ -108,6 +115,7 @@ class Simulator {
   SimData data_;
   void Record(LoggedRequest request);  // caller holds by_path_mutex_
 
+  std::unique_ptr<OAuth> oauth_;
   std::shared_mutex mutex_;
   std::atomic<long long> requests_{0};
   std::atomic<int> generation_{0};

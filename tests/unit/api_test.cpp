@@ -10,7 +10,7 @@ namespace {
 // Answers requests from a queue and remembers what was asked.
 class FakeTransport : public Transport {
  public:
-  HttpResponse Get(const HttpRequest& request) override {
+  HttpResponse Send(const HttpRequest& request) override {
     requests.push_back(request);
     HttpResponse r = responses.front();
     responses.pop_front();

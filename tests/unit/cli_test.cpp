@@ -39,6 +39,37 @@ TEST(CommandLine, DiscoverAndAboutNeedNoConfigAndTolerateStrayFiles) {
   EXPECT_EQ(m->format, "markdown");
 }
 
+TEST(CommandLine, TheTokenHelperNeedsNoConfig) {
+  auto o = ParseCommandLine(
+      {"--exchange-auth-code", "abc", "--app-id=71", "--secret-file", "s.txt", "--sandbox"});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(o->exchange_auth_code, "abc");
+  EXPECT_EQ(o->app_id, "71");
+  EXPECT_EQ(o->secret_file, "s.txt");
+  EXPECT_TRUE(o->sandbox);
+  EXPECT_NE(UsageText().find("--exchange-auth-code CODE --app-id ID"), std::string::npos);
+}
+
+TEST(CommandLine, TheTokenHelperTakesOnlyItsOwnOptions) {
+  struct Case {
+    std::vector<std::string> args;
+    const char* message;
+  };
+  for (const Case& c :
+       {Case{{"--config", "c", "--app-id", "1"}, "go with --exchange-auth-code"},
+        Case{{"--config", "c", "--sandbox"}, "go with --exchange-auth-code"},
+        Case{{"--exchange-auth-code", "x", "--config", "c"}, "takes only --app-id"},
+        Case{{"--exchange-auth-code", "x", "--discover"}, "takes only --app-id"},
+        Case{{"--exchange-auth-code", "x", "--sandbox", "--api-base-url", "http://127.0.0.1/"},
+             "not both"},
+        Case{{"--exchange-auth-code", "x", "--secret", "s"}, "unknown argument '--secret'"}}) {
+    auto o = ParseCommandLine(c.args);
+    ASSERT_FALSE(o.ok());
+    EXPECT_EQ(o.status().kind(), ErrorKind::kUsage);
+    EXPECT_NE(o.status().message().find(c.message), std::string::npos) << o.status().message();
+  }
+}
+
 TEST(CommandLine, UsageErrors) {
   struct Case {
     std::vector<std::string> args;
