@@ -10,7 +10,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 15
 FUZZERS     = fuzz_settings fuzz_state fuzz_catalog fuzz_api_response fuzz_tzif
 
-.PHONY: all deps build lint test-hours build-asan build-tsan build-fuzz test test-release test-integration test-asan test-tsan fuzz deb bench bench-smoke format format-check demo catalog clean
+.PHONY: all deps build lint test-hours build-asan build-tsan build-fuzz test test-release test-integration test-asan test-tsan fuzz deb wheel bench bench-smoke format format-check demo catalog clean
 
 all: build
 
@@ -71,6 +71,10 @@ deb: deps
 	cmake -S . -B build-deb $(GENERATOR) -DCMAKE_BUILD_TYPE=Release -DTAP_BUILD_TESTS=OFF
 	cmake --build build-deb -j $(JOBS)
 	cd build-deb && cpack -G DEB
+
+# A self-contained Linux wheel (the tap, libcurl and the time zones inside) in build-wheel/dist/.
+wheel: deps
+	scripts/wheel.sh build-wheel
 
 test-asan: build-asan
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -133,4 +137,4 @@ catalog: build
 	$(BUILD)/tap-tiktok-ads --discover > catalog/catalog.json
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) build-deb demo-output
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD) build-deb build-wheel demo-output

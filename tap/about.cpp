@@ -4,6 +4,8 @@
 
 #include <rapidjson/document.h>
 #include <algorithm>
+#include <cctype>
+#include <utility>
 
 #include "tap/json.h"
 #include "tap/settings.h"
@@ -18,6 +20,14 @@ constexpr std::string_view kDescription =
     "audiences, the creative library, pixels, Business Centers and every performance report, "
     "incremental per advertiser with a lookback.";
 const char* const kCapabilities[] = {"catalog", "discover", "state", "about"};
+// What a working config holds (meltano.yml's settings_group_validation).
+const std::vector<std::vector<std::string_view>> kSettingGroups = {
+    {"access_token", "advertiser_ids", "start_date"},
+    {"access_token", "app_id", "secret", "start_date"},
+    {"access_token", "bc_ids", "start_date"},
+};
+// The wheel's distribution name: "tap-tiktok-ads" on PyPI is the singer-io tap.
+constexpr std::string_view kPipUrl = "tap-tiktok-ads-native";
 
 // How each kind of setting is named in JSON Schema (--about) and in meltano.yml.
 struct KindNames {
@@ -104,7 +114,71 @@ std::string DefaultText(const SettingSpec& spec) {
   return text;
 }
 
+// A JSON string is a valid YAML double-quoted scalar, whatever the text contains.
+std::string YamlQuote(std::string_view text) {
+  return ToJson(rapidjson::Value(rapidjson::StringRef(text.data(), text.size())));
+}
+
+// "advertiser_ids" -> "Advertiser IDs": the label Hub shows for a setting.
+std::string Label(std::string_view name) {
+  static const std::vector<std::pair<std::string_view, std::string_view>> kWords = {
+      {"id", "ID"}, {"ids", "IDs"}, {"api", "API"}, {"url", "URL"}, {"bc", "BC"}, {"mb", "MB"}};
+  std::string out;
+  for (size_t start = 0; start <= name.size();) {
+    size_t end = std::min(name.find('_', start), name.size());
+    std::string word(name.substr(start, end - start));
+    auto special =
+        std::find_if(kWords.begin(), kWords.end(), [&](const auto& w) { return w.first == word; });
+    if (special != kWords.end()) {
+      word = special->second;
+    } else if (!word.empty()) {
+      word[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(word[0])));
+    }
+    out += (out.empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string HubSettingsYaml() {
+  std::string out = "settings:\n";
+  for (const SettingSpec& spec : SettingSpecs()) {
+    out += fmt::format("- name: {}\n  label: {}\n  kind: {}\n", spec.name, Label(spec.name),
+                       MeltanoKind(spec.kind));
+    if (spec.secret) out += "  sensitive: true\n";
+    if (!spec.default_value.empty()) out += fmt::format("  value: {}\n", spec.default_value);
+    out += fmt::format("  description: {}\n", YamlQuote(spec.description));
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string MeltanoGroupsYaml(int indent) {
+  const std::string pad(static_cast<size_t>(indent), ' ');
+  std::string out = pad + "settings_group_validation:\n";
+  for (const auto& group : kSettingGroups) {
+    std::string names;
+    for (std::string_view name : group)
+      names += fmt::format("{}{}", names.empty() ? "" : ", ", name);
+    out += fmt::format("{}- [{}]\n", pad, names);
+  }
+  return out;
+}
+
+std::string MeltanoHubYaml() {
+  std::string out = fmt::format(
+      "# The Meltano Hub plugin definition of {0}, written by the tap itself (a test keeps it\n"
+      "# equal to the settings of `{0} --about`). Add the extractor to a project with\n"
+      "#   meltano add --plugin-type extractor {0} --from-ref <this file>\n"
+      "name: {0}\nvariant: {0}\nnamespace: tap_tiktok_ads\nlabel: TikTok Ads\n"
+      "description: {1}\nrepo: {2}\ndocs: {2}#readme\npip_url: {3}\nexecutable: {0}\n"
+      "maintenance_status: active\nkeywords: [tiktok, ads, marketing, singer, cpp]\n",
+      kTapName, YamlQuote(kDescription), kTapHomepage, kPipUrl);
+  out += "capabilities:\n";
+  for (const char* c : kCapabilities) out += fmt::format("- {}\n", c);
+  return out + MeltanoGroupsYaml(0) + HubSettingsYaml();
+}
 
 std::string MeltanoSettingsYaml(int indent) {
   const std::string pad(static_cast<size_t>(indent), ' ');
@@ -115,10 +189,7 @@ std::string MeltanoSettingsYaml(int indent) {
     if (spec.secret) out += pad + "  sensitive: true\n";
     // Defaults are JSON text, which YAML reads as the same value.
     if (!spec.default_value.empty()) out += fmt::format("{}  value: {}\n", pad, spec.default_value);
-    // A JSON string is a valid YAML double-quoted scalar, whatever the description contains.
-    rapidjson::Value description(
-        rapidjson::StringRef(spec.description.data(), spec.description.size()));
-    out += fmt::format("{}  description: {}\n", pad, ToJson(description));
+    out += fmt::format("{}  description: {}\n", pad, YamlQuote(spec.description));
   }
   return out;
 }

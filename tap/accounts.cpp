@@ -44,11 +44,13 @@ void ReadZones(const rapidjson::Value& data, ZoneMap& zones) {
     for (const char* field : {"display_timezone", "timezone"}) {
       std::string name = StringMember(row, field);
       if (name.empty()) continue;
-      if (auto zone = TimeZone::Find(name); zone.ok()) {
+      auto zone = TimeZone::Find(name);
+      if (zone.ok()) {
         zones.emplace(id, std::move(zone).value());
         break;
       }
-      LogWarning("Advertiser {}: {} '{}' is not a known time zone", id, field, name);
+      LogWarning("Advertiser {}: {} '{}' is not a known time zone: {}", id, field, name,
+                 zone.status().message());
     }
   }
 }

@@ -189,3 +189,12 @@ def discover_all_selected(config_path, out_path):
             if entry["breadcrumb"] == []:
                 entry["metadata"]["selected"] = True
     return write_json(out_path, catalog), [s["tap_stream_id"] for s in catalog["streams"]]
+
+
+@pytest.fixture(scope="session")
+def wheel():
+    """The self-contained wheel `make wheel` builds (scripts/wheel.sh), built once per session."""
+    out = BUILD / "wheel"
+    run([SOURCE / "scripts" / "wheel.sh", out], timeout=1800)
+    (path,) = (out / "dist").glob("tap_tiktok_ads_native-*-manylinux_*_x86_64.whl")
+    return path

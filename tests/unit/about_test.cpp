@@ -51,6 +51,48 @@ TEST(About, MeltanoProjectDeclaresEverySetting) {
       << settings;
 }
 
+TEST(About, MeltanoProjectValidatesTheSameSettingGroups) {
+  std::ifstream in(std::string(TAP_SOURCE_DIR) + "/examples/meltano/meltano.yml");
+  std::stringstream yml;
+  yml << in.rdbuf();
+  EXPECT_NE(yml.str().find(MeltanoGroupsYaml(4)), std::string::npos) << MeltanoGroupsYaml(4);
+}
+
+TEST(About, TheHubDefinitionIsTheTapsOwn) {
+  const std::string path = std::string(TAP_SOURCE_DIR) + "/examples/meltano/hub/tap-tiktok-ads.yml";
+  std::ifstream in(path);
+  std::stringstream file;
+  file << in.rdbuf();
+  std::string expected = MeltanoHubYaml();
+  if (file.str() != expected) {
+    std::string fresh = ::testing::TempDir() + "tap-tiktok-ads.yml";
+    std::ofstream(fresh) << expected;
+    ADD_FAILURE() << path << " differs from the tap's settings; update it with:\n  cp " << fresh
+                  << " " << path;
+  }
+}
+
+TEST(About, TheHubDefinitionLabelsAndMarksEverySetting) {
+  std::string hub = MeltanoHubYaml();
+  EXPECT_NE(hub.find("- name: access_token\n  label: Access Token\n  kind: string\n"
+                     "  sensitive: true\n"),
+            std::string::npos)
+      << hub;
+  EXPECT_NE(hub.find("- name: advertiser_ids\n  label: Advertiser IDs\n  kind: array\n"),
+            std::string::npos);
+  EXPECT_NE(hub.find("- name: api_base_url\n  label: API Base URL\n"), std::string::npos);
+  EXPECT_NE(hub.find("- name: secret\n  label: Secret\n  kind: string\n  sensitive: true\n"),
+            std::string::npos);
+  EXPECT_NE(hub.find("\npip_url: tap-tiktok-ads-native\nexecutable: tap-tiktok-ads\n"),
+            std::string::npos);
+  size_t names = 0;
+  for (size_t at = hub.find("\n- name: "); at != std::string::npos;
+       at = hub.find("\n- name: ", at + 1)) {
+    ++names;
+  }
+  EXPECT_EQ(names, SettingSpecs().size());
+}
+
 // The streams examples/meltano/meltano.yml selects.
 const std::vector<std::string> kExampleStreams = {
     "advertisers", "campaigns", "adgroups", "ads", "ad_insights_daily", "campaign_insights_daily"};
