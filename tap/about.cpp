@@ -1,6 +1,7 @@
 #include "tap/about.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <rapidjson/document.h>
 #include <algorithm>
@@ -158,10 +159,7 @@ std::string MeltanoGroupsYaml(int indent) {
   const std::string pad(static_cast<size_t>(indent), ' ');
   std::string out = pad + "settings_group_validation:\n";
   for (const auto& group : kSettingGroups) {
-    std::string names;
-    for (std::string_view name : group)
-      names += fmt::format("{}{}", names.empty() ? "" : ", ", name);
-    out += fmt::format("{}- [{}]\n", pad, names);
+    out += fmt::format("{}- [{}]\n", pad, fmt::join(group, ", "));
   }
   return out;
 }

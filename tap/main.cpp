@@ -44,15 +44,15 @@ void OnSignal(int signal) {
   g_stop.store(true);  // lock-free: safe in a signal handler
 }
 
-// A file holding a credential: say so when other users can read it.
-void WarnIfReadableByOthers(const std::string& path, std::string_view what) {
+// A file holding a credential (`holds`): say so when other users can read it.
+void WarnIfReadableByOthers(std::string_view file, const std::string& path,
+                            std::string_view holds) {
   struct stat info {};
   if (stat(path.c_str(), &info) == 0 && (info.st_mode & (S_IROTH | S_IRGRP)) != 0) {
     tap::LogWarning(
         "The {} '{}' holds {} and other users can read it; restrict it with: "
         "chmod 600 '{}'",
-        what == "config" ? "config file" : "secret file", path,
-        what == "config" ? "your access token" : "your app secret", path);
+        file, path, holds, path);
   }
 }
 
@@ -215,7 +215,9 @@ int RunSync(const tap::Options& options) {
   PrintWarnings(warnings);
 
   // Meltano's own temporary copy is deleted after the run, and the user cannot change its mode.
-  if (!meltano || !meltano->temporary_config) WarnIfReadableByOthers(options.config, "config");
+  if (!meltano || !meltano->temporary_config) {
+    WarnIfReadableByOthers("config file", options.config, "your access token");
+  }
 
   return Extract(options, *settings, catalog, *state, env);
 }
@@ -238,7 +240,7 @@ int ExchangeAuthCode(const tap::Options& options) {
     auto secret = tap::ReadSecretFile(options.secret_file);
     if (!secret.ok()) return Fail(secret.status());
     exchange.secret = std::move(secret).value();
-    WarnIfReadableByOthers(options.secret_file, "secret");
+    WarnIfReadableByOthers("secret file", options.secret_file, "your app secret");
   }
   tap::Log::AddSecret(exchange.secret.reveal());
   auto root = tap::ResolveApiBaseUrl(options.api_base_url, options.sandbox);

@@ -3,30 +3,12 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
-#include <cctype>
+#include "tap/http.h"
+#include "tap/json.h"
 
 namespace sim {
 
-namespace {
-
-std::string QueryEncode(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
-std::string Member(const rapidjson::Document& body, const char* key) {
-  auto it = body.FindMember(key);
-  return it != body.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
-}
-
-}  // namespace
+using tap::StringMember;
 
 OAuth::OAuth(const SimConfig& config, std::vector<std::string> advertiser_ids, Clock clock)
     : config_(config), advertiser_ids_(std::move(advertiser_ids)), clock_(std::move(clock)) {}
@@ -44,8 +26,8 @@ OAuth::Redirect OAuth::Authorize(const Params& params) {
     code = fmt::format("{:016x}{:016x}", Mix(config_.seed, n), Mix(n, 0xA07C));
     codes_[code] = Code{clock_(), false};
   }
-  std::string query =
-      fmt::format("auth_code={}&code={}&state={}", code, code, QueryEncode(Param(params, "state")));
+  std::string query = fmt::format("auth_code={}&code={}&state={}", code, code,
+                                  tap::UrlEncode(Param(params, "state")));
   char separator = redirect.find('?') == std::string::npos ? '?' : '&';
   return {redirect + separator + query, ""};
 }
@@ -59,15 +41,16 @@ OAuth::Answer OAuth::Exchange(std::string_view content_type, std::string_view bo
     return {40002, "The request body is not valid JSON.", "{}"};
   }
   for (const char* key : {"app_id", "secret", "auth_code"}) {
-    if (Member(json, key).empty()) {
+    if (StringMember(json, key).empty()) {
       return {40002, fmt::format("{}: Missing data for required field.", key), "{}"};
     }
   }
-  if (Member(json, "app_id") != config_.app_id || Member(json, "secret") != config_.secret) {
+  if (StringMember(json, "app_id") != config_.app_id ||
+      StringMember(json, "secret") != config_.secret) {
     return {40101, "Invalid app_id or secret.", "{}"};
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  auto code = codes_.find(Member(json, "auth_code"));
+  auto code = codes_.find(StringMember(json, "auth_code"));
   if (code == codes_.end()) return {40101, "Invalid auth_code.", "{}"};
   auto age = std::chrono::duration_cast<std::chrono::seconds>(clock_() - code->second.issued);
   if (code->second.used || age.count() >= config_.auth_code_ttl_seconds) {
@@ -80,9 +63,9 @@ OAuth::Answer OAuth::Exchange(std::string_view content_type, std::string_view bo
 }
 
 OAuth::Answer OAuth::Grant(bool with_advertiser_ids) const {
-  std::string ids;
-  for (const std::string& id : advertiser_ids_) ids += (ids.empty() ? "\"" : ",\"") + id + "\"";
-  std::string list = with_advertiser_ids ? fmt::format(R"("advertiser_ids":[{}],)", ids) : "";
+  std::string list = with_advertiser_ids ? fmt::format(R"("advertiser_ids":{},)",
+                                                       tap::JsonStringArray(advertiser_ids_))
+                                         : "";
   return {
       0, "OK",
       fmt::format(R"({{"access_token":"{}",{}"scope":[4,5,8,13]}})", config_.access_token, list)};

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "tap/embedded_schemas.h"
+#include "tap/http.h"
 #include "tests/simulator/sim_library.h"
 #include "tests/simulator/sim_reports.h"
 #include "tests/simulator/sim_wire.h"
@@ -87,11 +88,7 @@ Reply Simulator::Authorize(const Params& params) {
 }
 
 Reply Simulator::AccessToken(std::string_view content_type, std::string_view body) {
-  ++requests_;
-  {
-    std::lock_guard<std::mutex> lock(by_path_mutex_);
-    ++by_path_["/open_api/v1.3/oauth2/access_token/"];
-  }
+  Count("/open_api/v1.3/oauth2/access_token/", {});  // the body, with the secret, is not logged
   OAuth::Answer answer = oauth_->Exchange(content_type, body);
   return Reply{200, Envelope(answer.code, answer.message, answer.data_json)};
 }
@@ -217,21 +214,19 @@ std::string QueryString(const Params& params) {
   for (const auto& [key, value] : params) {
     if (key == "secret") continue;  // never written anywhere
     if (!out.empty()) out += '&';
-    for (const std::string* part : {&key, &value}) {
-      for (unsigned char c : *part) {
-        if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-          out += static_cast<char>(c);
-        } else {
-          out += fmt::format("%{:02X}", c);
-        }
-      }
-      if (part == &key) out += '=';
-    }
+    out += tap::UrlEncode(key) + '=' + tap::UrlEncode(value);
   }
   return out;
 }
 
 }  // namespace
+
+void Simulator::Count(std::string_view path, const Params& params) {
+  ++requests_;
+  std::lock_guard<std::mutex> lock(by_path_mutex_);
+  ++by_path_[std::string(path)];
+  Record(LoggedRequest{std::string(path), params, std::chrono::steady_clock::now(), ""});
+}
 
 void Simulator::Record(LoggedRequest request) {
   if (log_file_ != nullptr) {
@@ -268,12 +263,7 @@ int Simulator::AdvertiserIndex(std::string_view id) const {
 Reply Simulator::Handle(std::string_view method, std::string_view path, const Params& params,
                         std::string_view token, bool has_token) {
   if (path.rfind("/_sim/", 0) == 0) return Control(path, params);
-  ++requests_;
-  {
-    std::lock_guard<std::mutex> lock(by_path_mutex_);
-    ++by_path_[std::string(path)];
-    Record(LoggedRequest{std::string(path), params, std::chrono::steady_clock::now(), ""});
-  }
+  Count(path, params);
 
   constexpr std::string_view kRoot = "/open_api/v1.3/";
   static const std::set<std::string_view> known = {"campaign/get/",

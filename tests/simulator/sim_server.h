@@ -114,6 +114,8 @@ class Simulator {
   SimConfig config_;
   SimData data_;
   void Record(LoggedRequest request);  // caller holds by_path_mutex_
+  /// Counts an answered API request and logs it (RequestLog, the request log file).
+  void Count(std::string_view path, const Params& params);
 
   std::unique_ptr<OAuth> oauth_;
   std::shared_mutex mutex_;
