@@ -13,6 +13,11 @@ namespace {
 using std::chrono::days;
 using std::chrono::seconds;
 
+// RFC 8536's bounds on a UT offset, for the transition table and the footer's rule alike.
+bool OffsetInBounds(seconds offset) {
+  return offset > -std::chrono::hours(25) && offset < std::chrono::hours(26);
+}
+
 // When a POSIX rule changes the clocks: day Jn (1-365, no February 29), n (0-365) or
 // Mm.w.d (weekday d of week w of month m, 5 meaning the last), at `time` local wall time.
 struct RuleDate {
@@ -134,6 +139,7 @@ std::optional<ZoneRules::Footer> ZoneRules::Footer::Parse(std::string_view text)
   auto std_time = in.Name() ? in.Time() : std::nullopt;
   if (!std_time) return std::nullopt;
   f.std_offset = f.dst_offset = -*std_time;  // POSIX counts west of UTC as positive
+  if (!OffsetInBounds(f.std_offset)) return std::nullopt;
   if (in.done()) return f;
   if (!in.Name()) return std::nullopt;
   f.has_dst = true;
@@ -148,7 +154,7 @@ std::optional<ZoneRules::Footer> ZoneRules::Footer::Parse(std::string_view text)
   }
   auto from = ReadRuleDate(in);
   auto until = in.Skip(',') ? ReadRuleDate(in) : std::nullopt;
-  if (!from || !until || !in.done()) return std::nullopt;
+  if (!from || !until || !in.done() || !OffsetInBounds(f.dst_offset)) return std::nullopt;
   f.start = *from, f.end = *until;
   return f;
 }
@@ -250,7 +256,7 @@ bool Consistent(const Block& b) {
     if (t >= b.offsets.size()) return false;
   }
   for (int32_t offset : b.offsets) {
-    if (offset <= -25 * 3600 || offset >= 26 * 3600) return false;  // RFC 8536's bounds
+    if (!OffsetInBounds(seconds(offset))) return false;
   }
   return std::is_sorted(b.transitions.begin(), b.transitions.end()) &&
          std::adjacent_find(b.transitions.begin(), b.transitions.end()) == b.transitions.end();

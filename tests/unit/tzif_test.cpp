@@ -120,6 +120,11 @@ TEST(ZoneRules, DamagedFilesAreErrorsNamingTheFile) {
       {tokyo.substr(0, tokyo.size() - 1), "no footer"},
       {tokyo.substr(0, tokyo.rfind('\n', tokyo.size() - 2)) + "\nJST-9,garbage\n",
        "unreadable rule 'JST-9,garbage'"},
+      // Offsets beyond RFC 8536's bounds (-25 h, 26 h), in the rule as in the table (fuzz_tzif).
+      {tokyo.substr(0, tokyo.rfind('\n', tokyo.size() - 2)) + "\nJST-90\n",
+       "unreadable rule 'JST-90'"},
+      {tokyo.substr(0, tokyo.rfind('\n', tokyo.size() - 2)) + "\nA0B-30,M3.2.0,M11.1.0\n",
+       "unreadable rule 'A0B-30,M3.2.0,M11.1.0'"},
   };
   for (const Case& c : cases) {
     auto rules = ZoneRules::Parse(c.bytes, "'/zones/Asia/Tokyo'");
