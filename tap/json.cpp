@@ -29,19 +29,6 @@ Status ParseError(const rapidjson::ParseResult& result, std::string_view what) {
                                    rapidjson::GetParseError_En(result.Code()), result.Offset()));
 }
 
-// RapidJSON 1.1 parsing in place leaves numbers read as strings unterminated: the byte after
-// the digits is still the ',', '}' or ']' that followed them. The parser is done with those
-// bytes, so each such string gets its NUL there, as every other string already has.
-void TerminateStrings(rapidjson::Value& v) {
-  if (v.IsString()) {
-    const_cast<char*>(v.GetString())[v.GetStringLength()] = '\0';
-  } else if (v.IsObject()) {
-    for (auto& m : v.GetObject()) TerminateStrings(m.value);
-  } else if (v.IsArray()) {
-    for (auto& item : v.GetArray()) TerminateStrings(item);
-  }
-}
-
 }  // namespace
 
 bool IsValidUtf8(std::string_view text) {
@@ -87,6 +74,82 @@ bool IsValidUtf8(std::string_view text) {
 
 namespace {
 
+// Whether any of the 8 bytes in `word` needs escaping: below 0x20, non-ASCII, '"' or '\\'.
+bool NeedsEscape(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  uint64_t quote = word ^ (kOnes * '"'), slash = word ^ (kOnes * '\\');
+  uint64_t control = word - kOnes * 0x20;  // a high bit where a byte is below 0x20 (or >= 0xA0)
+  return ((control | word | (quote - kOnes) | (slash - kOnes)) & kHighs) != 0;
+}
+
+char* WriteUnit(unsigned unit, char* out) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  out[0] = '\\';
+  out[1] = 'u';
+  out[2] = kHex[(unit >> 12) & 15];
+  out[3] = kHex[(unit >> 8) & 15];
+  out[4] = kHex[(unit >> 4) & 15];
+  out[5] = kHex[unit & 15];
+  return out + 6;
+}
+
+// The ASCII byte `c` escaped (or copied) at `out`.
+char* WriteAscii(unsigned char c, char* out) {
+  static constexpr char kShort[] = "uuuuuuuubtnufruuuuuuuuuuuuuuuuuu";
+  if (c >= 0x20 && c != '"' && c != '\\') {
+    *out = static_cast<char>(c);
+    return out + 1;
+  }
+  if (c >= 0x20 || kShort[c] != 'u') {
+    out[0] = '\\';
+    out[1] = c >= 0x20 ? static_cast<char>(c) : kShort[c];
+    return out + 2;
+  }
+  return WriteUnit(c, out);
+}
+
+// The length of the valid UTF-8 sequence at p (2 to 4 bytes; its code point in *cp), or 0.
+size_t DecodeUtf8(const unsigned char* p, const unsigned char* end, unsigned* cp) {
+  size_t length = 1;
+  for (size_t k = 2; k <= 4 && length == 1 && p + k <= end; ++k) {
+    if (IsValidUtf8(std::string_view(reinterpret_cast<const char*>(p), k))) length = k;
+  }
+  if (length == 1) return 0;
+  unsigned value = p[0] & (0x7F >> length);
+  for (size_t k = 1; k < length; ++k) value = (value << 6) | (p[k] & 0x3F);
+  *cp = value;
+  return length;
+}
+
+}  // namespace
+
+char* EscapeJsonString(const char* s, size_t n, char* out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s);
+  const auto* end = p + n;
+  while (p < end) {
+    uint64_t word;
+    if (end - p >= 8 && (std::memcpy(&word, p, 8), !NeedsEscape(word))) {
+      std::memcpy(out, p, 8);
+      p += 8, out += 8;
+    } else if (*p < 0x80) {
+      out = WriteAscii(*p++, out);
+    } else {
+      unsigned cp = 0xFFFD;
+      size_t length = DecodeUtf8(p, end, &cp);
+      p += length == 0 ? 1 : length;
+      if (cp >= 0x10000) {
+        cp -= 0x10000;
+        out = WriteUnit(0xD800 + (cp >> 10), out);
+        cp = 0xDC00 + (cp & 0x3FF);
+      }
+      out = WriteUnit(cp, out);
+    }
+  }
+  return out;
+}
+
+namespace {
+
 // The first key that one object of `v` gives twice, as a path ("custom_reports[0].name").
 std::optional<std::string> DuplicateKey(const rapidjson::Value& v, const std::string& path) {
   if (v.IsArray()) {
@@ -125,8 +188,15 @@ class DepthLimited {
   bool Int64(int64_t i) { return doc_.Int64(i); }
   bool Uint64(uint64_t i) { return doc_.Uint64(i); }
   bool Double(double d) { return doc_.Double(d); }
+  // RapidJSON 1.1 parsing in place leaves numbers read as strings unterminated: the byte after
+  // the digits is still the ',', '}' or ']' that followed them. It is noted here and gets its
+  // NUL once the parser is done with it, as every other string already has.
   bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
+    if (!copy) unterminated_.push_back(const_cast<char*>(s) + n);
     return doc_.RawNumber(s, n, copy);
+  }
+  void TerminateNumbers() {
+    for (char* end : unterminated_) *end = '\0';
   }
   bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
@@ -141,6 +211,7 @@ class DepthLimited {
     return !too_deep_;
   }
   rapidjson::Document& doc_;
+  std::vector<char*> unterminated_;
   int depth_ = 0;
   bool too_deep_ = false;
 };
@@ -160,6 +231,7 @@ Result<rapidjson::Document> ParseLimited(Stream& stream, std::string_view what) 
   doc.Populate(parse);
   if (limited.too_deep()) return TooDeep(what);
   if (result.IsError()) return ParseError(result, what);
+  limited.TerminateNumbers();
   return doc;
 }
 
@@ -185,10 +257,8 @@ Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view
   mended += MendText(text, /*quote_huge=*/true);
   if (replaced != nullptr) *replaced = mended;
   rapidjson::GenericInsituStringStream<rapidjson::UTF8<>> stream(text.data());
-  auto doc = ParseLimited<rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag>(
-      stream, what);
-  if (doc.ok()) TerminateStrings(*doc);
-  return doc;
+  return ParseLimited<rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag>(stream,
+                                                                                           what);
 }
 
 Result<rapidjson::Document> ParseJson(std::string_view text, std::string_view what,

@@ -15,9 +15,11 @@ inline constexpr int kMaxJsonDepth = 256;
 /// there were. Visits only backslashes (most pages have none), so it costs about a memchr.
 long long MendSurrogates(std::string& text);
 
-/// Whether `text` may hold a number token HasHugeNumbers finds: a run of 256 or more digits, or
-/// an 'e' or 'E' right after a digit. False only when it certainly holds none; 16 bytes at a
-/// time, so API pages need the full scan only when they might.
+/// Whether `text` may hold a number token HasHugeNumbers finds: a run of digits that fills 16
+/// aligned 16-byte blocks (every run of more than 270 digits does), or an 'e' or 'E' right after
+/// a digit and before two digits (an optional '+' between) where a number may be. False only when
+/// it certainly holds none; 16 bytes at a time, so API pages need the full scan only when they
+/// might.
 bool MayHoldHugeNumbers(std::string_view text);
 
 /// Whether a number token outside the strings of `text` has a magnitude past 10^300, which no

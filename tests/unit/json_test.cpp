@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 namespace tap {
@@ -120,6 +121,62 @@ TEST(Json, NumbersBeyondDoubleRangeAreReadAsStrings) {
   EXPECT_STREQ((*doc)["c"].GetString(), "1e-400");
   EXPECT_STREQ((*doc)["d"].GetString(), "12");
   EXPECT_EQ(QuoteHugeNumbers(R"(["1e999",1e999,[2E+301]])"), R"(["1e999","1e999",["2E+301"]])");
+}
+
+TEST(Json, OnlyPagesThatMayHoldHugeNumbersAreScanned) {
+  // Hex request ids put 'E' after digits on most pages: no exponent of a huge number.
+  std::string page = R"({"request_id":"0000102B693196B9E90F20BD","data":{"x":"1029E45","y":1e9}})";
+  EXPECT_FALSE(MayHoldHugeNumbers(page));
+  EXPECT_FALSE(MayHoldHugeNumbers("[1e-999, 5E7, 3e+8]"));
+  EXPECT_TRUE(MayHoldHugeNumbers(R"(["a 9e99"])"));  // a "maybe": the full scan says no
+  EXPECT_FALSE(HasHugeNumbers(R"(["a 9e99"])"));
+  // Wherever the token starts in the 16-byte blocks, a possible huge number is seen.
+  for (size_t pad = 0; pad < 40; ++pad) {
+    for (std::string token : {std::string("1e45"), std::string("2E+301"), std::string("9e00"),
+                              std::string(300, '7') + "0"}) {
+      std::string text = "[" + std::string(pad, ' ') + token + "]";
+      EXPECT_TRUE(MayHoldHugeNumbers(text)) << text;
+      EXPECT_EQ(HasHugeNumbers(text), token == "2E+301" || token.size() > 300) << text;
+    }
+    std::string near_limit = "[" + std::string(pad, ' ') + std::string(295, '1') + "e9]";
+    EXPECT_TRUE(HasHugeNumbers(near_limit));
+    EXPECT_TRUE(MayHoldHugeNumbers(near_limit));
+  }
+}
+
+// What RapidJSON's own ASCII writer makes of `text` after RepairUtf8: the reference.
+std::string RapidJsonQuote(std::string_view text) {
+  long long replaced = 0;
+  std::string valid = RepairUtf8(text, &replaced);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::ASCII<>> writer(buffer);
+  writer.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
+  return buffer.GetString();
+}
+
+TEST(Json, EscapingMatchesRapidJsonOnEveryKindOfText) {
+  std::vector<std::string> texts = {"", "plain ascii only, longer than eight", "\x7F del"};
+  for (int c = 0; c < 0x80; ++c)
+    texts.push_back("ab" + std::string(1, static_cast<char>(c)) + "cdefghij");
+  // Two-, three- and four-byte characters, and the invalid: a lone continuation, an overlong
+  // form, a surrogate, a truncated sequence, a byte past U+10FFFF.
+  for (std::string t : {"caf\xC3\xA9", "\xE2\x82\xAC euro", "\xF0\x9F\x98\x80 emoji", "x\x80y",
+                        "\xC0\xAF", "\xED\xA0\x80", "\xE2\x82", "\xF5\x80\x80\x80",
+                        "\xF4\x8F\xBF\xBF", "Campaign 3 \xC3\xA9t\xC3\xA9 \"q\" \\ \n"}) {
+    texts.push_back(t);
+  }
+  std::mt19937 random(7);
+  for (int i = 0; i < 2000; ++i) {
+    std::string t(random() % 24, ' ');
+    for (char& c : t)
+      c = static_cast<char>(random() % 4 == 0 ? random() % 256 : 'a' + random() % 26);
+    texts.push_back(t);
+  }
+  for (const std::string& t : texts) {
+    std::string out(6 * t.size() + 1, '?');
+    char* end = EscapeJsonString(t.data(), t.size(), out.data());
+    EXPECT_EQ('"' + std::string(out.data(), end) + '"', RapidJsonQuote(t)) << t;
+  }
 }
 
 TEST(Json, WriterCopiesPlainStringsAndEscapesTheRest) {
