@@ -1,5 +1,6 @@
 #include "tap/accounts.h"
 
+#include <algorithm>
 #include <deque>
 #include <unordered_set>
 
@@ -35,23 +36,40 @@ Result<std::vector<std::string>> AuthorizedAdvertisers(const Settings& settings,
   return ids;
 }
 
-void ReadZones(const rapidjson::Value& data, ZoneMap& zones) {
+void ReadZone(const rapidjson::Value& row, const std::string& id, ZoneMap& zones) {
+  for (const char* field : {"display_timezone", "timezone"}) {
+    std::string name = StringMember(row, field);
+    if (name.empty()) continue;
+    auto zone = TimeZone::Find(name);
+    if (zone.ok()) {
+      zones.emplace(id, std::move(zone).value());
+      return;
+    }
+    LogWarning("Advertiser {}: {} '{}' is not a known time zone: {}", id, field, name,
+               zone.status().message());
+  }
+}
+
+// create_time, Unix seconds (§2: an integer, read as its digits); absent or odd: unknown, and
+// the advertiser's reports start at start_date.
+void ReadCreation(const rapidjson::Value& row, const std::string& id, CreationMap& created) {
+  std::string text = StringMember(row, "create_time");
+  if (text.empty() || text.size() > 12 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return;
+  }
+  long long seconds = std::stoll(text);
+  if (seconds > 0) created.emplace(id, Timestamp{std::chrono::seconds{seconds}});
+}
+
+void ReadFacts(const rapidjson::Value& data, Accounts& accounts) {
   const rapidjson::Value* list = FindMember(data, "list");
   if (list == nullptr || !list->IsArray()) return;
   for (const auto& row : list->GetArray()) {
     std::string id = StringMember(row, "advertiser_id");
     if (id.empty()) continue;
-    for (const char* field : {"display_timezone", "timezone"}) {
-      std::string name = StringMember(row, field);
-      if (name.empty()) continue;
-      auto zone = TimeZone::Find(name);
-      if (zone.ok()) {
-        zones.emplace(id, std::move(zone).value());
-        break;
-      }
-      LogWarning("Advertiser {}: {} '{}' is not a known time zone: {}", id, field, name,
-                 zone.status().message());
-    }
+    ReadZone(row, id, accounts.zones);
+    ReadCreation(row, id, accounts.created);
   }
 }
 
@@ -67,22 +85,24 @@ std::deque<WorkUnit> Batches(const std::vector<std::string>& ids, size_t size) {
   return batches;
 }
 
-Result<ZoneMap> ResolveZones(const std::vector<std::string>& ids, const StreamDef& advertisers,
-                             ApiClient& api) {
-  ZoneMap zones;
+// Each advertiser's time zone and creation time, in batches of the advertisers stream's size.
+Status ResolveFacts(const StreamDef& advertisers, ApiClient& api, Accounts& accounts) {
+  const std::vector<std::string>& ids = accounts.advertiser_ids;
+  ZoneMap& zones = accounts.zones;
   std::deque<WorkUnit> batches = Batches(ids, advertisers.advertisers_per_unit);
   for (; !batches.empty(); batches.pop_front()) {
     const WorkUnit& batch = batches.front();
     ApiRequest request{advertisers.path,
                        {{"advertiser_ids", JsonStringArray(batch.advertiser_ids)},
-                        {"fields", R"(["advertiser_id","timezone","display_timezone"])"}}};
+                        {"fields", R"(["advertiser_id","timezone","display_timezone",)"
+                                   R"("create_time"])"}}};
     auto response = api.Get(request);
     if (!response.ok() && response.status().kind() == ErrorKind::kSkipAdvertiser) {
       for (WorkUnit& part : SplitBatch(batch)) batches.push_back(std::move(part));
       continue;  // a single inaccessible id: its units will say so
     }
     if (!response.ok()) return response.status();
-    ReadZones(response->data(), zones);
+    ReadFacts(response->data(), accounts);
   }
   for (const std::string& id : ids) {
     if (zones.find(id) != zones.end()) continue;
@@ -91,7 +111,7 @@ Result<ZoneMap> ResolveZones(const std::vector<std::string>& ids, const StreamDe
         id);
     zones.emplace(id, TimeZone::Utc());
   }
-  return zones;
+  return Status::Ok();
 }
 
 // The configured advertisers, else (when the app's credentials are set) the authorized ones.
@@ -134,9 +154,15 @@ Result<Accounts> ResolveAccounts(const Settings& settings, const StreamDef& adve
   if (!ids.ok()) return ids.status();
   accounts.advertiser_ids = std::move(ids).value();
   if (!zones) return accounts;
-  auto resolved = ResolveZones(accounts.advertiser_ids, advertisers, api);
-  if (!resolved.ok()) return resolved.status();
-  accounts.zones = std::move(resolved).value();
+  if (Status s = ResolveFacts(advertisers, api, accounts); !s.ok()) return s;
+  long long later = std::count_if(accounts.created.begin(), accounts.created.end(),
+                                  [&](const auto& c) { return c.second > settings.start_date; });
+  if (later > 0) {
+    LogInfo(
+        "{} advertiser(s) were created after start_date: their reports start on the day each "
+        "was created (no rows can be earlier)",
+        later);
+  }
   return accounts;
 }
 

@@ -249,6 +249,15 @@ Partition DayRange(const PlanContext& context, const CatalogStream& stream,
   return {.first_day = first, .last_day = last, .empty = first > last};
 }
 
+// The local day the advertiser was created, when /advertiser/info/ said.
+std::optional<Date> CreationDay(const PlanContext& context, const std::string& advertiser_id,
+                                const TimeZone* tz) {
+  if (context.created == nullptr) return std::nullopt;
+  auto it = context.created->find(advertiser_id);
+  if (it == context.created->end()) return std::nullopt;
+  return tz != nullptr ? tz->LocalDate(it->second) : std::chrono::floor<days>(it->second);
+}
+
 }  // namespace
 
 Partition PartitionUtcDays(const PlanContext& context, const CatalogStream& stream,
@@ -269,6 +278,10 @@ Partition PartitionReportDays(const PlanContext& context, const CatalogStream& s
   Date today = tz != nullptr ? tz->LocalDate(context.now) : std::chrono::floor<days>(context.now);
   Partition p = DayRange(context, stream, advertiser_id, today,
                          r.lookback_days.value_or(context.settings.lookback_days));
+  if (auto created = CreationDay(context, advertiser_id, tz)) {
+    p.first_day = std::max(*p.first_day, *created);
+    p.empty = *p.first_day > *p.last_day;
+  }
   if (r.granularity == Granularity::kNone) {
     p.first_day = std::max(*p.first_day, *p.last_day - days{364});  // the API's 365-day limit
     p.empty = *p.first_day > *p.last_day;

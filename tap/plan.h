@@ -18,6 +18,8 @@ namespace tap {
 
 /// Advertiser time zones, by advertiser id (reports are in local time).
 using ZoneMap = std::map<std::string, TimeZone, std::less<>>;
+/// When each advertiser was created (/advertiser/info/ create_time), by advertiser id.
+using CreationMap = std::map<std::string, Timestamp, std::less<>>;
 
 /// What planning reads: all of it fixed before the first unit is planned.
 struct PlanContext {
@@ -26,6 +28,8 @@ struct PlanContext {
   const std::vector<std::string>& advertiser_ids;
   const ZoneMap& zones;
   Timestamp now;  // decides each advertiser's "today" in its own zone
+  /// Reports read no day before the advertiser's creation (in its zone): no rows can be there.
+  const CreationMap* created = nullptr;
 };
 
 /// campaign_system_origin values (§9.1): objects made in Ads Manager or the API, and objects

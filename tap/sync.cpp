@@ -142,7 +142,8 @@ Status Sync::RunUnits(Committer& committer) {
   facts_.advertisers = accounts->advertiser_ids.size();
   std::map<const CatalogStream*, Shape> shapes = WriteSchemas();
   State planned = Snapshot(state_);
-  PlanContext context{settings_, planned, accounts->advertiser_ids, accounts->zones, signpost_};
+  PlanContext context{settings_,       planned,   accounts->advertiser_ids,
+                      accounts->zones, signpost_, &accounts->created};
   PlanCursor cursor(context, catalog_);
   OutputQueue queue(kMaxBufferedBytes);
   PageSlots merges(kMaxMerges);

@@ -341,6 +341,29 @@ TEST_F(LargeReportTest, WindowsAreMergedInSlicesOfIdsAndDays) {
   EXPECT_EQ(Parse(all).records["ad_insights_daily"].size(), merged_keys.size()) << "duplicates";
 }
 
+TEST_F(ReportTest, NoReportWindowBeforeTheAdvertiserWasCreated) {
+  // The simulated advertisers were created in 2022: from 2021 on, a year of windows is empty.
+  TapRun run = Run({"advertiser_insights_daily"}, R"({"start_date":"2021-01-01"})");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("3 advertiser(s) were created after start_date"), std::string::npos);
+  std::map<std::string, std::string> first_asked;  // advertiser -> earliest start_date asked
+  for (const auto& request : simulator_->RequestLog()) {
+    if (request.path != "/open_api/v1.3/report/integrated/get/") continue;
+    std::string& first = first_asked[request.params.find("advertiser_id")->second];
+    std::string start = request.params.find("start_date")->second;
+    if (first.empty() || start < first) first = start;
+  }
+  ASSERT_EQ(first_asked.size(), 3u);
+  for (const sim::Advertiser& adv : simulator_->data().advertisers) {
+    tap::TimeZone zone = std::move(tap::TimeZone::Find(adv.display_timezone)).value();
+    std::string created =
+        tap::FormatDay(zone.LocalDate(tap::Timestamp{std::chrono::seconds{adv.create_time}}));
+    EXPECT_GT(created, "2021-12-31") << adv.id;
+    EXPECT_EQ(first_asked[adv.id], created) << adv.id;
+  }
+  ExpectSameAsServed(run);
+}
+
 TEST_F(ReportTest, LookbackRunDeliversRestatedValues) {
   std::string extra = fmt::format(R"({{"start_date":"{}","lookback_days":7}})", DaysAgo(20));
   TapRun first = Run({"advertiser_insights_daily"}, extra);

@@ -92,6 +92,33 @@ TEST(BusinessCenterTest, AFailedAssetListingNamesTheBusinessCenter) {
             "could not list the ad accounts of Business Center 1: TikTok API error 40001");
 }
 
+TEST(AccountsTest, TimeZonesAndCreationTimesComeFromOneAdvertiserInfoCall) {
+  FakeApi api([](const ApiRequest& r) {
+    EXPECT_EQ(r.path, "advertiser/info/");
+    EXPECT_EQ(r.Param("fields"),
+              R"(["advertiser_id","timezone","display_timezone","create_time"])");
+    return Envelope(
+        R"({"list":[)"
+        R"({"advertiser_id":"1","display_timezone":"Asia/Tokyo","create_time":1700000000},)"
+        R"({"advertiser_id":"2","timezone":"Etc/GMT+8","create_time":"1.5e9"},)"
+        R"({"advertiser_id":"3","timezone":"UTC"}]})");
+  });
+  Settings settings;
+  settings.advertiser_ids = {"1", "2", "3"};
+  settings.start_date = *ParseTimestamp("2023-01-01");
+  testing::internal::CaptureStderr();
+  auto accounts = ResolveAccounts(settings, EntityStreams().front(), true, api);
+  ASSERT_TRUE(accounts.ok()) << accounts.status().message();
+  EXPECT_EQ(api.requests().size(), 1u);
+  EXPECT_EQ(accounts->zones.size(), 3u);
+  // An integer is read; anything else leaves the creation unknown (reports from start_date).
+  ASSERT_EQ(accounts->created.size(), 1u);
+  EXPECT_EQ(FormatRfc3339(accounts->created.at("1")), "2023-11-14T22:13:20Z");
+  EXPECT_NE(
+      testing::internal::GetCapturedStderr().find("1 advertiser(s) were created after start_date"),
+      std::string::npos);
+}
+
 // One stream through the real Sync; its records (as JSON text) into `records`.
 Status SyncStream(const Settings& settings, const std::string& stream, FakeApi& api,
                   std::vector<std::string>* records) {

@@ -230,10 +230,13 @@ class ReportPlan : public ::testing::Test {
     }
     return units_;
   }
-  void Make(const Settings& settings, const State& state, Timestamp now, const ZoneMap& zones) {
+  void Make(const Settings& settings, const State& state, Timestamp now, const ZoneMap& zones,
+            const CreationMap* created = nullptr) {
     catalog_ = DefaultCatalog(Streams());
     for (CatalogStream& cs : catalog_.streams) cs.selected = cs.def->report != nullptr;
-    plan_ = Plan(settings, catalog_, state, {"1"}, zones, now);
+    std::vector<std::string> ids = {"1"};
+    PlanContext context{settings, state, ids, zones, now, created};
+    plan_ = MakePlan(context, catalog_);
   }
   Catalog catalog_;
   std::vector<WorkUnit> plan_;
@@ -258,6 +261,34 @@ TEST_F(ReportPlan, TodayIsTodayWhereTheAdvertiserIs) {
   west.emplace("1", std::move(TimeZone::Find("America/Los_Angeles")).value());
   Make(settings, State(), *ParseTimestamp("2024-07-02T03:00:00Z"), west);  // still July 1 in LA
   EXPECT_EQ(FormatDay(*Units("ad_insights_daily")[0]->last_day), "2024-07-01");
+}
+
+TEST_F(ReportPlan, NoWindowBeforeTheAdvertiserWasCreatedWhereItIs) {
+  Settings settings = MakeSettings();  // from 2024-01-01; now is 2024-07-01
+  ZoneMap zones;
+  zones.emplace("1", std::move(TimeZone::Find("America/Los_Angeles")).value());
+  // 03:00 UTC on March 20 is still March 19 in Los Angeles.
+  CreationMap created{{"1", *ParseTimestamp("2024-03-20T03:00:00Z")}};
+  Make(settings, State(), kNow, zones, &created);
+  auto daily = Units("ad_insights_daily");
+  ASSERT_EQ(daily.size(), 4u);  // 2024-03-19..2024-07-01 in 30-day windows, not 7
+  EXPECT_EQ(FormatDay(*daily[0]->first_day), "2024-03-19");
+  EXPECT_EQ(FormatDay(*daily[3]->last_day), "2024-07-01");
+  EXPECT_EQ(Units("ad_insights_hourly").size(), 105u);  // one per day since then
+  EXPECT_EQ(Units("ad_insights_lifetime").size(), 1u);  // lifetime has no days to trim
+
+  // Created before start_date, or unknown: start_date as before.
+  created["1"] = *ParseTimestamp("2023-05-01T00:00:00Z");
+  Make(settings, State(), kNow, zones, &created);
+  EXPECT_EQ(FormatDay(*Units("ad_insights_daily")[0]->first_day), "2024-01-01");
+  Make(settings, State(), kNow, zones);
+  EXPECT_EQ(Units("ad_insights_daily").size(), 7u);
+
+  // Created after end_date: nothing to read.
+  settings.end_date = *ParseTimestamp("2024-02-01");
+  created["1"] = *ParseTimestamp("2024-03-01T00:00:00Z");
+  Make(settings, State(), kNow, zones, &created);
+  EXPECT_TRUE(Units("ad_insights_daily").empty());
 }
 
 TEST_F(ReportPlan, LookbackEndDateAndLifetime) {
