@@ -79,6 +79,12 @@ ApiRequest ObjectListing(std::string_view path, const std::string& fields, const
   return request;
 }
 
+// The listing of the campaigns of `o` (one origin or buying type), whose emptiness spares the
+// requests of that kind's ad groups, ads and report rows (see SeriesRequest::probe).
+ApiRequest CampaignProbe(const Settings& settings, const ObjectRequest& o) {
+  return ObjectListing("campaign/get/", JsonStringArray({"campaign_id"}), settings, o);
+}
+
 // The entity requests that list the ids of one origin's objects of a report level.
 std::vector<ApiRequest> IdRequests(const Settings& settings, const ReportLevel& level,
                                    std::string_view origin) {
@@ -193,9 +199,17 @@ StreamRequests PreparePaged(const Settings& settings, const CatalogStream& strea
 StreamRequests PrepareAdObjects(const Settings& settings, const CatalogStream& stream) {
   std::string fields = JsonStringArray(RequestedFields(stream));
   StreamRequests out;
-  for (const ObjectRequest& o : ObjectRequests(settings, stream.def->max_page_size)) {
-    out.series.push_back({.request = ObjectListing(stream.def->path, fields, settings, o),
-                          .origin = std::string(o.origin)});
+  // The campaigns stream is the listing itself; below it, most advertisers have no TopView or
+  // Promote campaigns, so one shared listing of those spares two requests per stream.
+  bool below_campaigns = stream.def->path != "campaign/get/";
+  std::vector<ObjectRequest> probes = ObjectRequests(settings, 1000);
+  std::vector<ObjectRequest> kinds = ObjectRequests(settings, stream.def->max_page_size);
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    SeriesRequest series{.request = ObjectListing(stream.def->path, fields, settings, kinds[i]),
+                         .origin = std::string(kinds[i].origin)};
+    // Every kind but the first, TikTok's default, is TopView or Promote.
+    if (below_campaigns && i > 0) series.probe = {CampaignProbe(settings, probes[i])};
+    out.series.push_back(std::move(series));
   }
   return out;
 }

@@ -48,8 +48,10 @@ struct SeriesRequest {
   /// Reports by id: the entity requests that list the ids of the objects it reads, for the
   /// re-read in id batches when TikTok truncates a report (§9.1).
   std::vector<ApiRequest> id_requests = {};
-  /// Promote reports: the requests whose listing says whether the advertiser has any object of
-  /// the origin (its campaigns, the fewest); none: always read.
+  /// The requests whose listing says whether the advertiser has any object of the series
+  /// (campaigns of its origin or buying type, the fewest objects): Promote reports, and the
+  /// Promote and TopView ad groups and ads. Units share one listing per advertiser (the sync's
+  /// IdDirectory); none: always read.
   std::vector<ApiRequest> probe = {};
 };
 

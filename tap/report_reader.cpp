@@ -324,19 +324,10 @@ Status ReadBatches(UnitReader& r, const Query& all, const std::vector<std::strin
   return Status::Ok();
 }
 
-// Whether the series can have rows (see SeriesRequest::probe).
-Result<bool> MayHaveRows(UnitReader& r, size_t series) {
-  const SeriesRequest& s = r.unit().requests->series[series];
-  if (s.probe.empty()) return true;
-  auto ids = Listed(r, s.probe, "campaign_id");
-  if (!ids.ok()) return ids.status();
-  return !(*ids)->empty();
-}
-
 // One request of the series over the unit's window, completed by id batches when TikTok cut it.
 Status ReadSeries(UnitReader& r, size_t series) {
   const WorkUnit& unit = r.unit();
-  auto may = MayHaveRows(r, series);
+  auto may = r.MayHaveRows(series);
   if (!may.ok()) return may.status();
   if (!*may) return Status::Ok();
   Query all{series, {}, WindowOf(unit)};

@@ -108,6 +108,16 @@ Result<IdDirectory::Ids> UnitReader::ListedIds(const std::vector<ApiRequest>& re
   return ListIds(api_, requests, id_field, list_key);
 }
 
+Result<bool> UnitReader::MayHaveRows(size_t series) {
+  const SeriesRequest& s = unit_.requests->series[series];
+  if (s.probe.empty()) return true;
+  std::vector<ApiRequest> mine;
+  for (const ApiRequest& request : s.probe) mine.push_back(unit_.WithAdvertiser(request));
+  auto ids = ListedIds(mine, "campaign_id");
+  if (!ids.ok()) return ids.status();
+  return !(*ids)->empty();
+}
+
 void UnitReader::StartPage() { extracted_ = FormatRfc3339(env_.WallNow()); }
 
 Pager UnitReader::Pages(ApiRequest request) {
@@ -165,6 +175,9 @@ Status ReadEntities(UnitReader& r) {
   const WorkUnit& unit = r.unit();
   EntityCounts c;
   for (size_t s = 0; s < unit.requests->series.size(); ++s) {
+    auto may = r.MayHaveRows(s);
+    if (!may.ok()) return may.status();
+    if (!*may) continue;
     r.transformer().SetInjected("campaign_system_origin", unit.requests->series[s].origin);
     Status st = r.ReadPages(unit.Request(s), [&](Page& page) { return EntityPage(r, page, c); });
     if (!st.ok()) return st;

@@ -48,6 +48,8 @@ class UnitReader {
   /// The ids `requests` list (see IdDirectory::Get), shared when the sync has a directory.
   Result<IdDirectory::Ids> ListedIds(const std::vector<ApiRequest>& requests,
                                      std::string_view id_field, std::string_view list_key = "list");
+  /// Whether series `series` of the unit can have rows (see SeriesRequest::probe).
+  Result<bool> MayHaveRows(size_t series);
   /// Reconciled report streams: the unit's daily spend (see ReconciledLevel).
   std::optional<SpendTally>& spend() { return spend_; }
   long long records() const { return records_; }

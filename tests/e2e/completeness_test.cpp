@@ -269,3 +269,81 @@ TEST_F(CompletenessTest, WithoutPromoteAdsTheRequestsAndRowsAreTikToksDefaults) 
 
 }  // namespace
 }  // namespace e2e
+
+namespace e2e {
+namespace {
+
+// The kind of a request's objects: "topview", "promote" or "" (TikTok's default).
+std::string KindOf(const sim::Simulator::LoggedRequest& request) {
+  auto filtering = request.params.find("filtering");
+  if (filtering == request.params.end()) return "";
+  if (filtering->second.find("RESERVATION_TOP_VIEW") != std::string::npos) return "topview";
+  if (filtering->second.find("PROMOTE") != std::string::npos) return "promote";
+  return "";
+}
+
+TEST(ObjectKindsTest, TopViewAndPromoteCostRequestsBelowCampaignsOnlyWhereTheyExist) {
+  sim::SimConfig config;
+  config.advertisers = 8;
+  config.campaigns_per_advertiser = 2;
+  config.adgroups_per_campaign = 1;
+  config.ads_per_adgroup = 1;
+  config.promote_every = 4;
+  config.now = 1740787200;  // 2025-03-01T00:00:00Z
+  sim::Simulator simulator(config);
+  int port = simulator.Start("127.0.0.1", 0);
+  ASSERT_GT(port, 0);
+  TempDir dir;
+  std::string extra =
+      R"({"start_date":"2025-02-01","end_date":"2025-02-28","include_deleted":true})";
+  TapRun run =
+      RunTap({"--config", dir.Write("config.json", Config(port, config, extra)), "--catalog",
+              dir.Write("catalog.json",
+                        CatalogSelecting({"campaigns", "adgroups", "ads", "ad_insights_daily"}))},
+             dir);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+
+  // What each advertiser has, from the simulator's data.
+  const sim::SimData& data = simulator.data();
+  std::map<std::string, std::set<std::string>> has;  // advertiser -> kinds it has
+  for (const sim::Advertiser& adv : data.advertisers) {
+    for (uint32_t c : adv.campaigns) {
+      const sim::Entity& campaign = data.campaigns[c];
+      if (campaign.buying_type == sim::BuyingType::kReservationTopView)
+        has[adv.id].insert("topview");
+      if (campaign.promote) has[adv.id].insert("promote");
+    }
+  }
+  // advertiser|path|kind -> requests
+  std::map<std::string, int> asked;
+  for (const sim::Simulator::LoggedRequest& request : simulator.RequestLog()) {
+    auto adv = request.params.find("advertiser_id");
+    if (adv == request.params.end()) continue;
+    std::string fields =
+        request.params.count("fields") ? request.params.find("fields")->second : "";
+    std::string what = fields == R"(["campaign_id"])" ? "probe" : request.path;
+    ++asked[adv->second + "|" + what + "|" + KindOf(request)];
+  }
+  int with = 0, without = 0;
+  for (const sim::Advertiser& adv : data.advertisers) {
+    for (std::string kind : {"topview", "promote"}) {
+      SCOPED_TRACE(adv.id + " " + kind);
+      bool exists = has[adv.id].count(kind) > 0;
+      (exists ? with : without) += 1;
+      // One listing of those campaigns, shared by ad groups, ads and the report...
+      EXPECT_EQ(asked[adv.id + "|probe|" + kind], 1);
+      // ...and the ad groups and ads of that kind asked for only where there are some.
+      EXPECT_EQ(asked[adv.id + "|/open_api/v1.3/adgroup/get/|" + kind], exists ? 1 : 0);
+      EXPECT_EQ(asked[adv.id + "|/open_api/v1.3/ad/get/|" + kind], exists ? 1 : 0);
+    }
+  }
+  EXPECT_GT(with, 0) << "the account has some TopView or Promote campaigns";
+  EXPECT_GT(without, 0) << "and advertisers without them";
+  // Nothing is lost: every object is there.
+  Messages messages = Parse(run);
+  EXPECT_EQ(messages.records["adgroups"].size(), data.adgroups.size());
+  EXPECT_EQ(messages.records["ads"].size(), data.ads.size());
+}
+
+}  // namespace
+}  // namespace e2e
