@@ -7,6 +7,7 @@
 #include "tap/business_center.h"
 #include "tap/json.h"
 #include "tap/log.h"
+#include "tap/timestamp.h"
 
 namespace tap {
 namespace {
@@ -53,13 +54,7 @@ void ReadZone(const rapidjson::Value& row, const std::string& id, ZoneMap& zones
 // create_time, Unix seconds (§2: an integer, read as its digits); absent or odd: unknown, and
 // the advertiser's reports start at start_date.
 void ReadCreation(const rapidjson::Value& row, const std::string& id, CreationMap& created) {
-  std::string text = StringMember(row, "create_time");
-  if (text.empty() || text.size() > 12 ||
-      text.find_first_not_of("0123456789") != std::string::npos) {
-    return;
-  }
-  long long seconds = std::stoll(text);
-  if (seconds > 0) created.emplace(id, Timestamp{std::chrono::seconds{seconds}});
+  if (auto t = ParseEpochSeconds(StringMember(row, "create_time"))) created.emplace(id, *t);
 }
 
 void ReadFacts(const rapidjson::Value& data, Accounts& accounts) {

@@ -15,6 +15,7 @@
 #include "tap/http.h"
 #include "tap/secret.h"
 #include "tap/status.h"
+#include "tap/timestamp.h"
 
 namespace tap {
 
@@ -45,6 +46,11 @@ struct ApiRequest {
 /// campaign_system_origins to read (none: TikTok's default, TT_ADS_PLATFORM).
 std::string EntityFiltering(const std::vector<std::string>& buying_types, bool all_statuses,
                             std::string_view origin = {});
+/// `filtering` (an EntityFiltering object) that also asks only for objects modified at or after
+/// `t` (§3.2 `modified_after`, "YYYY-MM-DD HH:MM:SS" UTC). One second earlier is asked for,
+/// since whether TikTok's bound is inclusive is not documented; rows before `t` are still
+/// filtered by the tap.
+std::string WithModifiedAfter(std::string_view filtering, Timestamp t);
 /// One `IN` filter of a report's `filtering` array (§4.5) as JSON object text; its
 /// filter_value is itself a JSON string holding an array.
 std::string ReportFilterIn(std::string_view field, const std::vector<std::string>& values);

@@ -46,6 +46,7 @@ void AddAccountStreams(std::vector<StreamDef>& streams) {
                       .replication_fallback = "create_time",
                       .path = "ad/get/",
                       .injected = {"campaign_system_origin"},
+                      .server_modified_after = true,
                       .hooks = kAdObjects},
                      {.name = "audiences",
                       .key_properties = {"advertiser_id", "audience_id"},

@@ -55,6 +55,9 @@ struct StreamDef {
   size_t advertisers_per_unit = 1;
   std::vector<std::string> injected = {};  // properties the rows lack and the tap fills in
   std::vector<std::pair<std::string, std::string>> params = {};  // sent with every request
+  // The endpoint filters on `filtering.modified_after` (§3.2, ads): incremental units ask TikTok
+  // for the objects modified since their start instead of reading every page.
+  bool server_modified_after = false;
   StreamHooks hooks = {};
   const ReportStream* report = nullptr;  // report streams: their row of the report table
 

@@ -179,7 +179,11 @@ Status ReadEntities(UnitReader& r) {
     if (!may.ok()) return may.status();
     if (!*may) continue;
     r.transformer().SetInjected("campaign_system_origin", unit.requests->series[s].origin);
-    Status st = r.ReadPages(unit.Request(s), [&](Page& page) { return EntityPage(r, page, c); });
+    ApiRequest request = unit.Request(s);
+    if (r.def().server_modified_after && unit.start) {
+      request.Set("filtering", WithModifiedAfter(request.Param("filtering"), *unit.start));
+    }
+    Status st = r.ReadPages(request, [&](Page& page) { return EntityPage(r, page, c); });
     if (!st.ok()) return st;
   }
   LogEntityEnd(r, c);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "tap/json.h"
+#include "tap/timestamp.h"
 #include "tests/e2e/harness.h"
 
 namespace e2e {
@@ -369,6 +370,51 @@ TEST_F(SyncTest, SecondRunWithStateReturnsOnlyWhatChanged) {
   std::string advanced = ToJson(*m3.last_state);
   std::string expected_bookmark = ExpectedTime(std::to_string(now - 60));
   EXPECT_NE(advanced.find(expected_bookmark), std::string::npos) << advanced;
+}
+
+TEST_F(SyncTest, IncrementalAdsAreFilteredByTikTokWithModifiedAfter) {
+  TapRun first = Run();
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  std::string state = ToJson(*Parse(first).last_state);
+  size_t from = simulator_->RequestLog().size();
+  for (const auto& request : simulator_->RequestLog()) {
+    if (request.path != "/open_api/v1.3/ad/get/") continue;
+    EXPECT_EQ(request.params.find("filtering")->second.find("modified_after"), std::string::npos);
+  }
+  // Two ads change: the next run asks TikTok for the ads modified since each bookmark (less a
+  // second) and gets those two, the ties on the bookmark and the ads without a modify_time.
+  int64_t now = std::time(nullptr);
+  std::vector<std::string> changed = simulator_->Modify("ads", 0, 2, now - 60);
+  ASSERT_EQ(changed.size(), 2u);
+  TapRun second = Run("{}", {"--state", dir_.Write("state.json", state)});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  rapidjson::Document bookmarks;
+  bookmarks.Parse(state.c_str());
+  auto log = simulator_->RequestLog();
+  size_t filtered = 0;
+  for (size_t i = from; i < log.size(); ++i) {
+    if (log[i].path != "/open_api/v1.3/ad/get/") continue;
+    std::string advertiser = log[i].params.find("advertiser_id")->second;
+    std::string bookmark;  // the ads bookmark of the advertiser, as TikTok writes times
+    for (const auto& p : bookmarks["bookmarks"]["ads"]["partitions"].GetArray()) {
+      if (advertiser == p["context"]["advertiser_id"].GetString()) {
+        auto t = tap::ParseTimestamp(p["replication_key_value"].GetString());
+        std::string text = tap::FormatRfc3339(*t - std::chrono::seconds{1});
+        bookmark = text.substr(0, 10) + " " + text.substr(11, 8);
+      }
+    }
+    ASSERT_FALSE(bookmark.empty()) << advertiser;
+    EXPECT_NE(log[i].params.find("filtering")->second.find(R"("modified_after":")" + bookmark),
+              std::string::npos)
+        << log[i].params.find("filtering")->second;
+    ++filtered;
+  }
+  EXPECT_GT(filtered, 0u);
+  auto ads = ExactRecords(second, "ads", "ad_id");
+  for (const std::string& id : changed) EXPECT_TRUE(ads.count(id)) << id;
+  size_t untimed = 0;
+  for (const sim::Entity& e : simulator_->data().ads) untimed += !e.deleted && !e.has_modify_time;
+  EXPECT_LE(ads.size(), changed.size() + untimed + 3);
 }
 
 TEST_F(SyncTest, IncludeDeletedAddsDeletedObjectsWithTheirStatus) {

@@ -131,6 +131,15 @@ TEST(Api, ErrorsQuoteTikTokAndNeverTheToken) {
   }
 }
 
+TEST(Api, ModifiedAfterJoinsTheEntityFilteringOneSecondEarly) {
+  tap::Timestamp t = *tap::ParseTimestamp("2024-03-01T00:00:00Z");
+  EXPECT_EQ(WithModifiedAfter(EntityFiltering({"AUCTION"}, true), t),
+            R"({"buying_types":["AUCTION"],"primary_status":"STATUS_ALL",)"
+            R"("modified_after":"2024-02-29 23:59:59"})");
+  EXPECT_EQ(WithModifiedAfter("{}", t), R"({"modified_after":"2024-02-29 23:59:59"})");
+  EXPECT_EQ(WithModifiedAfter("", t), R"({"modified_after":"2024-02-29 23:59:59"})");
+}
+
 TEST(ReadPageInfo, ReadsNumbersKeptAsStrings) {
   FakeTransport transport;
   transport.responses.push_back(Ok(
