@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,12 @@ class JsonWriter
     return EndValue(true);
   }
   bool String(const char* s) { return String(s, static_cast<rapidjson::SizeType>(Length(s))); }
+  /// `json` as it is (RapidJSON's own copies it a byte at a time).
+  bool RawValue(const char* json, size_t n, rapidjson::Type type) {
+    Prefix(type);
+    std::memcpy(os_->Push(n), json, n);
+    return EndValue(true);
+  }
   bool Key(const char* s, rapidjson::SizeType n, bool copy = false) { return String(s, n, copy); }
   bool Key(const char* s) { return String(s); }
 

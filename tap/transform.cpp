@@ -355,8 +355,9 @@ void Transformer::WriteNumber(const rapidjson::Value& v, bool integer, std::stri
   if (Blank(v)) return out.Null(), void();
   if (v.IsString()) {
     std::string_view text = Text(v);
-    // Most metric values are already JSON numbers as they are ("12.345", "7508").
-    if (IsJsonNumber(text, integer) && Finite(text)) {
+    // Most metric values are already JSON numbers as they are ("12.345", "7508"); with no
+    // exponent, only a very long one can be past double range.
+    if (IsJsonNumber(text, integer) && (text.size() < 300 || Finite(text))) {
       out.RawValue(text.data(), text.size(), rapidjson::kNumberType);
       return;
     }
