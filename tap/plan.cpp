@@ -199,16 +199,16 @@ StreamRequests PreparePaged(const Settings& settings, const CatalogStream& strea
 StreamRequests PrepareAdObjects(const Settings& settings, const CatalogStream& stream) {
   std::string fields = JsonStringArray(RequestedFields(stream));
   StreamRequests out;
-  // The campaigns stream is the listing itself; below it, most advertisers have no TopView or
-  // Promote campaigns, so one shared listing of those spares two requests per stream.
-  bool below_campaigns = stream.def->path != "campaign/get/";
+  // Most advertisers have no TopView or Promote campaigns: one shared listing of their ids per
+  // advertiser (also the reports' Promote probe) spares the full listing of those campaigns and
+  // the requests of their ad groups and ads.
   std::vector<ObjectRequest> probes = ObjectRequests(settings, 1000);
   std::vector<ObjectRequest> kinds = ObjectRequests(settings, stream.def->max_page_size);
   for (size_t i = 0; i < kinds.size(); ++i) {
     SeriesRequest series{.request = ObjectListing(stream.def->path, fields, settings, kinds[i]),
                          .origin = std::string(kinds[i].origin)};
     // Every kind but the first, TikTok's default, is TopView or Promote.
-    if (below_campaigns && i > 0) series.probe = {CampaignProbe(settings, probes[i])};
+    if (i > 0) series.probe = {CampaignProbe(settings, probes[i])};
     out.series.push_back(std::move(series));
   }
   return out;

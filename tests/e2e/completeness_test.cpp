@@ -282,7 +282,7 @@ std::string KindOf(const sim::Simulator::LoggedRequest& request) {
   return "";
 }
 
-TEST(ObjectKindsTest, TopViewAndPromoteCostRequestsBelowCampaignsOnlyWhereTheyExist) {
+TEST(ObjectKindsTest, TopViewAndPromoteObjectsCostRequestsOnlyWhereTheyExist) {
   sim::SimConfig config;
   config.advertisers = 8;
   config.campaigns_per_advertiser = 2;
@@ -332,7 +332,8 @@ TEST(ObjectKindsTest, TopViewAndPromoteCostRequestsBelowCampaignsOnlyWhereTheyEx
       (exists ? with : without) += 1;
       // One listing of those campaigns, shared by ad groups, ads and the report...
       EXPECT_EQ(asked[adv.id + "|probe|" + kind], 1);
-      // ...and the ad groups and ads of that kind asked for only where there are some.
+      // ...and the campaigns, ad groups and ads of that kind asked for only where there are some.
+      EXPECT_EQ(asked[adv.id + "|/open_api/v1.3/campaign/get/|" + kind], exists ? 1 : 0);
       EXPECT_EQ(asked[adv.id + "|/open_api/v1.3/adgroup/get/|" + kind], exists ? 1 : 0);
       EXPECT_EQ(asked[adv.id + "|/open_api/v1.3/ad/get/|" + kind], exists ? 1 : 0);
     }
@@ -341,6 +342,7 @@ TEST(ObjectKindsTest, TopViewAndPromoteCostRequestsBelowCampaignsOnlyWhereTheyEx
   EXPECT_GT(without, 0) << "and advertisers without them";
   // Nothing is lost: every object is there.
   Messages messages = Parse(run);
+  EXPECT_EQ(messages.records["campaigns"].size(), data.campaigns.size());
   EXPECT_EQ(messages.records["adgroups"].size(), data.adgroups.size());
   EXPECT_EQ(messages.records["ads"].size(), data.ads.size());
 }
