@@ -24,6 +24,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -212,21 +213,20 @@ class Airbyte:
         return self.command("read", "--config", config, "--catalog", catalog)
 
 
-def our_catalog(tap, metrics, path):
-    """ad_insights_daily with the same metrics the peer requests (those TikTok has at ad level)."""
+def our_catalog(tap, metrics, path, streams=("ad_insights_daily",)):
+    """This tap's discovered catalog with `streams` selected; their report fields limited to
+    `metrics` (the ones a peer requests, where TikTok has them at that level)."""
     catalog = json.loads(subprocess.run([tap, "--discover"], check=True,
                                         capture_output=True).stdout)
-    stream = next(s for s in catalog["streams"] if s["tap_stream_id"] == "ad_insights_daily")
-    wanted = set(metrics)
-    for entry in stream["metadata"]:
-        crumb = entry["breadcrumb"]
-        if crumb == []:
-            entry["metadata"]["selected"] = True
-        elif entry["metadata"].get("inclusion") != "automatic":
-            entry["metadata"]["selected"] = crumb[-1] in wanted
-    catalog["streams"] = [stream]
-    path.write_text(json.dumps(catalog))
-    return path
+    catalog["streams"] = [s for s in catalog["streams"] if s["tap_stream_id"] in streams]
+    for stream in catalog["streams"]:
+        report = stream["tap_stream_id"].endswith("_daily")
+        for entry in stream["metadata"]:
+            if entry["breadcrumb"] == []:
+                entry["metadata"]["selected"] = True
+            elif report and entry["metadata"].get("inclusion") != "automatic":
+                entry["metadata"]["selected"] = entry["breadcrumb"][-1] in metrics
+    return write_json(path, catalog)
 
 
 def write_json(path, value):
@@ -302,23 +302,10 @@ def throughput(args, tap, peer, sim, catalog, workdir):
         print(f"bench: throughput {i + 1}/{args.repeats}: ours "
               f"{results['ours'][-1]['wall_s']:.2f} s, curl {results['curl'][-1]['wall_s']:.2f} s",
               flush=True)
-    for i in range(args.peer_repeats):
-        # The peer's first run writes to a file so that its records can be counted (a run is
-        # minutes long; page-cache writes add well under 1 % to it); the others to /dev/null
-        # like ours.
-        output = workdir / "peer-output.jsonl"
-        with open(output if i == 0 else os.devnull, "wb") as out:
-            run = measure_requests(sim, peer_cmd, stdout=out, env=peer.env(sim),
-                                   stderr_path=workdir / "peer.log")
-        results["peer"].append(run)
-        if i == 0:
-            with open(output, "rb") as f:
-                peer_rows = sum(1 for line in f if line.startswith(b'{"type": "RECORD"'))
-            output.unlink()
-            if peer_rows != rows:
-                sys.exit(f"bench: the taps disagree on the data: {rows} vs {peer_rows} rows")
-        print(f"bench: throughput peer {i + 1}/{args.peer_repeats}: {run['wall_s']:.1f} s",
-              flush=True)
+    results["peer"], peer_rows = peer_runs(args, sim, peer_cmd, peer.env(sim), workdir, "peer",
+                                           "ad_insights")
+    if peer_rows is not None and peer_rows != rows:
+        sys.exit(f"bench: the taps disagree on the data: {rows} vs {peer_rows} rows")
     return summarize(results, rows)
 
 
@@ -339,17 +326,9 @@ def airbyte_side(args, tap, airbyte, sim, workdir):
     config = airbyte.config(workdir / "airbyte.json", days, first[0])
     cmd = airbyte.read(config, airbyte.catalog(sim, config, workdir / "airbyte-catalog.json"))
     results = {"ours_airbyte": [], "airbyte": []}
-    log_before, airbyte_rows = len(sim.log_lines()), None
-    for i in range(args.peer_repeats):
-        output = workdir / "airbyte-output.jsonl"
-        with open(output if i == 0 else os.devnull, "wb") as out:
-            results["airbyte"].append(measure_requests(sim, cmd, stdout=out, env=airbyte.env(sim),
-                                                       stderr_path=workdir / "airbyte.log"))
-        if i == 0:
-            airbyte_rows = records_by_stream(output.read_text().splitlines())["ads_reports_daily"]
-            output.unlink()
-        print(f"bench: throughput Airbyte {i + 1}/{args.peer_repeats}: "
-              f"{results['airbyte'][-1]['wall_s']:.1f} s", flush=True)
+    log_before = len(sim.log_lines())
+    results["airbyte"], airbyte_rows = peer_runs(args, sim, cmd, airbyte.env(sim), workdir,
+                                                 "airbyte", "ads_reports_daily")
     if airbyte_rows is None:
         return None
     catalog = our_catalog(tap, report_metrics(sim.log_lines()[log_before:]),
@@ -365,13 +344,36 @@ def airbyte_side(args, tap, airbyte, sim, workdir):
     return summarize(results, rows)
 
 
+def peer_runs(args, sim, cmd, env, workdir, name, stream):
+    """A peer's timed runs (--peer-repeats) and how many records of `stream` its first run wrote
+    (None without runs). The first run writes to a file so that its records can be counted (a run
+    is minutes long; page-cache writes add well under 1 % to it); the others to /dev/null like
+    ours."""
+    runs, rows = [], None
+    for i in range(args.peer_repeats):
+        output = workdir / f"{name}-output.jsonl"
+        with open(output if i == 0 else os.devnull, "wb") as out:
+            runs.append(measure_requests(sim, cmd, stdout=out, env=env,
+                                         stderr_path=workdir / f"{name}.log"))
+        if i == 0:
+            with open(output) as f:
+                rows = records_by_stream(f)[stream]
+            output.unlink()
+        print(f"bench: throughput {name} {i + 1}/{args.peer_repeats}: {runs[-1]['wall_s']:.1f} s",
+              flush=True)
+    return runs, rows
+
+
+RECORD_STREAM = re.compile(r'"type": ?"RECORD", ?(?:"record": ?\{)?"stream": ?"([^"]+)"')
+
+
 def records_by_stream(lines):
-    """RECORD lines by stream, in Singer's form or Airbyte's."""
+    """RECORD lines by stream, in Singer's form (either spacing) or Airbyte's."""
     counts = collections.Counter()
     for line in lines:
-        if '"RECORD"' in line[:40]:
-            message = json.loads(line)
-            counts[message.get("stream") or message["record"]["stream"]] += 1
+        match = RECORD_STREAM.search(line, 0, 200)
+        if match:
+            counts[match.group(1)] += 1
     return counts
 
 
@@ -392,21 +394,6 @@ REQUEST_STREAMS = {
 }
 
 
-def streams_catalog(tap, metrics, streams, path):
-    """This tap's catalog with `streams` selected; reports with `metrics` (as our_catalog)."""
-    catalog = json.loads(subprocess.run([tap, "--discover"], check=True,
-                                        capture_output=True).stdout)
-    catalog["streams"] = [s for s in catalog["streams"] if s["tap_stream_id"] in streams]
-    for stream in catalog["streams"]:
-        report = stream["tap_stream_id"].endswith("_daily")
-        for entry in stream["metadata"]:
-            if entry["breadcrumb"] == []:
-                entry["metadata"]["selected"] = True
-            elif report and entry["metadata"].get("inclusion") != "automatic":
-                entry["metadata"]["selected"] = entry["breadcrumb"][-1] in metrics
-    return write_json(path, catalog)
-
-
 def counted_run(sim, cmd, env=None):
     """Runs `cmd` to the end; its API requests by endpoint (from the simulator's log) and its
     records by stream."""
@@ -423,8 +410,8 @@ def counted_run(sim, cmd, env=None):
 def request_case(sim, tap, peer, airbyte, days, workdir, with_peers):
     """Each tap's requests and records for the same streams over `days` days."""
     ids, out = sim.advertiser_ids(), {"days": days, "start_date": start_date(days)}
-    catalog = streams_catalog(tap, peer.metrics, REQUEST_STREAMS["ours"],
-                              workdir / "requests-catalog.json")
+    catalog = our_catalog(tap, peer.metrics, workdir / "requests-catalog.json",
+                          REQUEST_STREAMS["ours"])
     for case, promote in (("ours", True), ("ours_no_promote", False)):
         config = ours_config(workdir / "requests-ours.json", sim, ids, days,
                              include_promote_ads=promote)

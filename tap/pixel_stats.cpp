@@ -14,7 +14,7 @@ constexpr int kPixelListPageSize = 20;  // /pixel/list/'s page_size maximum
 
 Result<IdDirectory::Ids> AdvertiserPixels(UnitReader& r) {
   ApiRequest listing{"pixel/list/", {{"page_size", std::to_string(kPixelListPageSize)}}};
-  return r.ListedIds({r.unit().WithAdvertiser(std::move(listing))}, "pixel_id", "pixels");
+  return r.ListedIds({std::move(listing)}, "pixel_id", "pixels");
 }
 
 // One statistics entry of `pixel` on `day` as a record.

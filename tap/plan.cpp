@@ -137,9 +137,11 @@ std::vector<SeriesRequest> ReportSeries(const Settings& settings, const ReportSt
   filters.push_back(ReportFilterIn("campaign_system_origins", {std::string(kPromote)}));
   // Most accounts have no Promote objects: one listing of Promote campaigns per advertiser spares
   // a Promote request per window and stream.
-  series.push_back({request, std::string(kPromote), filters,
+  series.push_back({request,
+                    std::string(kPromote),
+                    filters,
                     IdRequests(settings, *r.level, kPromote),
-                    IdRequests(settings, *FindReportLevel("campaign"), kPromote)});
+                    {CampaignProbe(settings, ObjectRequests(settings, 1000).back())}});  // Promote
   return series;
 }
 

@@ -276,18 +276,10 @@ Status ReadQuery(UnitReader& r, const Query& q, Coverage& c) {
                      [&](Page& page) { return EmitRows(r, page, c); });
 }
 
-// The ids `requests` (a series' listing) list for the unit's advertiser, listed once per run.
-Result<IdDirectory::Ids> Listed(UnitReader& r, const std::vector<ApiRequest>& requests,
-                                std::string_view id_field) {
-  std::vector<ApiRequest> mine;
-  for (const ApiRequest& request : requests) mine.push_back(r.unit().WithAdvertiser(request));
-  return r.ListedIds(mine, id_field);
-}
-
 // The ids of the series' objects that `c` did not cover.
 Result<std::vector<std::string>> Uncovered(UnitReader& r, size_t series, const Coverage& c) {
-  auto listed =
-      Listed(r, r.unit().requests->series[series].id_requests, r.def().report->level->id_dimension);
+  auto listed = r.ListedIds(r.unit().requests->series[series].id_requests,
+                            r.def().report->level->id_dimension);
   if (!listed.ok()) return listed.status();
   std::vector<std::string> out;
   for (const std::string& id : **listed) {

@@ -104,16 +104,16 @@ Status UnitReader::Run() {
 Result<IdDirectory::Ids> UnitReader::ListedIds(const std::vector<ApiRequest>& requests,
                                                std::string_view id_field,
                                                std::string_view list_key) {
-  if (shared_.ids != nullptr) return shared_.ids->Get(api_, requests, id_field, list_key);
-  return ListIds(api_, requests, id_field, list_key);
+  std::vector<ApiRequest> mine;
+  for (const ApiRequest& request : requests) mine.push_back(unit_.WithAdvertiser(request));
+  if (shared_.ids != nullptr) return shared_.ids->Get(api_, mine, id_field, list_key);
+  return ListIds(api_, mine, id_field, list_key);
 }
 
 Result<bool> UnitReader::MayHaveRows(size_t series) {
   const SeriesRequest& s = unit_.requests->series[series];
   if (s.probe.empty()) return true;
-  std::vector<ApiRequest> mine;
-  for (const ApiRequest& request : s.probe) mine.push_back(unit_.WithAdvertiser(request));
-  auto ids = ListedIds(mine, "campaign_id");
+  auto ids = ListedIds(s.probe, "campaign_id");
   if (!ids.ok()) return ids.status();
   return !(*ids)->empty();
 }

@@ -45,7 +45,8 @@ class UnitReader {
   PageSlots::Slot AcquireMerge() {
     return shared_.merges != nullptr ? shared_.merges->Acquire() : PageSlots::Slot();
   }
-  /// The ids `requests` list (see IdDirectory::Get), shared when the sync has a directory.
+  /// The ids `requests` (without an advertiser: the unit's is added) list (see IdDirectory::Get),
+  /// listed once per run when the sync has a directory.
   Result<IdDirectory::Ids> ListedIds(const std::vector<ApiRequest>& requests,
                                      std::string_view id_field, std::string_view list_key = "list");
   /// Whether series `series` of the unit can have rows (see SeriesRequest::probe).
