@@ -145,6 +145,24 @@ std::vector<SeriesRequest> ReportSeries(const Settings& settings, const ReportSt
   return series;
 }
 
+// An Upgraded Smart+ listing (§9.1): `fields` (empty: every field, the endpoints' default),
+// deleted objects too when the sync includes them.
+ApiRequest SmartPlusListing(std::string path, int max_page_size, const Settings& settings,
+                            const std::vector<std::string>& fields = {}) {
+  ApiRequest request{std::move(path), {}};
+  request.Set("page_size", std::to_string(PageSize(settings, max_page_size)));
+  if (!fields.empty()) request.Set("fields", JsonStringArray(fields));
+  std::string filtering = EntityFiltering({}, settings.include_deleted, "");
+  if (filtering != "{}") request.Set("filtering", filtering);
+  return request;
+}
+
+// The ids of the advertiser's Upgraded Smart+ campaigns: most advertisers have none, and then
+// their Smart+ ad groups, ads and ad reports are not asked for (see SeriesRequest::probe).
+ApiRequest SmartPlusCampaignProbe(const Settings& settings) {
+  return SmartPlusListing("smart_plus/campaign/get/", 1000, settings, {"campaign_id"});
+}
+
 std::vector<std::vector<std::string>> MetricGroups(const Settings& settings,
                                                    const CatalogStream& stream) {
   std::vector<std::string> metrics = SelectedMetrics(stream);
@@ -228,6 +246,30 @@ StreamRequests PrepareReport(const Settings& settings, const CatalogStream& stre
   return {.series = ReportSeries(settings, r, request),
           .metric_groups = MetricGroups(settings, stream),
           .id_limit = static_cast<size_t>(settings.report_id_limit)};
+}
+
+StreamRequests PrepareSmartPlusCampaigns(const Settings& settings, const CatalogStream& stream) {
+  return {.series = {{.request = SmartPlusListing(stream.def->path, stream.def->max_page_size,
+                                                  settings)}}};
+}
+
+StreamRequests PrepareSmartPlusChildren(const Settings& settings, const CatalogStream& stream) {
+  StreamRequests out = PrepareSmartPlusCampaigns(settings, stream);
+  out.series.front().probe = {SmartPlusCampaignProbe(settings)};
+  return out;
+}
+
+StreamRequests PrepareSmartPlusReport(const Settings& settings, const CatalogStream& stream) {
+  StreamRequests out = PrepareReport(settings, stream);
+  // Smart+ objects are never Promote ones: one series, read by the ids of the Smart+ ads (the
+  // level's unfiltered rows would be every other ad's too).
+  const ReportLevel& level = *stream.def->report->level;
+  out.series = {{.request = out.series.front().request,
+                 .filters = ReportFilters(*stream.def->report, settings.include_deleted),
+                 .id_requests = {SmartPlusListing(std::string(level.entity_path), 100, settings,
+                                                  {"campaign_id"})},
+                 .probe = {SmartPlusCampaignProbe(settings)}}};
+  return out;
 }
 
 Partition PartitionWhole(const PlanContext&, const CatalogStream&, const std::string&) {

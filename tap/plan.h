@@ -149,6 +149,11 @@ StreamRequests PrepareWithFields(const Settings& settings, const CatalogStream& 
 StreamRequests PreparePaged(const Settings& settings, const CatalogStream& stream);
 StreamRequests PrepareAdObjects(const Settings& settings, const CatalogStream& stream);
 StreamRequests PrepareReport(const Settings& settings, const CatalogStream& stream);
+/// Upgraded Smart+ campaigns; their ad groups and ads, only where the advertiser has Smart+
+/// campaigns; their ad report (smart_plus_ad_insights_daily), by the ids of the Smart+ ads.
+StreamRequests PrepareSmartPlusCampaigns(const Settings& settings, const CatalogStream& stream);
+StreamRequests PrepareSmartPlusChildren(const Settings& settings, const CatalogStream& stream);
+StreamRequests PrepareSmartPlusReport(const Settings& settings, const CatalogStream& stream);
 Partition PartitionWhole(const PlanContext& context, const CatalogStream& stream,
                          const std::string& advertiser_id);
 /// Incremental entities: everything on the first run for an advertiser (start_date bounds

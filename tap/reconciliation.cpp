@@ -118,6 +118,9 @@ std::optional<SpendLevel> ReconciledLevel(const CatalogStream& stream) {
   }
   std::vector<std::string> selected = stream.PropertyNames();
   if (std::find(selected.begin(), selected.end(), "spend") == selected.end()) return std::nullopt;
+  // Only the levels of ReportLevels(): the Smart+ ads of smart_plus_ad_insights_daily are a part
+  // of the ad level, whose spend ad_insights_daily already holds by creative.
+  if (FindReportLevel(r->level->data_level) != r->level) return std::nullopt;
   if (r->level->level_bit == kAdvertiserLevel) return SpendLevel::kAdvertiser;
   if (r->level->level_bit == kAdLevel) return SpendLevel::kAd;
   return std::nullopt;

@@ -279,7 +279,7 @@ Status ReadQuery(UnitReader& r, const Query& q, Coverage& c) {
 // The ids of the series' objects that `c` did not cover.
 Result<std::vector<std::string>> Uncovered(UnitReader& r, size_t series, const Coverage& c) {
   auto listed = r.ListedIds(r.unit().requests->series[series].id_requests,
-                            r.def().report->level->id_dimension);
+                            r.def().report->level->EntityIdField());
   if (!listed.ok()) return listed.status();
   std::vector<std::string> out;
   for (const std::string& id : **listed) {
@@ -337,9 +337,21 @@ Status ReadSeries(UnitReader& r, size_t series) {
   return ReadBatches(r, all, *rest, batch);
 }
 
-}  // namespace
+// The series' listed ids in batches, each completed like a cut report (ReadBatches).
+Status ReadListedSeries(UnitReader& r, size_t series) {
+  auto may = r.MayHaveRows(series);
+  if (!may.ok()) return may.status();
+  if (!*may) return Status::Ok();
+  auto listed = r.ListedIds(r.unit().requests->series[series].id_requests,
+                            r.def().report->level->EntityIdField());
+  if (!listed.ok()) return listed.status();
+  Query all{series, {}, WindowOf(r.unit())};
+  return ReadBatches(r, all, **listed, std::min(kMaxIdsPerFilter, r.unit().requests->id_limit));
+}
 
-Status ReadReport(UnitReader& r) {
+using SeriesReader = Status (*)(UnitReader& r, size_t series);
+
+Status ReadReportWith(UnitReader& r, SeriesReader read_series) {
   const WorkUnit& unit = r.unit();
   if (r.def().report->granularity == Granularity::kHour) {
     r.transformer().SetLocalTime("stat_time_hour", unit.zone);
@@ -349,7 +361,7 @@ Status ReadReport(UnitReader& r) {
   }
   long long before = r.records();
   for (size_t s = 0; s < unit.requests->series.size(); ++s) {
-    if (Status st = ReadSeries(r, s); !st.ok()) return st;
+    if (Status st = read_series(r, s); !st.ok()) return st;
   }
   std::optional<Timestamp> bookmark;
   if (unit.stream->incremental() && unit.last_day) bookmark = Timestamp{*unit.last_day};
@@ -358,6 +370,12 @@ Status ReadReport(UnitReader& r) {
           WindowText(unit), r.records() - before);
   return Status::Ok();
 }
+
+}  // namespace
+
+Status ReadReport(UnitReader& r) { return ReadReportWith(r, ReadSeries); }
+
+Status ReadReportByListedIds(UnitReader& r) { return ReadReportWith(r, ReadListedSeries); }
 
 bool ReportRow(const rapidjson::Value& row, RowParts* parts) {
   // {"dimensions":{...},"metrics":{...}}: read as one record; a part that is absent or not an

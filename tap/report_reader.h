@@ -17,6 +17,9 @@ class UnitReader;
 /// newest ids (§9.1) is completed by re-reading the other ids in batches, so every row is
 /// emitted exactly once.
 Status ReadReport(UnitReader& reader);
+/// The same for a level whose unfiltered rows hold other objects too (ad_id_v2: every ad): the
+/// ids its series' id_requests list, in batches of 100, and nothing for an advertiser without.
+Status ReadReportByListedIds(UnitReader& reader);
 bool ReportRow(const rapidjson::Value& row, RowParts* parts);
 
 }  // namespace tap

@@ -36,11 +36,15 @@ bool Contains(const std::vector<std::string>& items, std::string_view item) {
   return std::find(items.begin(), items.end(), item) != items.end();
 }
 
+// ad_id and ad_id_v2 (as dimensions or metrics) exclude each other (§9.1).
+bool AdIdentity(std::string_view name) { return name == "ad_id" || name == "ad_id_v2"; }
+
 // Every catalog metric valid for the stream, and those selected by default.
 void OfferMetrics(ReportStream& s) {
   bool plain_daily = s.granularity == Granularity::kDay && s.dimensions.size() == 2;
   for (const MetricInfo& m : MetricCatalog::Get().metrics()) {
     if (Contains(s.dimensions, m.name)) continue;  // ad_id is a dimension at ad level
+    if (AdIdentity(m.name) && AdIdentity(s.level->id_dimension)) continue;
     if (!MetricCatalog::ValidFor(m, s.report_type, s.level->level_bit, plain_daily)) continue;
     s.metrics.push_back(m.name);
     if (m.selected_by_default) s.default_metrics.push_back(m.name);
@@ -99,6 +103,22 @@ std::string ReportStream::ReplicationKey() const {
                                                                                : std::string();
 }
 
+const ReportStream& SmartPlusAdReport() {
+  static const ReportLevel level = {"smart_plus_ad", "AUCTION_AD",      "ad_id_v2",
+                                    "ad_status",     "ad_ids_v2",       "smart_plus/ad/get/",
+                                    kAdLevel,        "smart_plus_ad_id"};
+  static const ReportStream stream = [] {
+    ReportStream s;
+    s.name = "smart_plus_ad_insights_daily";
+    s.report_type = "BASIC";
+    s.level = &level;
+    s.dimensions = {"ad_id_v2", "stat_time_day"};
+    OfferMetrics(s);
+    return s;
+  }();
+  return stream;
+}
+
 const std::vector<ReportStream>& BuiltinReportStreams() {
   static const std::vector<ReportStream> streams = [] {
     std::vector<ReportStream> out;
@@ -134,7 +154,8 @@ Status ReadName(const rapidjson::Value& def, const std::string& label, std::set<
   }
   s.name = name->GetString();
   bool builtin = std::any_of(BuiltinReportStreams().begin(), BuiltinReportStreams().end(),
-                             [&](const ReportStream& b) { return b.name == s.name; });
+                             [&](const ReportStream& b) { return b.name == s.name; }) ||
+                 s.name == SmartPlusAdReport().name;
   bool entity = std::any_of(EntityStreams().begin(), EntityStreams().end(),
                             [&](const StreamDef& e) { return e.name == s.name; });
   if (builtin || entity || !names.insert(s.name).second) {
@@ -175,6 +196,11 @@ Status ReadDimension(const rapidjson::Value& d, ReportStream& s) {
   }
   if (dim == "stat_time_hour" && s.report_type == "AUDIENCE") {
     return Bad(s.name, "dimensions", "AUDIENCE reports have no hourly breakdown");
+  }
+  if (dim == "ad_id_v2") {
+    return Bad(s.name, "dimensions",
+               "'ad_id_v2' (Upgraded Smart+ ads) is read by the built-in stream "
+               "smart_plus_ad_insights_daily; select that stream, or use ad_id here");
   }
   if (dim == "stat_time_day") s.granularity = Granularity::kDay;
   if (dim == "stat_time_hour") s.granularity = Granularity::kHour;

@@ -20,6 +20,12 @@ struct ReportLevel {
   std::string_view id_filter;     // "ad_ids": filters rows by id, up to 100; empty: none
   std::string_view entity_path;   // "ad/get/": lists the level's objects; empty: none
   unsigned level_bit;             // LevelBit
+  // The id field of the listed objects when it is not `id_dimension` (smart_plus_ad_id).
+  std::string_view entity_id_field = {};
+
+  std::string_view EntityIdField() const {
+    return entity_id_field.empty() ? id_dimension : entity_id_field;
+  }
 };
 
 /// The four levels, advertiser first.
@@ -54,6 +60,10 @@ struct ReportStream {
 /// The 24 built-in report streams: BASIC daily, hourly, lifetime and by-country daily, and
 /// AUDIENCE by age and gender and by platform, at each level.
 const std::vector<ReportStream>& BuiltinReportStreams();
+
+/// Upgraded Smart+ ads' daily report at ad (asset group) level, under ad_id_v2 (§9.1), which
+/// joins to smart_plus_ads.smart_plus_ad_id; ad_insights_daily has their creatives under ad_id.
+const ReportStream& SmartPlusAdReport();
 
 /// Parses the config's `custom_reports`. Every problem names the report and the field; unknown
 /// metrics become nullable strings with a warning.

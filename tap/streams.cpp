@@ -57,6 +57,37 @@ void AddAccountStreams(std::vector<StreamDef>& streams) {
                  });
 }
 
+// Upgraded Smart+ (§9.1): the campaigns, ad groups and ads of /smart_plus/*/get/. Their
+// campaigns and ad groups are also in campaigns and adgroups; their ads (asset groups) only
+// here, and in reports under ad_id_v2 (smart_plus_ad_insights_daily).
+void AddSmartPlusStreams(std::vector<StreamDef>& streams) {
+  const StreamHooks kChildren{PrepareSmartPlusChildren, PartitionSince, ReadEntities, EntityRow};
+  streams.insert(
+      streams.end(),
+      {
+          {.name = "smart_plus_campaigns",
+           .key_properties = {"campaign_id"},
+           .replication_key = "modify_time",
+           .replication_fallback = "create_time",
+           .path = "smart_plus/campaign/get/",
+           .hooks = {PrepareSmartPlusCampaigns, PartitionSince, ReadEntities, EntityRow}},
+          {.name = "smart_plus_adgroups",
+           .key_properties = {"adgroup_id"},
+           .replication_key = "modify_time",
+           .replication_fallback = "create_time",
+           .path = "smart_plus/adgroup/get/",
+           .hooks = kChildren},
+          {.name = "smart_plus_ads",
+           .key_properties = {"smart_plus_ad_id"},
+           .replication_key = "modify_time",
+           .replication_fallback = "create_time",
+           .path = "smart_plus/ad/get/",
+           .max_page_size = 100,
+           .server_modified_after = true,
+           .hooks = kChildren},
+      });
+}
+
 // Paged lists of an advertiser's assets; incremental ones filtered on modify_time here.
 constexpr StreamHooks kLibrary{PreparePaged, PartitionSince, ReadEntities, EntityRow};
 
@@ -163,6 +194,7 @@ const std::vector<StreamDef>& EntityStreams() {
   static const std::vector<StreamDef> streams = [] {
     std::vector<StreamDef> out;
     AddAccountStreams(out);
+    AddSmartPlusStreams(out);
     AddLibraryStreams(out);
     AddPixelAndBusinessCenterStreams(out);
     return out;
@@ -208,6 +240,10 @@ StreamDef ReportStreamDef(const ReportStream& r) {
 std::vector<StreamDef> AllStreams(const std::vector<ReportStream>& custom) {
   std::vector<StreamDef> out = EntityStreams();
   for (const ReportStream& r : BuiltinReportStreams()) out.push_back(ReportStreamDef(r));
+  StreamDef smart_plus = ReportStreamDef(SmartPlusAdReport());
+  smart_plus.hooks = {PrepareSmartPlusReport, PartitionReportDays, ReadReportByListedIds,
+                      ReportRow};
+  out.push_back(std::move(smart_plus));
   for (const ReportStream& r : custom) out.push_back(ReportStreamDef(r));
   return out;
 }

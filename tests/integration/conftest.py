@@ -32,6 +32,9 @@ START_DATE = (datetime.date.today() - datetime.timedelta(days=RECENT_DAYS)).isof
 # small), so the tap's batched re-read is exercised; one campaign in three is a Promote campaign.
 REPORT_ID_LIMIT = 10
 PROMOTE_EVERY = 3
+# One auction campaign in two (of the rest) is an Upgraded Smart+ campaign, so that both
+# advertisers are likely to have some.
+SMART_PLUS_EVERY = 2
 
 
 def run(args, timeout=600, check=True, **kwargs):
@@ -61,7 +64,7 @@ class Simulator:
              str(campaigns), "--adgroups", str(adgroups), "--ads", str(ads), "--audiences",
              str(audiences), "--recent-days", str(RECENT_DAYS), "--request-log",
              self.request_log, "--report-id-limit", str(REPORT_ID_LIMIT), "--promote-every",
-             str(PROMOTE_EVERY)],
+             str(PROMOTE_EVERY), "--smart-plus-every", str(SMART_PLUS_EVERY)],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
         line = self.process.stdout.readline()

@@ -18,7 +18,8 @@ from conftest import REPORT_ID_LIMIT, SOURCE, START_DATE, TAP, WORK, run
 PROJECT = SOURCE / "examples" / "meltano"
 MELTANO = os.environ["MELTANO"]
 SYSTEM_DIR = WORK / "meltano-system"
-ENTITIES = ["advertisers", "campaigns", "adgroups", "ads", "audiences"]
+ENTITIES = ["advertisers", "campaigns", "adgroups", "ads", "audiences", "smart_plus_campaigns",
+            "smart_plus_adgroups", "smart_plus_ads"]
 # The creative library, identities, pixels and Business Centers.
 LIBRARY = ["creative_images", "creative_videos", "creative_music", "creative_portfolios",
            "spark_ads_posts", "identities", "pixels", "pixel_event_stats", "business_centers",
@@ -244,6 +245,12 @@ def test_two_runs_into_postgres_with_state_and_restated_days(meltano, simulator,
     assert types["creative_videos.duration"] == "numeric"
     assert types["spark_ads_posts.user_info"] == "jsonb"
     assert types["pixels.events"] == "ARRAY"
+    # Upgraded Smart+ ads' ad-level rows join to their ads: none is an orphan.
+    assert count(postgres, "tiktok_ads", "smart_plus_ad_insights_daily") > 0
+    assert int(postgres.value(
+        "SELECT count(*) FROM tiktok_ads.smart_plus_ad_insights_daily r LEFT JOIN "
+        "tiktok_ads.smart_plus_ads a ON a.smart_plus_ad_id = r.ad_id_v2 "
+        "WHERE a.smart_plus_ad_id IS NULL")) == 0
     # Every ad account of the Business Centers, related to its BC.
     assert count(postgres, "tiktok_ads", "bc_advertisers") >= len(simulator.advertiser_ids())
 

@@ -61,6 +61,20 @@ void AddLibrary(const SimConfig& config, uint32_t adv_index, Advertiser& adv, Si
   }
 }
 
+void AddSmartPlusAd(const SimConfig& config, const Entity& group, Advertiser& adv, SimData& data) {
+  const uint64_t base = 1730000000000000000ULL + (config.seed % 1000) * 1000000000ULL;
+  Entity ad = group;  // created with its ad group, deleted with it
+  ad.id = base + data.smart_plus_ads.size() * 29 + 9;
+  uint64_t h = Mix(config.seed ^ 0x5AD, ad.id);
+  ad.modify_time =
+      ad.create_time +
+      static_cast<int64_t>(h % (86400ULL * static_cast<uint64_t>(std::max(config.modify_days, 1))));
+  ad.enabled = (h >> 12) % 4 != 0;
+  ad.has_modify_time = true;
+  adv.smart_plus_ads.push_back(static_cast<uint32_t>(data.smart_plus_ads.size()));
+  data.smart_plus_ads.push_back(ad);
+}
+
 void AddBusinessCenters(const SimConfig& config, SimData& data) {
   int count = std::max(config.business_centers, 0);
   for (int b = 0; b < count; ++b) {
@@ -162,6 +176,10 @@ SimData Generate(const SimConfig& config) {
       camp.promote = config.promote_every > 0 && camp.buying_type == BuyingType::kAuction &&
                      Mix(seed ^ 0x960, cid) % static_cast<uint64_t>(config.promote_every) == 0;
       camp.has_modify_time = !camp.promote;  // §3.3: Promote campaigns have six fields only
+      camp.smart_plus =
+          config.smart_plus_every > 0 && camp.buying_type == BuyingType::kAuction &&
+          !camp.promote &&
+          Mix(seed ^ 0x5A7, cid) % static_cast<uint64_t>(config.smart_plus_every) == 0;
       camp.campaign = static_cast<uint32_t>(data.campaigns.size());
       adv.campaigns.push_back(camp.campaign);
       data.campaigns.push_back(camp);
@@ -174,8 +192,10 @@ SimData Generate(const SimConfig& config) {
         group.adgroup = static_cast<uint32_t>(data.adgroups.size());
         group.deleted = group.deleted || camp.deleted;
         group.promote = camp.promote;
+        group.smart_plus = camp.smart_plus;
         adv.adgroups.push_back(group.adgroup);
         data.adgroups.push_back(group);
+        if (group.smart_plus) AddSmartPlusAd(config, group, adv, data);
 
         for (int d = 0; d < config.ads_per_adgroup; ++d) {
           uint64_t did = ad_base + data.ads.size() * 11 + 7;
@@ -185,6 +205,8 @@ SimData Generate(const SimConfig& config) {
           ad.adgroup = group.adgroup;
           ad.deleted = ad.deleted || group.deleted;
           ad.promote = group.promote;
+          ad.smart_plus = group.smart_plus;
+          if (ad.smart_plus) ad.smart_plus_ad = adv.smart_plus_ads.back();
           ad.has_modify_time = Mix(seed ^ 0xAD, did) % 40 != 0;
           adv.ads.push_back(static_cast<uint32_t>(data.ads.size()));
           data.ads.push_back(ad);

@@ -35,6 +35,10 @@ struct SimConfig {
   // One campaign in `promote_every` (with its ad groups and ads) was boosted with Promote in the
   // TikTok app: hidden unless a request asks for campaign_system_origins PROMOTE. 0: none.
   int promote_every = 6;
+  // One auction campaign in `smart_plus_every` (not a Promote one) is an Upgraded Smart+ campaign
+  // (§9.1): each of its ad groups has one Smart+ ad, whose creatives are the ad group's ads. 0:
+  // none.
+  int smart_plus_every = 5;
   // When objects are created (epoch seconds): over `window_days` from `window_start`; each is last
   // modified up to `modify_days` after its creation. Defaults: 2023-01-01 over ~2.5 years.
   int64_t window_start = 1672531200;
@@ -67,6 +71,11 @@ struct Entity {
   bool enabled = true;
   bool has_modify_time = true;  // Smart+ ads can come without modify_time
   bool promote = false;         // campaign_system_origin PROMOTE (made in the TikTok app)
+  bool smart_plus = false;      // part of an Upgraded Smart+ campaign
+  // Ads of Upgraded Smart+ campaigns are creatives: the Smart+ ad (asset group) they belong to,
+  // an index into SimData::smart_plus_ads.
+  uint32_t smart_plus_ad = kNoSmartPlusAd;
+  static constexpr uint32_t kNoSmartPlusAd = UINT32_MAX;
 };
 
 /// The kinds of an advertiser's library assets, each served by its own endpoint.
@@ -100,6 +109,7 @@ struct Advertiser {
   std::string currency;
   int64_t create_time = 0;
   std::vector<uint32_t> campaigns, adgroups, ads, audiences;
+  std::vector<uint32_t> smart_plus_ads;                    // indices into SimData::smart_plus_ads
   std::array<std::vector<uint32_t>, kAssetKinds> library;  // indices into SimData::assets
 };
 
@@ -121,6 +131,8 @@ struct Audience {
 struct SimData {
   std::vector<Advertiser> advertisers;
   std::vector<Entity> campaigns, adgroups, ads;
+  // Upgraded Smart+ ads (asset groups): reported under ad_id_v2, listed by /smart_plus/ad/get/.
+  std::vector<Entity> smart_plus_ads;
   std::vector<Audience> audiences;
   std::vector<Asset> assets;
   std::vector<BusinessCenter> business_centers;
@@ -131,6 +143,8 @@ SimData Generate(const SimConfig& config);
 /// Generation steps: an advertiser's library assets, then the Business Centers of all.
 void AddLibrary(const SimConfig& config, uint32_t adv_index, Advertiser& adv, SimData& data);
 void AddBusinessCenters(const SimConfig& config, SimData& data);
+/// Adds the Upgraded Smart+ ad of Smart+ ad group `group` (the last one added) to `adv`.
+void AddSmartPlusAd(const SimConfig& config, const Entity& group, Advertiser& adv, SimData& data);
 
 /// FNV-1a of `text`: how names enter Mix.
 uint64_t Fnv1a(std::string_view text);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "tap/metric_catalog.h"
@@ -59,6 +60,8 @@ struct Object {
   uint64_t id;
   const Entity* entity;  // nullptr at advertiser level
   Date first, last;      // active days, local
+  // An Upgraded Smart+ ad under ad_id_v2: its creatives' spend by day, the days it has rows.
+  std::shared_ptr<const std::map<int32_t, uint64_t>> spend = nullptr;
 };
 
 struct Row {
@@ -278,6 +281,28 @@ std::map<int32_t, uint64_t> AccountSpend(const SimData& data, const Advertiser& 
   return spend;
 }
 
+// An Upgraded Smart+ ad's spend by day over first..last (ad_id_v2 rows): its creatives' (the ads
+// of its ad group, reported under ad_id), whatever their status; only days with spend.
+std::shared_ptr<const std::map<int32_t, uint64_t>> SmartPlusSpend(const SimData& data,
+                                                                  const Entity& smart_ad,
+                                                                  const tap::TimeZone& tz,
+                                                                  Date today, Date first,
+                                                                  Date last) {
+  auto spend = std::make_shared<std::map<int32_t, uint64_t>>();
+  for (const Entity& creative : data.ads) {
+    if (creative.adgroup != smart_ad.adgroup || creative.smart_plus_ad == Entity::kNoSmartPlusAd) {
+      continue;
+    }
+    auto [from, to] = ActiveDays(creative, tz, today);
+    for (Date d = std::max(first, from); d <= std::min({last, to, today}); d += days{1}) {
+      if (!DeliversOn(creative.id, d)) continue;
+      int32_t day = static_cast<int32_t>(d.time_since_epoch().count());
+      (*spend)[day] += AdSpendMillis(creative.id, day);
+    }
+  }
+  return spend;
+}
+
 // §9.1: beyond `limit` ids a report keeps the newest by create time. True when it cut.
 bool KeepNewest(std::vector<Object>& objects, size_t limit) {
   if (objects.size() <= limit) return false;
@@ -333,12 +358,18 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
   std::string time_dim;
   std::vector<std::string> breakdowns;
   bool has_id = false;
+  bool v2 = false;  // ad_id_v2: ads at ad (asset group) level, Upgraded Smart+ ones included
   for (const std::string& d : dimensions) {
     if (catalog.Dimension(d) == nullptr)
       Reject(fmt::format("dimensions: Invalid dimension {}.", d));
     if (d == "stat_time_day" || d == "stat_time_hour") {
       if (!time_dim.empty()) Reject("dimensions: At most one time dimension is allowed.");
       time_dim = d;
+    } else if (d == "ad_id_v2") {
+      if (level->level_bit != tap::kAdLevel) {
+        Reject(fmt::format("dimensions: {} cannot be used with data_level {}.", d, data_level));
+      }
+      v2 = has_id = true;
     } else if (d == "advertiser_id" || d == "campaign_id" || d == "adgroup_id" || d == "ad_id") {
       if (d != level->id_dimension) {
         Reject(fmt::format("dimensions: {} cannot be used with data_level {}.", d, data_level));
@@ -351,6 +382,9 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
       breakdowns.push_back(d);
     }
   }
+  bool ad_id_dimension =
+      std::find(dimensions.begin(), dimensions.end(), "ad_id") != dimensions.end();
+  if (v2 && ad_id_dimension) Reject("dimensions: ad_id_v2 cannot be used with ad_id.");
   if (time_dim == "stat_time_hour" && report_type == "AUDIENCE") {
     Reject("dimensions: stat_time_hour is not supported by AUDIENCE reports.");
   }
@@ -382,6 +416,11 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
     }
     infos.push_back(info);
   }
+  for (const std::string& m : metrics) {
+    if ((v2 && m == "ad_id") || (ad_id_dimension && m == "ad_id_v2")) {
+      Reject(fmt::format("metrics: {} cannot be used with {}.", m, v2 ? "ad_id_v2" : "ad_id"));
+    }
+  }
   if (!invalid.empty()) {
     std::string list;
     for (const std::string& i : invalid) list += (list.empty() ? "" : ", ") + i;
@@ -405,6 +444,7 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
   // filtering: status and id filters.
   std::string status = "STATUS_NOT_DELETE";
   std::set<uint64_t> ids_filter[3];
+  std::set<uint64_t> ids_v2;               // ad_ids_v2
   bool promote = false;                    // campaign_system_origins, TT_ADS_PLATFORM by default
   std::vector<std::string> other_filters;  // Promote reports support only some filters
   if (auto it = params.find("filtering"); it != params.end()) {
@@ -428,6 +468,14 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
         status = value[0].GetString();
         if (status != "STATUS_ALL" && status != "STATUS_NOT_DELETE" && status != "STATUS_DELETE") {
           Reject(fmt::format("filtering: Invalid status value {}.", status));
+        }
+      } else if (field == "ad_ids_v2" || (v2 && field == "ad_ids")) {
+        if (!v2) Reject("filtering: ad_ids_v2 needs the ad_id_v2 dimension.");
+        if (field == "ad_ids") Reject("filtering: ad_ids cannot be used with ad_id_v2.");
+        if (value.Size() > 100) Reject("filtering: At most 100 ids.");
+        for (const auto& v : value.GetArray()) {
+          if (!v.IsString()) Reject("filtering: ids must be strings.");
+          ids_v2.insert(std::strtoull(v.GetString(), nullptr, 10));
         }
       } else if (field == "campaign_ids" || field == "adgroup_ids" || field == "ad_ids") {
         int slot = field == "campaign_ids" ? 0 : field == "adgroup_ids" ? 1 : 2;
@@ -485,12 +533,22 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
     const std::vector<uint32_t>& mine = level->level_bit == tap::kCampaignLevel  ? adv->campaigns
                                         : level->level_bit == tap::kAdgroupLevel ? adv->adgroups
                                                                                  : adv->ads;
+    // ad_id_v2: an Upgraded Smart+ ad instead of its creatives (the ads of its ad group).
+    std::vector<const Entity*> candidates;
     for (uint32_t index : mine) {
-      const Entity& e = all[index];
+      if (!v2 || all[index].smart_plus_ad == Entity::kNoSmartPlusAd)
+        candidates.push_back(&all[index]);
+    }
+    if (v2) {
+      for (uint32_t index : adv->smart_plus_ads) candidates.push_back(&data.smart_plus_ads[index]);
+    }
+    for (const Entity* candidate : candidates) {
+      const Entity& e = *candidate;
       if ((status == "STATUS_NOT_DELETE" && e.deleted) ||
           (status == "STATUS_DELETE" && !e.deleted)) {
         continue;
       }
+      if (!ids_v2.empty() && !ids_v2.count(e.id)) continue;
       if (!ids_filter[0].empty() && !ids_filter[0].count(data.campaigns[e.campaign].id)) continue;
       if (!ids_filter[1].empty() && (level->level_bit == tap::kCampaignLevel ||
                                      !ids_filter[1].count(data.adgroups[e.adgroup].id))) {
@@ -503,6 +561,9 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
       if (e.promote != promote) continue;
       auto [start, end] = ActiveDays(e, tz, today);
       objects.push_back(Object{e.id, &e, start, end});
+      if (v2 && e.smart_plus && plain_daily) {
+        objects.back().spend = SmartPlusSpend(data, e, tz, today, first, last);
+      }
     }
   }
   bool truncated = KeepNewest(objects, static_cast<size_t>(std::max(1L, config.report_id_limit)));
@@ -515,6 +576,7 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
   // Every matching row, in (day, object, breakdown) order: the order pages are cut from.
   std::vector<Row> rows;
   auto active = [&](const Object& o, Date d) {
+    if (o.spend) return o.spend->count(static_cast<int32_t>(d.time_since_epoch().count())) != 0;
     return d >= o.first && d <= o.last && d <= today &&
            (o.entity == nullptr || DeliversOn(o.id, d));
   };
@@ -587,7 +649,7 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
         str(DayText(Date{days{row.day}}));
       } else if (d == "stat_time_hour") {
         str(fmt::format("{} {:02d}:00:00", tap::FormatDay(Date{days{row.day}}), row.hour));
-      } else if (d == level->id_dimension) {
+      } else if (d == level->id_dimension || d == "ad_id_v2") {
         str(std::to_string(o.id));
       } else {
         str(combo[static_cast<size_t>(std::find(breakdowns.begin(), breakdowns.end(), d) -
@@ -605,8 +667,8 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
       using Kind = MetricPlan::Kind;
       w.RawValue(p.quoted_name.data(), p.quoted_name.size(), rapidjson::kStringType);
       const Entity* e = o.entity;
-      if (!account_spend.empty() && p.info->name == "spend") {
-        uint64_t millis = account_spend[row.day];
+      if ((!account_spend.empty() || o.spend) && p.info->name == "spend") {
+        uint64_t millis = o.spend ? o.spend->at(row.day) : account_spend[row.day];
         str(fmt::format("{}.{:03d}", millis / 1000, millis % 1000));
         continue;
       }
@@ -635,7 +697,11 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
           fmt::format_to(out, "{}", data.adgroups[e->adgroup].id);
           break;
         case Kind::kAdName:
-          fmt::format_to(out, "Ad \"{}\"", e->id % 100000);
+          if (v2 && e->smart_plus) {
+            fmt::format_to(out, "Smart+ ad {}", e->id % 100000);  // as /smart_plus/ad/get/ names it
+          } else {
+            fmt::format_to(out, "Ad \"{}\"", e->id % 100000);
+          }
           break;
         case Kind::kCurrency:
           fmt::format_to(out, "{}", adv->currency);

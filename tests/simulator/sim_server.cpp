@@ -13,6 +13,7 @@
 #include "tap/http.h"
 #include "tests/simulator/sim_library.h"
 #include "tests/simulator/sim_reports.h"
+#include "tests/simulator/sim_smart_plus.h"
 #include "tests/simulator/sim_wire.h"
 
 namespace sim {
@@ -274,8 +275,9 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
                                                    "oauth2/advertiser/get/",
                                                    "user/info/",
                                                    "report/integrated/get/"};
-  bool served = path.rfind(kRoot, 0) == 0 && (known.count(path.substr(kRoot.size())) != 0 ||
-                                              IsLibraryEndpoint(path.substr(kRoot.size())));
+  std::string_view below = path.rfind(kRoot, 0) == 0 ? path.substr(kRoot.size()) : "";
+  bool served = path.rfind(kRoot, 0) == 0 &&
+                (known.count(below) != 0 || IsLibraryEndpoint(below) || IsSmartPlusEndpoint(below));
   if (!served || method != "GET") {
     // The real API answers an unknown path, or one without its trailing slash, like this.
     return Reply{404, "404 page not found", "text/plain"};
@@ -304,6 +306,9 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
     if (endpoint == "dmp/custom_audience/list/") return Audiences(params);
     if (IsLibraryEndpoint(endpoint)) {
       return Reply{200, Envelope(0, "OK", LibraryData(endpoint, data_, config_, params))};
+    }
+    if (IsSmartPlusEndpoint(endpoint)) {
+      return Reply{200, Envelope(0, "OK", SmartPlusData(endpoint, data_, params))};
     }
     if (endpoint == "user/info/") {
       // The token's user (the singer-io tap checks the token here before a sync).
@@ -710,14 +715,16 @@ std::vector<std::string> Simulator::Modify(std::string_view stream, size_t adver
   if (advertiser >= data_.advertisers.size()) return ids;
   Advertiser& adv = data_.advertisers[advertiser];
   if (auto kind = LibraryKind(stream)) return ModifyAssets(adv, *kind, count, when);
-  std::vector<Entity>* all = stream == "campaigns"  ? &data_.campaigns
-                             : stream == "adgroups" ? &data_.adgroups
-                             : stream == "ads"      ? &data_.ads
-                                                    : nullptr;
+  std::vector<Entity>* all = stream == "campaigns"        ? &data_.campaigns
+                             : stream == "adgroups"       ? &data_.adgroups
+                             : stream == "ads"            ? &data_.ads
+                             : stream == "smart_plus_ads" ? &data_.smart_plus_ads
+                                                          : nullptr;
   if (all == nullptr) return ids;
   const std::vector<uint32_t>& mine = stream == "campaigns"  ? adv.campaigns
                                       : stream == "adgroups" ? adv.adgroups
-                                                             : adv.ads;
+                                      : stream == "ads"      ? adv.ads
+                                                             : adv.smart_plus_ads;
   for (uint32_t index : mine) {
     Entity& e = (*all)[index];
     if (e.deleted || e.promote || e.buying_type == BuyingType::kReservationTopView) continue;

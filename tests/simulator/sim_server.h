@@ -69,7 +69,8 @@ class Simulator {
   Reply AccessToken(std::string_view content_type, std::string_view body);
 
   /// Marks up to `count` live objects of `stream` ("campaigns", "adgroups", "ads",
-  /// "creative_images", "creative_videos", "creative_music") of advertiser `advertiser` as
+  /// "smart_plus_ads", "creative_images", "creative_videos", "creative_music") of advertiser
+  /// `advertiser` as
   /// modified at `when` (epoch seconds); returns their internal ids.
   std::vector<std::string> Modify(std::string_view stream, size_t advertiser, int count,
                                   int64_t when);

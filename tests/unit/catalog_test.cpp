@@ -30,8 +30,9 @@ const rapidjson::Value* Md(const rapidjson::Value& entry, std::vector<std::strin
 
 TEST(Discover, EveryEntityStreamWithStandardMetadata) {
   rapidjson::Document catalog = DiscoverCatalog(Streams());
-  ASSERT_EQ(catalog["streams"].Size(), 15u + 24u);
-  for (const char* name : {"advertisers", "campaigns", "adgroups", "ads", "audiences"}) {
+  ASSERT_EQ(catalog["streams"].Size(), 18u + 25u);
+  for (const char* name : {"advertisers", "campaigns", "adgroups", "ads", "audiences",
+                           "smart_plus_campaigns", "smart_plus_adgroups", "smart_plus_ads"}) {
     const rapidjson::Value* entry = StreamEntry(catalog, name);
     ASSERT_NE(entry, nullptr) << name;
     const rapidjson::Value* top = Md(*entry, {});

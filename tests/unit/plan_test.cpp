@@ -95,6 +95,50 @@ TEST(Plan, WithoutPromoteAdsTheRequestsAreTikToksDefaults) {
   }
 }
 
+TEST(Plan, SmartPlusObjectsAreAskedForOnlyWhereTheAdvertiserHasSmartPlusCampaigns) {
+  Catalog catalog = DefaultCatalog(Streams());
+  Settings settings = MakeSettings();
+  settings.include_deleted = true;
+  std::map<std::string, const WorkUnit*> units;
+  auto plan = Plan(settings, catalog, State(), {"9"}, {}, kNow);
+  for (const WorkUnit& unit : plan) units.emplace(unit.stream->def->name, &unit);
+  const char* kAll = R"({"primary_status":"STATUS_ALL"})";
+  const WorkUnit* campaigns = units["smart_plus_campaigns"];
+  ASSERT_NE(campaigns, nullptr);
+  ASSERT_EQ(campaigns->requests->series.size(), 1u);
+  EXPECT_EQ(campaigns->Request(0).path, "smart_plus/campaign/get/");
+  EXPECT_EQ(campaigns->Request(0).Param("page_size"), "1000");
+  EXPECT_EQ(campaigns->Request(0).Param("filtering"), kAll);
+  EXPECT_EQ(campaigns->Request(0).Param("fields"), "");  // every field: the endpoint's default
+  EXPECT_TRUE(campaigns->requests->series[0].probe.empty());
+  for (const char* name : {"smart_plus_adgroups", "smart_plus_ads"}) {
+    SCOPED_TRACE(name);
+    ASSERT_NE(units[name], nullptr);
+    const SeriesRequest& series = units[name]->requests->series.at(0);
+    ASSERT_EQ(series.probe.size(), 1u);  // the listing of Smart+ campaign ids
+    EXPECT_EQ(series.probe[0].path, "smart_plus/campaign/get/");
+    EXPECT_EQ(series.probe[0].Param("fields"), R"(["campaign_id"])");
+    EXPECT_EQ(series.probe[0].Param("filtering"), kAll);
+  }
+  EXPECT_EQ(units["smart_plus_ads"]->Request(0).Param("page_size"), "100");
+  EXPECT_TRUE(units["smart_plus_ads"]->stream->def->server_modified_after);
+  // The report: one series (never Promote), read by the listed Smart+ ads' ids.
+  const WorkUnit* report = units["smart_plus_ad_insights_daily"];
+  ASSERT_NE(report, nullptr);
+  ASSERT_EQ(report->requests->series.size(), 1u);
+  const SeriesRequest& series = report->requests->series[0];
+  EXPECT_EQ(report->Request(0).Param("dimensions"), R"(["ad_id_v2","stat_time_day"])");
+  EXPECT_EQ(report->Request(0).Param("data_level"), "AUCTION_AD");
+  ASSERT_EQ(series.id_requests.size(), 1u);
+  EXPECT_EQ(series.id_requests[0].path, "smart_plus/ad/get/");
+  EXPECT_EQ(series.id_requests[0].Param("page_size"), "100");
+  EXPECT_EQ(series.probe.size(), 1u);
+  EXPECT_EQ(
+      series.filters,
+      (std::vector<std::string>{
+          R"({"field_name":"ad_status","filter_type":"IN","filter_value":"[\"STATUS_ALL\"]"})"}));
+}
+
 TEST(Plan, AdvertisersGoInBatchesOfAHundred) {
   std::vector<std::string> ids;
   for (int i = 0; i < 250; ++i) ids.push_back(std::to_string(1000 + i));
@@ -429,10 +473,11 @@ TEST(PlanCursor, UnitsAreSmallAndShareTheirStreamsRequests) {
     ++units;
     shared.insert(unit->requests);
   }
-  // 2 advertiser batches; per advertiser 4 entity streams, creative images and videos,
-  // pixels, 4 lifetime reports and 4 daily reports of 55 windows each (1,644 days).
-  EXPECT_EQ(units, 2u + 200u * (4u + 3u + 4u + 4u * 55u));
-  EXPECT_EQ(shared.size(), 16u) << "one request set per selected stream";
+  // 2 advertiser batches; per advertiser 4 entity streams, 3 Smart+ entity streams, creative
+  // images and videos, pixels, 4 lifetime reports and 5 daily reports (Smart+ ads' among them)
+  // of 55 windows each (1,644 days).
+  EXPECT_EQ(units, 2u + 200u * (4u + 3u + 3u + 4u + 5u * 55u));
+  EXPECT_EQ(shared.size(), 20u) << "one request set per selected stream";
   EXPECT_LE(sizeof(WorkUnit), 160u);
 }
 

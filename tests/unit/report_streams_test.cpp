@@ -62,6 +62,25 @@ TEST(BuiltinReportStreams, MetricsValidForTypeAndLevel) {
   }
 }
 
+TEST(SmartPlusAdReport, AdLevelUnderAdIdV2WithoutTheCreativeLevelAdId) {
+  const ReportStream& s = SmartPlusAdReport();
+  EXPECT_EQ(s.name, "smart_plus_ad_insights_daily");
+  EXPECT_EQ(s.report_type, "BASIC");
+  EXPECT_EQ(s.level->data_level, "AUCTION_AD");
+  EXPECT_EQ(s.level->id_filter, "ad_ids_v2");
+  EXPECT_EQ(s.level->EntityIdField(), "smart_plus_ad_id");
+  EXPECT_EQ(s.KeyProperties(),
+            (std::vector<std::string>{"advertiser_id", "ad_id_v2", "stat_time_day"}));
+  EXPECT_EQ(s.ReplicationKey(), "stat_time_day");
+  // ad_id and ad_id_v2 exclude each other (§9.1), in either stream.
+  EXPECT_FALSE(Offers(s, "ad_id"));
+  EXPECT_FALSE(Offers(s, "ad_id_v2"));
+  EXPECT_FALSE(Offers(Find("ad_insights_daily"), "ad_id_v2"));
+  EXPECT_TRUE(Offers(s, "spend"));
+  EXPECT_TRUE(Offers(s, "campaign_id"));
+  EXPECT_EQ(Find("ad_insights_daily").level->EntityIdField(), "ad_id");
+}
+
 TEST(ReportSchema, ComposedFromTheCatalog) {
   rapidjson::Document schema = ReportSchema(Find("ad_insights_hourly"));
   const auto& p = schema["properties"];
@@ -132,6 +151,12 @@ TEST(CustomReports, ErrorsNameTheReportAndTheField) {
           Case{
               R"([{"name":"x","report_type":"BASIC","data_level":"AUCTION_AD","dimensions":["ad_id"]}])",
               "report 'x': metrics: required"},
+          Case{R"([{"name":"smart_plus_ad_insights_daily"}])",
+               "report 'smart_plus_ad_insights_daily': name: already used"},
+          Case{
+              R"([{"name":"x","report_type":"BASIC","data_level":"AUCTION_AD","dimensions":["ad_id_v2"]}])",
+              "'ad_id_v2' (Upgraded Smart+ ads) is read by the built-in stream "
+              "smart_plus_ad_insights_daily"},
           Case{
               R"([{"name":"x","report_type":"BASIC","data_level":"AUCTION_CAMPAIGN","dimensions":["campaign_id","stat_time_day"],"metrics":["cash_spend"]}])",
               "'cash_spend' is not available in BASIC reports at AUCTION_CAMPAIGN"},

@@ -349,6 +349,80 @@ TEST_F(SimulatorTest, LibraryEndpointsRefuseWhatTheApiRefuses) {
   }
 }
 
+TEST_F(SimulatorTest, SmartPlusEndpointsAndAdIdV2RefuseWhatTheApiRefuses) {
+  struct Case {
+    std::string path;
+    Params params;
+    const char* message;
+  };
+  const std::string a = Advertiser();
+  const Params report = {{"advertiser_id", a},         {"report_type", "BASIC"},
+                         {"data_level", "AUCTION_AD"}, {"start_date", "2024-01-01"},
+                         {"end_date", "2024-01-02"},   {"metrics", R"(["spend"])"}};
+  auto with = [&](Params p, std::string key, std::string value) {  // sets `key` to `value`
+    p.erase(key);
+    p.emplace(std::move(key), std::move(value));
+    return p;
+  };
+  Params v2 = with(report, "dimensions", R"(["ad_id_v2","stat_time_day"])");
+  for (const Case& c : {
+           Case{"smart_plus/ad/get/", {{"advertiser_id", a}, {"page_size", "101"}}, "100."},
+           Case{"smart_plus/campaign/get/", {{"advertiser_id", a}, {"page_size", "1001"}}, "1000."},
+           Case{"smart_plus/ad/get/",
+                {{"advertiser_id", a}, {"fields", R"(["smart_plus_ad_id"])"}},
+                "fields: Invalid field: smart_plus_ad_id."},
+           Case{
+               "smart_plus/campaign/get/",
+               {{"advertiser_id", a}, {"filtering", R"({"modified_after":"2024-01-01 00:00:00"})"}},
+               "filtering.modified_after: Unknown field."},
+           Case{"smart_plus/adgroup/get/",
+                {{"advertiser_id", a}, {"filtering", R"({"smart_plus_ad_ids":["1"]})"}},
+                "filtering.smart_plus_ad_ids: Unknown field."},
+           Case{"report/integrated/get/",
+                with(report, "dimensions", R"(["ad_id","ad_id_v2","stat_time_day"])"),
+                "dimensions: ad_id_v2 cannot be used with ad_id."},
+           Case{"report/integrated/get/", with(v2, "metrics", R"(["ad_id"])"),
+                "metrics: ad_id cannot be used with ad_id_v2."},
+           Case{"report/integrated/get/",
+                with(v2, "filtering",
+                     R"([{"field_name":"ad_ids","filter_type":"IN","filter_value":"[\"1\"]"}])"),
+                "filtering: ad_ids cannot be used with ad_id_v2."},
+           Case{"report/integrated/get/",
+                with(with(report, "dimensions", R"(["ad_id","stat_time_day"])"), "filtering",
+                     R"([{"field_name":"ad_ids_v2","filter_type":"IN","filter_value":"[\"1\"]"}])"),
+                "filtering: ad_ids_v2 needs the ad_id_v2 dimension."},
+       }) {
+    rapidjson::Document doc = Get(c.path, c.params);
+    EXPECT_EQ(doc["code"].GetInt(), 40002) << c.path << " " << c.message;
+    std::string message = doc["message"].GetString();
+    EXPECT_NE(message.find(c.message), std::string::npos) << c.path << ": " << message;
+  }
+}
+
+TEST_F(SimulatorTest, SmartPlusAdsListTheirCreativesAndHideDeletedOnes) {
+  const SimData& data = simulator_.data();
+  size_t live = 0, all = 0;
+  for (uint32_t i : data.advertisers[0].smart_plus_ads) {
+    ++all;
+    live += !data.smart_plus_ads[i].deleted;
+  }
+  ASSERT_GT(all, 0u);
+  rapidjson::Document deflt =
+      Get("smart_plus/ad/get/", {{"advertiser_id", Advertiser()}, {"page_size", "100"}});
+  ASSERT_EQ(deflt["code"].GetInt(), 0) << deflt["message"].GetString();
+  EXPECT_EQ(deflt["data"]["list"].Size(), live);
+  rapidjson::Document every =
+      Get("smart_plus/ad/get/", {{"advertiser_id", Advertiser()},
+                                 {"page_size", "100"},
+                                 {"filtering", R"({"primary_status":"STATUS_ALL"})"}});
+  ASSERT_EQ(every["data"]["list"].Size(), all);
+  for (const auto& ad : every["data"]["list"].GetArray()) {
+    ASSERT_TRUE(ad.HasMember("smart_plus_ad_id"));
+    ASSERT_TRUE(ad["creative_list"].IsArray());
+    EXPECT_EQ(ad["creative_list"].Size(), static_cast<size_t>(simulator_.config().ads_per_adgroup));
+  }
+}
+
 TEST_F(SimulatorTest, LibraryListsUseTheirOwnKeysAndTimeFormats) {
   const std::string a = Advertiser();
   for (const auto& [path, key] : std::vector<std::pair<std::string, std::string>>{
