@@ -16,9 +16,9 @@
 namespace e2e {
 namespace {
 
-const std::vector<std::string> kStreams = {
-    "smart_plus_campaigns", "smart_plus_adgroups",       "smart_plus_ads",
-    "smart_plus_ad_insights_daily", "ad_insights_daily", "advertiser_insights_daily"};
+const std::vector<std::string> kStreams = {"smart_plus_campaigns", "smart_plus_adgroups",
+                                           "smart_plus_ads",       "smart_plus_ad_insights_daily",
+                                           "ad_insights_daily",    "advertiser_insights_daily"};
 
 class SmartPlusTest : public ::testing::Test {
  protected:

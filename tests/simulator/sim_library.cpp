@@ -329,26 +329,13 @@ std::string ListAssets(const Lister& l, const SimData& data, const Params& param
   }
   bool system = l.kind == AssetKind::kMusic && !filter.user_only && filter.ids.empty();
   size_t total = matched.size() + (system ? kSystemTracks : 0);
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  w.Key(l.list_key.data(), static_cast<rapidjson::SizeType>(l.list_key.size()));
-  w.StartArray();
-  size_t begin = static_cast<size_t>((page - 1) * page_size);
-  size_t end = std::min(total, begin + static_cast<size_t>(page_size));
-  for (size_t i = begin; i < end; ++i) {
+  return ListData(l.list_key, total, page, page_size, [&](Writer& w, size_t i) {
     if (i < matched.size()) {
       l.row(w, l, *matched[i], data);
     } else {
       SystemTrack(w, static_cast<int>(i - matched.size()));
     }
-  }
-  w.EndArray();
-  w.Key("page_info");
-  std::string page_info = PageInfoJson(page, page_size, total);
-  w.RawValue(page_info.data(), page_info.size(), rapidjson::kObjectType);
-  w.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  });
 }
 
 // Strict checks of parameters that only some list endpoints have.

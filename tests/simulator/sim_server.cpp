@@ -480,17 +480,10 @@ Reply Simulator::Entities(Level level, const Params& params) {
     matched.push_back(&e);
   }
 
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  w.Key("list");
-  w.StartArray();
-  size_t begin = static_cast<size_t>((page - 1) * page_size);
-  size_t end = std::min(matched.size(), begin + static_cast<size_t>(page_size));
   const std::string prefix = level == Level::kCampaign  ? "CAMPAIGN"
                              : level == Level::kAdgroup ? "ADGROUP"
                                                         : "AD";
-  for (size_t i = begin; i < end; ++i) {
+  std::string body = ListData("list", matched.size(), page, page_size, [&](Writer& w, size_t i) {
     const Entity& e = *matched[i];
     const Entity& camp = data_.campaigns[e.campaign];
     const Entity& group = data_.adgroups[e.adgroup];
@@ -547,13 +540,8 @@ Reply Simulator::Entities(Level level, const Params& params) {
       }
     }
     w.EndObject();
-  }
-  w.EndArray();
-  w.Key("page_info");
-  std::string page_info = PageInfoJson(page, page_size, matched.size());
-  w.RawValue(page_info.data(), page_info.size(), rapidjson::kObjectType);
-  w.EndObject();
-  return Reply{200, Envelope(0, "OK", std::string_view(buffer.GetString(), buffer.GetSize()))};
+  });
+  return Reply{200, Envelope(0, "OK", body)};
 }
 
 Reply Simulator::AdvertiserInfo(const Params& params) {
@@ -638,14 +626,7 @@ Reply Simulator::Audiences(const Params& params) {
   const rapidjson::Value& props = SchemaProperties("audiences");
   static const char* const kTypes[] = {"Customer File Audience", "Lookalike Audience",
                                        "Engagement Audience", "Website Traffic Audience"};
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  w.Key("list");
-  w.StartArray();
-  size_t begin = static_cast<size_t>((page - 1) * page_size);
-  size_t end = std::min(matched.size(), begin + static_cast<size_t>(page_size));
-  for (size_t i = begin; i < end; ++i) {
+  std::string body = ListData("list", matched.size(), page, page_size, [&](Writer& w, size_t i) {
     const Audience& a = *matched[i];
     w.StartObject();
     for (const auto& m : props.GetObject()) {
@@ -673,13 +654,8 @@ Reply Simulator::Audiences(const Params& params) {
       }
     }
     w.EndObject();
-  }
-  w.EndArray();
-  w.Key("page_info");
-  std::string page_info = PageInfoJson(page, page_size, matched.size());
-  w.RawValue(page_info.data(), page_info.size(), rapidjson::kObjectType);
-  w.EndObject();
-  return Reply{200, Envelope(0, "OK", std::string_view(buffer.GetString(), buffer.GetSize()))};
+  });
+  return Reply{200, Envelope(0, "OK", body)};
 }
 
 Reply Simulator::AuthorizedAdvertisers(const Params& params) {

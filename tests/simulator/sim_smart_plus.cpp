@@ -244,22 +244,9 @@ std::string SmartPlusData(std::string_view endpoint, const SimData& data, const 
   for (const auto& [e, id] : Objects(*list, adv, data)) {
     if (Keep(filter, *e, list->kind, id, data)) matched.push_back(e);
   }
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  w.Key("list");
-  w.StartArray();
-  size_t begin = static_cast<size_t>((page - 1) * page_size);
-  for (size_t i = begin; i < std::min(matched.size(), begin + static_cast<size_t>(page_size));
-       ++i) {
+  return ListData("list", matched.size(), page, page_size, [&](Writer& w, size_t i) {
     WriteRow(w, *list, fields, props, *matched[i], adv, data);
-  }
-  w.EndArray();
-  w.Key("page_info");
-  std::string page_info = PageInfoJson(page, page_size, matched.size());
-  w.RawValue(page_info.data(), page_info.size(), rapidjson::kObjectType);
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  });
 }
 
 }  // namespace sim

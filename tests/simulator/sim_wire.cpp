@@ -149,4 +149,22 @@ void Generic(Writer& w, const rapidjson::Value& schema, std::string_view field, 
   }
 }
 
+std::string ListData(std::string_view list_key, size_t total, long long page, long long page_size,
+                     const std::function<void(Writer& w, size_t index)>& row) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key(list_key.data(), static_cast<rapidjson::SizeType>(list_key.size()));
+  w.StartArray();
+  size_t begin = static_cast<size_t>((page - 1) * page_size);
+  size_t end = std::min(total, begin + static_cast<size_t>(page_size));
+  for (size_t i = begin; i < end; ++i) row(w, i);
+  w.EndArray();
+  w.Key("page_info");
+  std::string page_info = PageInfoJson(page, page_size, total);
+  w.RawValue(page_info.data(), page_info.size(), rapidjson::kObjectType);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 }  // namespace sim

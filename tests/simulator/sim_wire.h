@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -55,6 +56,11 @@ void Str(Writer& w, std::string_view s);
 /// How an endpoint writes times: entities' "YYYY-MM-DD HH:MM:SS" (UTC), or creative assets'
 /// RFC 3339 "2020-06-10T07:39:14Z" (§6).
 enum class TimeFormat { kTikTok, kRfc3339 };
+/// The `data` object of a list endpoint: {"<list_key>":[...],"page_info":{...}} with the rows of
+/// page `page` (of `page_size`) out of `total`, each written by `row(w, index)`.
+std::string ListData(std::string_view list_key, size_t total, long long page, long long page_size,
+                     const std::function<void(Writer& w, size_t index)>& row);
+
 /// RFC 3339 in UTC with a "Z".
 std::string Rfc3339(int64_t epoch_seconds);
 
