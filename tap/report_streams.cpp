@@ -12,12 +12,13 @@
 namespace tap {
 namespace {
 
-// One family of built-in report streams; crossed with the four levels it gives the table.
+// One family of built-in report streams; crossed with its levels it gives the table.
 struct Family {
   std::string_view suffix;
   std::string_view report_type;
   Granularity granularity;
   std::vector<std::string_view> breakdowns;
+  unsigned levels = kAdvertiserLevel | kCampaignLevel | kAdgroupLevel | kAdLevel;
 };
 
 const std::vector<Family>& Families() {
@@ -28,6 +29,18 @@ const std::vector<Family>& Families() {
       {"insights_by_country_daily", "BASIC", Granularity::kDay, {"country_code"}},
       {"insights_by_age_gender_daily", "AUDIENCE", Granularity::kDay, {"age", "gender"}},
       {"insights_by_platform_daily", "AUDIENCE", Granularity::kDay, {"platform"}},
+      // The breakdowns users of other extractors have, at the levels they read them.
+      {"insights_by_province_daily",
+       "AUDIENCE",
+       Granularity::kDay,
+       {"province_id"},
+       kCampaignLevel | kAdLevel},
+      {"insights_by_language_daily",
+       "AUDIENCE",
+       Granularity::kDay,
+       {"language"},
+       kCampaignLevel | kAdLevel},
+      {"insights_by_country_hourly", "BASIC", Granularity::kHour, {"country_code"}, kAdLevel},
   };
   return families;
 }
@@ -124,6 +137,7 @@ const std::vector<ReportStream>& BuiltinReportStreams() {
     std::vector<ReportStream> out;
     for (const Family& family : Families()) {
       for (const ReportLevel& level : ReportLevels()) {
+        if ((family.levels & level.level_bit) == 0) continue;
         ReportStream s;
         s.name = fmt::format("{}_{}", level.name, family.suffix);
         s.report_type = std::string(family.report_type);

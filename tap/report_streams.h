@@ -57,8 +57,9 @@ struct ReportStream {
   std::string TimeDimension() const;
 };
 
-/// The 24 built-in report streams: BASIC daily, hourly, lifetime and by-country daily, and
-/// AUDIENCE by age and gender and by platform, at each level.
+/// The 29 built-in report streams: BASIC daily, hourly, lifetime and by-country daily, and
+/// AUDIENCE by age and gender and by platform, at each level; AUDIENCE by province and by
+/// language at campaign and ad level; BASIC by country hourly at ad level.
 const std::vector<ReportStream>& BuiltinReportStreams();
 
 /// Upgraded Smart+ ads' daily report at ad (asset group) level, under ad_id_v2 (§9.1), which

@@ -227,7 +227,7 @@ std::vector<tap::ReportStream> CustomStreams() {
 TEST_F(ReportTest, EveryReportStreamEqualsWhatTheSimulatorServes) {
   std::string extra =
       fmt::format(R"({{"start_date":"{}","custom_reports":{}}})", DaysAgo(33), kCustomReports);
-  // Discovery with the config lists the custom reports; the catalog selects all 26 streams.
+  // Discovery with the config lists the custom reports; the catalog selects all 31 streams.
   std::vector<std::string> streams = AllReportStreams();
   std::vector<std::string> args = {
       "--config", dir_.Write("config.json", Config(port_, config_, extra)), "--discover"};
@@ -249,7 +249,7 @@ TEST_F(ReportTest, EveryReportStreamEqualsWhatTheSimulatorServes) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   Messages messages = Parse(run);
   ExpectValidSingerStream(messages);
-  EXPECT_EQ(messages.schemas.size(), 26u);
+  EXPECT_EQ(messages.schemas.size(), 31u);
   for (const std::string& stream : streams) {
     EXPECT_FALSE(messages.records[stream].empty()) << stream << " has no records";
   }

@@ -76,6 +76,9 @@ constexpr const char* kAges[] = {"AGE_13_17", "AGE_18_24",  "AGE_25_34", "AGE_35
                                  "AGE_45_54", "AGE_55_100", "NONE"};
 constexpr const char* kGenders[] = {"MALE", "FEMALE", "NONE"};
 constexpr const char* kPlatforms[] = {"ANDROID", "IPHONE", "IPAD", "PC", "UNKNOWN"};
+constexpr const char* kProvinces[] = {"5332921", "5128638", "4736286",
+                                      "2643743", "2921044", "1850144"};
+constexpr const char* kLanguages[] = {"en", "es", "de", "ja", "pt", "fr"};
 
 bool IsAudienceDimension(std::string_view d) {
   return d == "age" || d == "gender" || d == "platform" || d == "province_id" || d == "ac" ||
@@ -107,6 +110,12 @@ std::vector<std::vector<std::string>> Combos(const std::vector<std::string>& bre
     } else if (d == "country_code") {
       for (size_t k = 0, count = 1 + dh % 3; k < count; ++k)
         values.emplace_back(kCountries[(dh + k) % 5], "");
+    } else if (d == "province_id") {  // region ids, as TikTok's location ids are digits
+      for (size_t k = 0, count = 1 + dh % 3; k < count; ++k)
+        values.emplace_back(kProvinces[(dh + k) % 6], "");
+    } else if (d == "language") {
+      for (size_t k = 0, count = 1 + dh % 3; k < count; ++k)
+        values.emplace_back(kLanguages[(dh + k) % 6], "");
     } else if (d == "platform") {
       for (size_t k = 0, count = 1 + dh % 3; k < count; ++k)
         values.emplace_back(kPlatforms[(dh + k) % 5], "");
@@ -599,12 +608,15 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
       for (uint32_t i = 0; i < objects.size(); ++i) {
         if (!active(objects[i], d)) continue;
         if (time_dim == "stat_time_hour") {
+          size_t n = combos_of(objects[i], day).size();  // each hour: the day's breakdowns
           for (int16_t hour = 0; hour < 24; ++hour) {
             if (Mix(objects[i].id, static_cast<uint64_t>(day) * 24 + static_cast<uint64_t>(hour)) %
                     4 ==
                 0)
               continue;
-            rows.push_back(Row{i, day, hour, 0});
+            for (size_t c = 0; c < n; ++c) {
+              rows.push_back(Row{i, day, hour, static_cast<uint16_t>(c)});
+            }
           }
           continue;
         }

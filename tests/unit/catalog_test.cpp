@@ -30,7 +30,7 @@ const rapidjson::Value* Md(const rapidjson::Value& entry, std::vector<std::strin
 
 TEST(Discover, EveryEntityStreamWithStandardMetadata) {
   rapidjson::Document catalog = DiscoverCatalog(Streams());
-  ASSERT_EQ(catalog["streams"].Size(), 18u + 25u);
+  ASSERT_EQ(catalog["streams"].Size(), 18u + 30u);
   for (const char* name : {"advertisers", "campaigns", "adgroups", "ads", "audiences",
                            "smart_plus_campaigns", "smart_plus_adgroups", "smart_plus_ads"}) {
     const rapidjson::Value* entry = StreamEntry(catalog, name);

@@ -21,10 +21,25 @@ bool Offers(const ReportStream& s, const std::string& metric) {
   return std::find(s.metrics.begin(), s.metrics.end(), metric) != s.metrics.end();
 }
 
-TEST(BuiltinReportStreams, TwentyFourStreamsWithTheirKeys) {
+TEST(BuiltinReportStreams, TwentyNineStreamsWithTheirKeys) {
   std::set<std::string> names;
   for (const ReportStream& s : BuiltinReportStreams()) names.insert(s.name);
-  EXPECT_EQ(names.size(), 24u);
+  EXPECT_EQ(names.size(), 29u);
+  // The breakdowns at the levels other extractors read them, and no other.
+  for (const char* name : {"campaign_insights_by_province_daily", "ad_insights_by_province_daily",
+                           "campaign_insights_by_language_daily", "ad_insights_by_language_daily",
+                           "ad_insights_by_country_hourly"}) {
+    EXPECT_TRUE(names.count(name)) << name;
+  }
+  EXPECT_FALSE(names.count("adgroup_insights_by_province_daily"));
+  EXPECT_FALSE(names.count("campaign_insights_by_country_hourly"));
+  EXPECT_EQ(Find("ad_insights_by_province_daily").report_type, "AUDIENCE");
+  EXPECT_EQ(
+      Find("campaign_insights_by_language_daily").KeyProperties(),
+      (std::vector<std::string>{"advertiser_id", "campaign_id", "stat_time_day", "language"}));
+  EXPECT_EQ(Find("ad_insights_by_country_hourly").KeyProperties(),
+            (std::vector<std::string>{"advertiser_id", "ad_id", "stat_time_hour", "country_code"}));
+  EXPECT_EQ(Find("ad_insights_by_country_hourly").ReplicationKey(), "stat_time_hour");
   for (const char* level : {"advertiser", "campaign", "adgroup", "ad"}) {
     for (const char* family :
          {"insights_daily", "insights_hourly", "insights_lifetime", "insights_by_country_daily",
