@@ -32,10 +32,10 @@ std::chrono::milliseconds RetryPolicy::Delay(ErrorKind kind, int attempt, double
 }
 
 Engine::Engine(std::function<std::unique_ptr<ApiClient>()> make_client, RetryPolicy policy,
-               RateLimiter& limiter, Env& env, const std::atomic<bool>* stop)
+               RateBuckets buckets, Env& env, const std::atomic<bool>* stop)
     : make_client_(std::move(make_client)),
       policy_(policy),
-      limiter_(limiter),
+      buckets_(std::move(buckets)),
       env_(env),
       stop_(stop) {}
 
@@ -81,13 +81,14 @@ bool Engine::Backoff(const ApiRequest& request, const Status& failure, int attem
              request.path, static_cast<double>(delay.count()) / 1000.0, Reason(kind),
              failure.message());
   auto until = env_.SteadyNow() + delay;
-  if (kind == ErrorKind::kRateLimited) limiter_.PauseUntil(until);  // slow everyone down
+  // Slows everyone down, or everyone asking that endpoint when it has limits of its own.
+  if (kind == ErrorKind::kRateLimited) buckets_.PauseUntil(request.path, until);
   env_.SleepUntil(until, stop_);
   return true;
 }
 
 bool Engine::TimedOut(const ApiRequest& request, int timeouts, Result<ApiResponse>* result) {
-  limiter_.SlowDown();
+  buckets_.SlowDown();
   if (!request.reducible || timeouts < policy_.timeouts_before_reducing) return false;
   *result = Status::Error(ErrorKind::kQueryTooLarge,
                           fmt::format("{} ({} times: TikTok blocks a request that keeps timing "
@@ -101,8 +102,10 @@ Result<ApiResponse> Engine::Get(const ApiRequest& request) {
   Result<ApiResponse> result = Status::Ok();
   int timeouts = 0;
   for (int attempt = 0;; ++attempt) {
-    if (!limiter_.Acquire(stop_)) {
-      result = Status::Error(ErrorKind::kCancelled, "the sync was stopped");
+    if (Status s = buckets_.Acquire(request.path, stop_); !s.ok()) {
+      result = s.kind() == ErrorKind::kCancelled
+                   ? Status::Error(ErrorKind::kCancelled, "the sync was stopped")
+                   : s;
       break;
     }
     result = Attempt(*client, request);

@@ -9,7 +9,7 @@
 
 #include "tap/api.h"
 #include "tap/env.h"
-#include "tap/rate_limiter.h"
+#include "tap/rate_buckets.h"
 
 namespace tap {
 
@@ -34,7 +34,7 @@ struct RetryPolicy {
   static bool Retries(ErrorKind kind);
 };
 
-/// Runs API requests for any number of threads: paces them with the shared rate limiter,
+/// Runs API requests for any number of threads: paces them with the shared rate buckets,
 /// retries rate-limit, timeout and transient failures with exponential backoff and jitter
 /// (logging each retry with its reason and delay; waiting at least a 429's Retry-After), slows
 /// the shared pace after a timeout, hands a reducible request that keeps timing out back to be
@@ -44,7 +44,7 @@ class Engine : public ApiClient {
  public:
   /// `make_client` makes one raw client per concurrent caller (a libcurl handle each).
   Engine(std::function<std::unique_ptr<ApiClient>()> make_client, RetryPolicy policy,
-         RateLimiter& limiter, Env& env, const std::atomic<bool>* stop);
+         RateBuckets buckets, Env& env, const std::atomic<bool>* stop);
 
   /// A stop request ends the call with kCancelled before any further request is sent.
   Result<ApiResponse> Get(const ApiRequest& request) override;
@@ -67,7 +67,7 @@ class Engine : public ApiClient {
 
   std::function<std::unique_ptr<ApiClient>()> make_client_;
   RetryPolicy policy_;
-  RateLimiter& limiter_;
+  RateBuckets buckets_;
   Env& env_;
   bool request_metrics_ = false;
   const std::atomic<bool>* stop_;

@@ -22,11 +22,11 @@ std::string KeyOf(const std::vector<ApiRequest>& requests) {
 }  // namespace
 
 Result<IdDirectory::Ids> ListIds(ApiClient& api, const std::vector<ApiRequest>& requests,
-                                 std::string_view id_field, std::string_view list_key) {
+                                 std::string_view id_field, std::string_view list_key, bool paged) {
   auto ids = std::make_shared<std::vector<std::string>>();
   std::unordered_set<std::string> seen;
   for (const ApiRequest& request : requests) {
-    Status s = ReadPages(api, request, list_key, true, [&](Page& page) {
+    Status s = ReadPages(api, request, list_key, paged, [&](Page& page) {
       if (page.rows == nullptr) return Status::Ok();
       for (const rapidjson::Value& row : page.rows->GetArray()) {
         const rapidjson::Value* id = FindMember(row, id_field);
@@ -42,7 +42,8 @@ Result<IdDirectory::Ids> ListIds(ApiClient& api, const std::vector<ApiRequest>& 
 }
 
 Result<IdDirectory::Ids> IdDirectory::Get(ApiClient& api, const std::vector<ApiRequest>& requests,
-                                          std::string_view id_field, std::string_view list_key) {
+                                          std::string_view id_field, std::string_view list_key,
+                                          bool paged) {
   std::shared_ptr<Entry> entry;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -52,7 +53,7 @@ Result<IdDirectory::Ids> IdDirectory::Get(ApiClient& api, const std::vector<ApiR
   }
   std::lock_guard<std::mutex> lock(entry->mutex);
   if (entry->ids == nullptr) {
-    auto ids = ListIds(api, requests, id_field, list_key);
+    auto ids = ListIds(api, requests, id_field, list_key, paged);
     if (!ids.ok()) return ids.status();
     entry->ids = *ids;
   }

@@ -21,9 +21,9 @@ class IdDirectory {
 
   /// The distinct `id_field` values of every row `requests` list (entity requests that carry
   /// their advertiser) in `data.<list_key>`, in listing order; fetched through `api` on first
-  /// use.
+  /// use. Unless `paged`, each request is one page (endpoints without page_info).
   Result<Ids> Get(ApiClient& api, const std::vector<ApiRequest>& requests,
-                  std::string_view id_field, std::string_view list_key = "list");
+                  std::string_view id_field, std::string_view list_key = "list", bool paged = true);
 
  private:
   // One listing: its own lock, so that units wanting the same ids wait for one listing
@@ -38,6 +38,7 @@ class IdDirectory {
 
 /// Lists the ids without a directory (see IdDirectory::Get).
 Result<IdDirectory::Ids> ListIds(ApiClient& api, const std::vector<ApiRequest>& requests,
-                                 std::string_view id_field, std::string_view list_key = "list");
+                                 std::string_view id_field, std::string_view list_key = "list",
+                                 bool paged = true);
 
 }  // namespace tap

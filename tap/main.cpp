@@ -137,6 +137,18 @@ tap::Result<tap::State> LoadState(const std::string& path,
   return state;
 }
 
+// The app's rate limiter, and the own limits of every selected stream's endpoint that has some.
+tap::RateBuckets Buckets(tap::RateLimiter& app, const tap::Catalog& catalog,
+                         const tap::Settings& settings, tap::Env& env) {
+  tap::RateBuckets buckets(app);
+  for (const tap::CatalogStream& stream : catalog.streams) {
+    if (stream.selected && stream.def->endpoint_limit != nullptr) {
+      buckets.Add(stream.def->path, stream.def->endpoint_limit(settings), env);
+    }
+  }
+  return buckets;
+}
+
 // Runs the sync with its engine and stdout writer, and concludes it.
 int Extract(const tap::Options& options, const tap::Settings& settings, const tap::Catalog& catalog,
             tap::State& state, tap::SystemEnv& env) {
@@ -154,7 +166,7 @@ int Extract(const tap::Options& options, const tap::Settings& settings, const ta
                                       settings.request_timeout, &page_slots, &g_stop,
                                       static_cast<size_t>(settings.max_response_mb) << 20);
       },
-      policy, limiter, env, &g_stop);
+      policy, Buckets(limiter, catalog, settings, env), env, &g_stop);
   engine.SetRequestMetrics(settings.log_request_metrics);
   tap::SingerWriter writer(stdout);
   tap::Sync sync(settings, catalog, state, engine, writer, env, &g_stop);

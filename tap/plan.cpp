@@ -449,7 +449,7 @@ std::vector<std::string> SelectedMetrics(const CatalogStream& stream) {
   const ReportStream& r = *stream.def->report;
   std::vector<std::string> metrics;
   for (const std::string& name : stream.PropertyNames()) {
-    if (name == "advertiser_id") continue;
+    if (stream.def->Injects(name)) continue;  // advertiser_id, a GMV Max report's store_id
     if (std::find(r.dimensions.begin(), r.dimensions.end(), name) != r.dimensions.end()) continue;
     metrics.push_back(name);
   }

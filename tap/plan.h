@@ -53,6 +53,12 @@ struct SeriesRequest {
   /// Promote and TopView ad groups and ads. Units share one listing per advertiser (the sync's
   /// IdDirectory); none: always read.
   std::vector<ApiRequest> probe = {};
+  /// The id field and list key the probe's rows are read by.
+  std::string probe_field = "campaign_id";
+  std::string probe_list_key = "list";
+  bool probe_paged = true;  // false: the probe's endpoint answers in one page
+  /// Properties every row of the request gets, with their values (a GMV Max campaign's type).
+  std::vector<std::pair<std::string, std::string>> values = {};
 };
 
 /// What every unit of one stream shares, built once per sync by the stream's `prepare` hook,

@@ -7,6 +7,10 @@ namespace tap {
 namespace {
 
 constexpr double kMaxSlowdown = 8.0;
+// The minute window, with a second to spare: requests that leave a minute apart can arrive less
+// than a minute apart on TikTok's clock (its per-minute count, like its per-second one, sees
+// arrival jitter), and then a minute there holds one too many.
+constexpr std::chrono::milliseconds kMinuteWindow{61000};
 constexpr std::chrono::seconds kRecoveryHalfLife{30};
 
 }  // namespace
@@ -30,18 +34,17 @@ void RateLimiter::Recover(Env::SteadyTime now) {
 }
 
 bool RateLimiter::Acquire(const std::atomic<bool>* stop) {
-  using std::chrono::minutes;
   while (true) {
     if (stop != nullptr && stop->load()) return false;
     Env::SteadyTime wait_until;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       Env::SteadyTime now = env_.SteadyNow();
-      while (!recent_.empty() && recent_.front() <= now - minutes(1)) recent_.pop_front();
+      while (!recent_.empty() && recent_.front() <= now - kMinuteWindow) recent_.pop_front();
       Recover(now);
       wait_until = std::max(paused_until_, next_);
       if (recent_.size() >= per_minute_) {
-        wait_until = std::max(wait_until, recent_[recent_.size() - per_minute_] + minutes(1));
+        wait_until = std::max(wait_until, recent_[recent_.size() - per_minute_] + kMinuteWindow);
       }
       if (wait_until <= now) {
         recent_.push_back(now);

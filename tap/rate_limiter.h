@@ -14,8 +14,9 @@ namespace tap {
 /// can fall into one second there. So requests leave evenly spaced (GCRA without burst), one
 /// every 1.1 s / (per_second - 1): then any one-second window of the server's clock holds at
 /// most `per_second` of them even with ±50 ms of jitter. At most `per_minute` start in any
-/// minute (a sliding window). A rate-limit answer pauses everyone; a timeout doubles the
-/// spacing (up to 8×), which recovers by half every 30 s. Thread-safe.
+/// 61 seconds (a sliding window; the extra second covers the same jitter). A rate-limit answer
+/// pauses everyone; a timeout doubles the spacing (up to 8×), which recovers by half every 30 s.
+/// Thread-safe.
 class RateLimiter {
  public:
   RateLimiter(int per_second, int per_minute, Env& env);

@@ -52,10 +52,11 @@ bool Contains(const std::vector<std::string>& items, std::string_view item) {
 // ad_id and ad_id_v2 (as dimensions or metrics) exclude each other (§9.1).
 bool AdIdentity(std::string_view name) { return name == "ad_id" || name == "ad_id_v2"; }
 
-// Every catalog metric valid for the stream, and those selected by default.
+}  // namespace
+
 void OfferMetrics(ReportStream& s) {
   bool plain_daily = s.granularity == Granularity::kDay && s.dimensions.size() == 2;
-  for (const MetricInfo& m : MetricCatalog::Get().metrics()) {
+  for (const MetricInfo& m : MetricCatalog::For(s.report_type).metrics()) {
     if (Contains(s.dimensions, m.name)) continue;  // ad_id is a dimension at ad level
     if (AdIdentity(m.name) && AdIdentity(s.level->id_dimension)) continue;
     if (!MetricCatalog::ValidFor(m, s.report_type, s.level->level_bit, plain_daily)) continue;
@@ -63,6 +64,8 @@ void OfferMetrics(ReportStream& s) {
     if (m.selected_by_default) s.default_metrics.push_back(m.name);
   }
 }
+
+namespace {
 
 Status Bad(std::string_view report, std::string_view field, std::string text) {
   return Status::Error(ErrorKind::kInvalidInput,
@@ -167,12 +170,10 @@ Status ReadName(const rapidjson::Value& def, const std::string& label, std::set<
                "\"campaign_by_province_daily\"");
   }
   s.name = name->GetString();
-  bool builtin = std::any_of(BuiltinReportStreams().begin(), BuiltinReportStreams().end(),
-                             [&](const ReportStream& b) { return b.name == s.name; }) ||
-                 s.name == SmartPlusAdReport().name;
-  bool entity = std::any_of(EntityStreams().begin(), EntityStreams().end(),
-                            [&](const StreamDef& e) { return e.name == s.name; });
-  if (builtin || entity || !names.insert(s.name).second) {
+  static const std::vector<StreamDef> kBuiltin = AllStreams({});
+  bool builtin = std::any_of(kBuiltin.begin(), kBuiltin.end(),
+                             [&](const StreamDef& b) { return b.name == s.name; });
+  if (builtin || !names.insert(s.name).second) {
     return Bad(s.name, "name", "already used by another stream; choose another name");
   }
   return Status::Ok();
@@ -373,8 +374,10 @@ rapidjson::Document ReportSchema(const ReportStream& stream) {
   advertiser.AddMember("type", "string", a);
   advertiser.AddMember("description", "Advertiser (ad account) ID", a);
   add("advertiser_id", std::move(advertiser));
-  const MetricCatalog& catalog = MetricCatalog::Get();
-  for (const std::string& dim : stream.dimensions) {
+  const MetricCatalog& catalog = MetricCatalog::For(stream.report_type);
+  std::vector<std::string> fields = stream.dimensions;
+  fields.insert(fields.end(), stream.injected.begin(), stream.injected.end());
+  for (const std::string& dim : fields) {
     if (dim == "advertiser_id") continue;
     rapidjson::Value d(rapidjson::kObjectType);
     const rapidjson::Value& known = *catalog.Dimension(dim);

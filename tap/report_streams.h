@@ -38,12 +38,13 @@ enum class Granularity { kDay, kHour, kLifetime, kNone };
 /// loop reads every report stream the same way.
 struct ReportStream {
   std::string name;
-  std::string report_type;  // BASIC or AUDIENCE
+  std::string report_type;  // BASIC, AUDIENCE or GMV_MAX
   const ReportLevel* level = nullptr;
   std::vector<std::string> dimensions;  // as requested: ID dimension first
   Granularity granularity = Granularity::kDay;
   std::vector<std::string> metrics;          // offered; schema order
   std::vector<std::string> default_metrics;  // selected by default
+  std::vector<std::string> injected;         // filled in by the tap, beside advertiser_id
   std::string filtering;                     // extra filters (custom reports): JSON array text
   std::optional<int> lookback_days;          // overrides the config's (custom reports)
   bool custom = false;
@@ -65,6 +66,10 @@ const std::vector<ReportStream>& BuiltinReportStreams();
 /// Upgraded Smart+ ads' daily report at ad (asset group) level, under ad_id_v2 (§9.1), which
 /// joins to smart_plus_ads.smart_plus_ad_id; ad_insights_daily has their creatives under ad_id.
 const ReportStream& SmartPlusAdReport();
+
+/// Every catalog metric valid for `s` (its report type, level and granularity) into s.metrics,
+/// and those selected by default into s.default_metrics.
+void OfferMetrics(ReportStream& s);
 
 /// Parses the config's `custom_reports`. Every problem names the report and the field; unknown
 /// metrics become nullable strings with a warning.

@@ -312,6 +312,28 @@ const std::vector<SettingSpec> kSettingSpecs = {
      .default_value = "600",
      .description = "Most requests started in any one minute; TikTok's basic tier allows 600 "
                     "per app."},
+    {.name = "gmv_max_requests_per_second",
+     .kind = SettingKind::kInteger,
+     .required = false,
+     .secret = false,
+     .default_value = "8",
+     .description = "Most GMV Max report requests started in any one second (their own limit, "
+                    "on top of the app's); TikTok's basic tier allows 8."},
+    {.name = "gmv_max_requests_per_minute",
+     .kind = SettingKind::kInteger,
+     .required = false,
+     .secret = false,
+     .default_value = "240",
+     .description = "Most GMV Max report requests started in any one minute; TikTok's basic "
+                    "tier allows 240."},
+    {.name = "gmv_max_requests_per_day",
+     .kind = SettingKind::kInteger,
+     .required = false,
+     .secret = false,
+     .default_value = "20000",
+     .description = "GMV Max report requests one run makes at most; TikTok's basic tier allows "
+                    "20,000 a day. A run that would need more stops with a message, and the next "
+                    "run resumes from the state."},
     {.name = "max_retries",
      .kind = SettingKind::kInteger,
      .required = false,
@@ -628,6 +650,9 @@ void ConfigReader::Limits(Settings& s) {
   Integer("max_concurrency", &s.max_concurrency, 1, 64);
   Integer("max_requests_per_second", &s.max_requests_per_second, 1, 1000);
   Integer("max_requests_per_minute", &s.max_requests_per_minute, 1, 60000);
+  Integer("gmv_max_requests_per_second", &s.gmv_max_requests_per_second, 1, 1000);
+  Integer("gmv_max_requests_per_minute", &s.gmv_max_requests_per_minute, 1, 60000);
+  Integer("gmv_max_requests_per_day", &s.gmv_max_requests_per_day, 1, 10000000);
   Integer("max_retries", &s.max_retries, 0, 20);
   Number("retry_base_delay", &s.retry_base_delay, 0, 300);
   Number("state_interval", &s.state_interval, 0, 3600);

@@ -60,6 +60,10 @@ struct Settings {
   int max_concurrency = 8;            // requests in flight
   int max_requests_per_second = 10;   // TikTok's basic tier
   int max_requests_per_minute = 600;
+  // GMV Max reports' own limits (§9.3, basic tier), on top of the app's.
+  int gmv_max_requests_per_second = 8;
+  int gmv_max_requests_per_minute = 240;
+  int gmv_max_requests_per_day = 20000;
   int max_retries = 8;
   double retry_base_delay = 1.0;  // seconds before the first retry; doubles each time
   double state_interval = 5.0;    // seconds between STATE messages while syncing

@@ -5,7 +5,9 @@
 
 #include "tap/business_center.h"
 #include "tap/embedded_schemas.h"
+#include "tap/gmv_max.h"
 #include "tap/json.h"
+#include "tap/metric_catalog.h"
 #include "tap/pixel_stats.h"
 #include "tap/plan.h"
 #include "tap/report_reader.h"
@@ -86,6 +88,28 @@ void AddSmartPlusStreams(std::vector<StreamDef>& streams) {
            .server_modified_after = true,
            .hooks = kChildren},
       });
+}
+
+// GMV Max (TikTok Shop, §9.3): its campaigns are not in campaign/get/ and report only through
+// gmv_max/report/get/ (see gmv_max.h).
+void AddGmvMaxStreams(std::vector<StreamDef>& streams) {
+  streams.insert(streams.end(),
+                 {
+                     {.name = "gmv_max_stores",
+                      .key_properties = {"advertiser_id", "store_id"},
+                      .path = "gmv_max/store/list/",
+                      .list_key = "store_list",
+                      .injected = {"advertiser_id"},
+                      .hooks = {PrepareGmvMaxStores, PartitionWhole, ReadEntities, EntityRow}},
+                     {.name = "gmv_max_campaigns",
+                      .key_properties = {"campaign_id"},
+                      .replication_key = "modify_time",
+                      .replication_fallback = "create_time",
+                      .path = "gmv_max/campaign/get/",
+                      .max_page_size = 100,
+                      .injected = {"gmv_max_promotion_type"},
+                      .hooks = {PrepareGmvMaxCampaigns, PartitionSince, ReadEntities, EntityRow}},
+                 });
 }
 
 // Paged lists of an advertiser's assets; incremental ones filtered on modify_time here.
@@ -195,6 +219,7 @@ const std::vector<StreamDef>& EntityStreams() {
     std::vector<StreamDef> out;
     AddAccountStreams(out);
     AddSmartPlusStreams(out);
+    AddGmvMaxStreams(out);
     AddLibraryStreams(out);
     AddPixelAndBusinessCenterStreams(out);
     return out;
@@ -244,6 +269,15 @@ std::vector<StreamDef> AllStreams(const std::vector<ReportStream>& custom) {
   smart_plus.hooks = {PrepareSmartPlusReport, PartitionReportDays, ReadReportByListedIds,
                       ReportRow};
   out.push_back(std::move(smart_plus));
+  for (const ReportStream& r : GmvMaxReports()) {
+    StreamDef d = ReportStreamDef(r);
+    d.path = "gmv_max/report/get/";
+    d.injected = {"advertiser_id", "store_id", "gmv_max_promotion_type"};
+    d.selected_by_default = r.level->level_bit == kCampaignLevel;  // GMV Max spend
+    d.hooks = {PrepareGmvMaxReport, PartitionReportDays, ReadGmvMaxReport, ReportRow};
+    d.endpoint_limit = GmvMaxLimit;
+    out.push_back(std::move(d));
+  }
   for (const ReportStream& r : custom) out.push_back(ReportStreamDef(r));
   return out;
 }

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tap/rate_buckets.h"
 #include "tap/report_streams.h"
 #include "tap/status.h"
 #include "tap/timestamp.h"
@@ -60,6 +61,8 @@ struct StreamDef {
   bool server_modified_after = false;
   StreamHooks hooks = {};
   const ReportStream* report = nullptr;  // report streams: their row of the report table
+  // The endpoint has rate limits of its own (GMV Max reports): their values from the settings.
+  EndpointLimit (*endpoint_limit)(const Settings& settings) = nullptr;
 
   /// The stream's full JSON Schema (from schemas/, or composed for reports).
   rapidjson::Document Schema() const;

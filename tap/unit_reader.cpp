@@ -102,18 +102,18 @@ Status UnitReader::Run() {
 }
 
 Result<IdDirectory::Ids> UnitReader::ListedIds(const std::vector<ApiRequest>& requests,
-                                               std::string_view id_field,
-                                               std::string_view list_key) {
+                                               std::string_view id_field, std::string_view list_key,
+                                               bool paged) {
   std::vector<ApiRequest> mine;
   for (const ApiRequest& request : requests) mine.push_back(unit_.WithAdvertiser(request));
-  if (shared_.ids != nullptr) return shared_.ids->Get(api_, mine, id_field, list_key);
-  return ListIds(api_, mine, id_field, list_key);
+  if (shared_.ids != nullptr) return shared_.ids->Get(api_, mine, id_field, list_key, paged);
+  return ListIds(api_, mine, id_field, list_key, paged);
 }
 
 Result<bool> UnitReader::MayHaveRows(size_t series) {
   const SeriesRequest& s = unit_.requests->series[series];
   if (s.probe.empty()) return true;
-  auto ids = ListedIds(s.probe, "campaign_id");
+  auto ids = ListedIds(s.probe, s.probe_field, s.probe_list_key, s.probe_paged);
   if (!ids.ok()) return ids.status();
   return !(*ids)->empty();
 }
@@ -179,6 +179,9 @@ Status ReadEntities(UnitReader& r) {
     if (!may.ok()) return may.status();
     if (!*may) continue;
     r.transformer().SetInjected("campaign_system_origin", unit.requests->series[s].origin);
+    for (const auto& [property, value] : unit.requests->series[s].values) {
+      r.transformer().SetInjected(property, value);
+    }
     ApiRequest request = unit.Request(s);
     if (r.def().server_modified_after && unit.start) {
       request.Set("filtering", WithModifiedAfter(request.Param("filtering"), *unit.start));

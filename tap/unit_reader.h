@@ -48,7 +48,8 @@ class UnitReader {
   /// The ids `requests` (without an advertiser: the unit's is added) list (see IdDirectory::Get),
   /// listed once per run when the sync has a directory.
   Result<IdDirectory::Ids> ListedIds(const std::vector<ApiRequest>& requests,
-                                     std::string_view id_field, std::string_view list_key = "list");
+                                     std::string_view id_field, std::string_view list_key = "list",
+                                     bool paged = true);
   /// Whether series `series` of the unit can have rows (see SeriesRequest::probe).
   Result<bool> MayHaveRows(size_t series);
   /// Reconciled report streams: the unit's daily spend (see ReconciledLevel).

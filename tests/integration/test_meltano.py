@@ -19,7 +19,7 @@ PROJECT = SOURCE / "examples" / "meltano"
 MELTANO = os.environ["MELTANO"]
 SYSTEM_DIR = WORK / "meltano-system"
 ENTITIES = ["advertisers", "campaigns", "adgroups", "ads", "audiences", "smart_plus_campaigns",
-            "smart_plus_adgroups", "smart_plus_ads"]
+            "smart_plus_adgroups", "smart_plus_ads", "gmv_max_stores", "gmv_max_campaigns"]
 # The creative library, identities, pixels and Business Centers.
 LIBRARY = ["creative_images", "creative_videos", "creative_music", "creative_portfolios",
            "spark_ads_posts", "identities", "pixels", "pixel_event_stats", "business_centers",
@@ -28,7 +28,7 @@ LIBRARY = ["creative_images", "creative_videos", "creative_music", "creative_por
 # type (their keys and dimensions are automatic).
 SELECT = [f"{s}.*" for s in ENTITIES + LIBRARY] + [
     f"*_insights_*.{m}" for m in ("spend", "impressions", "clicks", "ctr", "conversion", "cpc")
-]
+] + [f"gmv_max_*_insights_daily.{m}" for m in ("cost", "orders", "gross_revenue", "store_id")]
 
 
 def catalog_streams():
@@ -251,6 +251,12 @@ def test_two_runs_into_postgres_with_state_and_restated_days(meltano, simulator,
         "SELECT count(*) FROM tiktok_ads.smart_plus_ad_insights_daily r LEFT JOIN "
         "tiktok_ads.smart_plus_ads a ON a.smart_plus_ad_id = r.ad_id_v2 "
         "WHERE a.smart_plus_ad_id IS NULL")) == 0
+    # GMV Max spend, by store: every campaign row names a store the advertiser has.
+    assert count(postgres, "tiktok_ads", "gmv_max_campaign_insights_daily") > 0
+    assert int(postgres.value(
+        "SELECT count(*) FROM tiktok_ads.gmv_max_campaign_insights_daily r LEFT JOIN "
+        "tiktok_ads.gmv_max_stores s USING (advertiser_id, store_id) "
+        "WHERE s.store_id IS NULL")) == 0
     # Every ad account of the Business Centers, related to its BC.
     assert count(postgres, "tiktok_ads", "bc_advertisers") >= len(simulator.advertiser_ids())
 

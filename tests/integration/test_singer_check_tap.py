@@ -40,7 +40,7 @@ def test_default_streams_pass_with_and_without_their_state(simulator, tmp_path):
 def test_every_stream_passes_the_checker_with_and_without_state(simulator, tmp_path):
     config = write_json(tmp_path / "config.json", simulator.config())
     catalog, streams = discover_all_selected(config, tmp_path / "catalog.json")
-    assert len(streams) == 48  # 18 entity and library streams (3 Smart+), 30 reports
+    assert len(streams) == 53  # 20 entity and library streams (3 Smart+, 2 GMV Max), 33 reports
 
     first = run([TAP, "--config", config, "--catalog", catalog], timeout=600)
     check(first.stdout, tmp_path)

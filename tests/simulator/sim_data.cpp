@@ -75,6 +75,38 @@ void AddSmartPlusAd(const SimConfig& config, const Entity& group, Advertiser& ad
   data.smart_plus_ads.push_back(ad);
 }
 
+void AddGmvMax(const SimConfig& config, uint32_t adv_index, Advertiser& adv, SimData& data) {
+  if (config.gmv_max_every <= 0 || adv_index % static_cast<uint32_t>(config.gmv_max_every) != 0) {
+    return;
+  }
+  const uint64_t seed = config.seed % 1000;
+  const int64_t span = int64_t{86400} * std::max(config.window_days, 1);
+  for (int s = 0; s < 2; ++s) {
+    Store store{7494000000000000000ULL + seed * 1000000ULL + data.stores.size() * 31 + 1, adv_index,
+                s == 0};
+    adv.stores.push_back(static_cast<uint32_t>(data.stores.size()));
+    data.stores.push_back(store);
+    for (int c = 0; c < 3; ++c) {  // two Product campaigns and one LIVE campaign
+      GmvCampaign g;
+      g.id = 1800000000000000000ULL + seed * 1000000000ULL + data.gmv_campaigns.size() * 37 + 5;
+      g.advertiser = adv_index;
+      g.store = adv.stores.back();
+      g.live = c == 2;
+      uint64_t h = Mix(config.seed ^ 0x6A7, g.id);
+      g.create_time = config.window_start + static_cast<int64_t>(h % static_cast<uint64_t>(span));
+      g.modify_time = g.create_time + static_cast<int64_t>((h >> 20) % (86400ULL * 60));
+      g.deleted = (h >> 8) % 7 == 0;
+      g.enabled = (h >> 12) % 4 != 0;
+      uint64_t item_base = g.live ? 7400000000000000000ULL : 1729000000000000000ULL;
+      for (uint64_t i = 0; i < (g.live ? 2U : 3U); ++i) {
+        g.items.push_back(item_base + g.id % 1000000 * 10 + i);
+      }
+      adv.gmv_campaigns.push_back(static_cast<uint32_t>(data.gmv_campaigns.size()));
+      data.gmv_campaigns.push_back(std::move(g));
+    }
+  }
+}
+
 void AddBusinessCenters(const SimConfig& config, SimData& data) {
   int count = std::max(config.business_centers, 0);
   for (int b = 0; b < count; ++b) {
@@ -224,6 +256,7 @@ SimData Generate(const SimConfig& config) {
       data.audiences.push_back(aud);
     }
     AddLibrary(config, adv_index, adv, data);
+    AddGmvMax(config, adv_index, adv, data);
     data.advertisers.push_back(std::move(adv));
   }
   AddBusinessCenters(config, data);

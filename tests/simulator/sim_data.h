@@ -39,6 +39,13 @@ struct SimConfig {
   // (§9.1): each of its ad groups has one Smart+ ad, whose creatives are the ad group's ads. 0:
   // none.
   int smart_plus_every = 5;
+  // One advertiser in `gmv_max_every` sells through TikTok Shops (GMV Max, §9.3): two shops, the
+  // first available for GMV Max, with Product and LIVE GMV Max campaigns. 0: none.
+  int gmv_max_every = 2;
+  // /gmv_max/report/get/'s own limits (basic tier): more answers 40100.
+  int gmv_max_qps = 8;
+  int gmv_max_qpm = 240;
+  long gmv_max_qpd = 20000;
   // When objects are created (epoch seconds): over `window_days` from `window_start`; each is last
   // modified up to `modify_days` after its creation. Defaults: 2023-01-01 over ~2.5 years.
   int64_t window_start = 1672531200;
@@ -78,6 +85,26 @@ struct Entity {
   static constexpr uint32_t kNoSmartPlusAd = UINT32_MAX;
 };
 
+/// A TikTok Shop an advertiser can promote (/gmv_max/store/list/).
+struct Store {
+  uint64_t id = 0;
+  uint32_t advertiser = 0;
+  bool gmv_max_available = true;
+};
+
+/// A GMV Max campaign of one store: Product (its products' SPU ids) or LIVE (its rooms' ids).
+struct GmvCampaign {
+  uint64_t id = 0;
+  uint32_t advertiser = 0;
+  uint32_t store = 0;  // index into SimData::stores
+  bool live = false;
+  int64_t create_time = 0;
+  int64_t modify_time = 0;
+  bool deleted = false;
+  bool enabled = true;
+  std::vector<uint64_t> items;  // item_group_ids (Product) or room_ids (LIVE)
+};
+
 /// The kinds of an advertiser's library assets, each served by its own endpoint.
 enum class AssetKind : uint8_t {
   kImage,
@@ -109,7 +136,8 @@ struct Advertiser {
   std::string currency;
   int64_t create_time = 0;
   std::vector<uint32_t> campaigns, adgroups, ads, audiences;
-  std::vector<uint32_t> smart_plus_ads;                    // indices into SimData::smart_plus_ads
+  std::vector<uint32_t> smart_plus_ads;         // indices into SimData::smart_plus_ads
+  std::vector<uint32_t> stores, gmv_campaigns;  // indices into SimData::stores, ::gmv_campaigns
   std::array<std::vector<uint32_t>, kAssetKinds> library;  // indices into SimData::assets
 };
 
@@ -133,6 +161,8 @@ struct SimData {
   std::vector<Entity> campaigns, adgroups, ads;
   // Upgraded Smart+ ads (asset groups): reported under ad_id_v2, listed by /smart_plus/ad/get/.
   std::vector<Entity> smart_plus_ads;
+  std::vector<Store> stores;
+  std::vector<GmvCampaign> gmv_campaigns;
   std::vector<Audience> audiences;
   std::vector<Asset> assets;
   std::vector<BusinessCenter> business_centers;
@@ -143,6 +173,8 @@ SimData Generate(const SimConfig& config);
 /// Generation steps: an advertiser's library assets, then the Business Centers of all.
 void AddLibrary(const SimConfig& config, uint32_t adv_index, Advertiser& adv, SimData& data);
 void AddBusinessCenters(const SimConfig& config, SimData& data);
+/// Adds the TikTok Shops and GMV Max campaigns of advertiser `adv_index` (see gmv_max_every).
+void AddGmvMax(const SimConfig& config, uint32_t adv_index, Advertiser& adv, SimData& data);
 /// Adds the Upgraded Smart+ ad of Smart+ ad group `group` (the last one added) to `adv`.
 void AddSmartPlusAd(const SimConfig& config, const Entity& group, Advertiser& adv, SimData& data);
 

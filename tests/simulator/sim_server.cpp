@@ -11,6 +11,7 @@
 
 #include "tap/embedded_schemas.h"
 #include "tap/http.h"
+#include "tests/simulator/sim_gmv_max.h"
 #include "tests/simulator/sim_library.h"
 #include "tests/simulator/sim_reports.h"
 #include "tests/simulator/sim_smart_plus.h"
@@ -254,6 +255,24 @@ std::vector<Simulator::LoggedRequest> Simulator::RequestLog() {
   return log_;
 }
 
+bool Simulator::AdmitGmvMaxReport() {
+  std::lock_guard<std::mutex> lock(gmv_mutex_);
+  auto now = std::chrono::steady_clock::now();
+  while (!gmv_times_.empty() && gmv_times_.front() <= now - std::chrono::minutes(1)) {
+    gmv_times_.pop_front();
+  }
+  auto second = std::count_if(gmv_times_.begin(), gmv_times_.end(),
+                              [&](auto t) { return t > now - std::chrono::seconds(1); });
+  if (second >= config_.gmv_max_qps ||
+      static_cast<long>(gmv_times_.size()) >= config_.gmv_max_qpm ||
+      gmv_today_ >= config_.gmv_max_qpd) {
+    return false;
+  }
+  gmv_times_.push_back(now);
+  ++gmv_today_;
+  return true;
+}
+
 int Simulator::AdvertiserIndex(std::string_view id) const {
   for (size_t i = 0; i < data_.advertisers.size(); ++i) {
     if (data_.advertisers[i].id == id) return static_cast<int>(i);
@@ -276,8 +295,9 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
                                                    "user/info/",
                                                    "report/integrated/get/"};
   std::string_view below = path.rfind(kRoot, 0) == 0 ? path.substr(kRoot.size()) : "";
-  bool served = path.rfind(kRoot, 0) == 0 &&
-                (known.count(below) != 0 || IsLibraryEndpoint(below) || IsSmartPlusEndpoint(below));
+  bool served =
+      path.rfind(kRoot, 0) == 0 && (known.count(below) != 0 || IsLibraryEndpoint(below) ||
+                                    IsSmartPlusEndpoint(below) || IsGmvMaxEndpoint(below));
   if (!served || method != "GET") {
     // The real API answers an unknown path, or one without its trailing slash, like this.
     return Reply{404, "404 page not found", "text/plain"};
@@ -306,6 +326,16 @@ Reply Simulator::Handle(std::string_view method, std::string_view path, const Pa
     if (endpoint == "dmp/custom_audience/list/") return Audiences(params);
     if (IsLibraryEndpoint(endpoint)) {
       return Reply{200, Envelope(0, "OK", LibraryData(endpoint, data_, config_, params))};
+    }
+    if (endpoint == "gmv_max/report/get/" && !AdmitGmvMaxReport()) {
+      // Its own limit (§9.3), answered as TikTok answers rate limits: HTTP 200, code 40100.
+      return Reply{200, Envelope(40100,
+                                 "Too many requests. The request frequency of GMV Max reports "
+                                 "exceeds the limit of your app.",
+                                 "{}")};
+    }
+    if (IsGmvMaxEndpoint(endpoint)) {
+      return Reply{200, Envelope(0, "OK", GmvMaxData(endpoint, data_, SimNow(config_), params))};
     }
     if (IsSmartPlusEndpoint(endpoint)) {
       return Reply{200, Envelope(0, "OK", SmartPlusData(endpoint, data_, params))};

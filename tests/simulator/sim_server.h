@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -107,6 +108,9 @@ class Simulator {
   std::vector<std::string> ModifyAssets(const Advertiser& adv, AssetKind kind, int count,
                                         int64_t when);
   int AdvertiserIndex(std::string_view id) const;
+  /// Counts a GMV Max report request against the endpoint's own limits (config gmv_max_qps,
+  /// _qpm, _qpd); false (not counted) when one is reached.
+  bool AdmitGmvMaxReport();
   /// The fault to inject for this request ("" for none): each distinct request is faulted at
   /// most once, chosen deterministically from the seed, so a retry succeeds.
   std::string PickFault(std::string_view path, const Params& params);
@@ -127,6 +131,9 @@ class Simulator {
   std::set<uint64_t> faulted_;
   std::FILE* log_file_ = nullptr;
   std::mutex by_path_mutex_;  // guards by_path_, log_ and faulted_
+  std::mutex gmv_mutex_;      // guards gmv_times_ and gmv_today_
+  std::deque<std::chrono::steady_clock::time_point> gmv_times_;  // the last minute's
+  long gmv_today_ = 0;
   Override override_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;

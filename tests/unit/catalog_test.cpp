@@ -30,9 +30,10 @@ const rapidjson::Value* Md(const rapidjson::Value& entry, std::vector<std::strin
 
 TEST(Discover, EveryEntityStreamWithStandardMetadata) {
   rapidjson::Document catalog = DiscoverCatalog(Streams());
-  ASSERT_EQ(catalog["streams"].Size(), 18u + 30u);
-  for (const char* name : {"advertisers", "campaigns", "adgroups", "ads", "audiences",
-                           "smart_plus_campaigns", "smart_plus_adgroups", "smart_plus_ads"}) {
+  ASSERT_EQ(catalog["streams"].Size(), 20u + 33u);
+  for (const char* name :
+       {"advertisers", "campaigns", "adgroups", "ads", "audiences", "smart_plus_campaigns",
+        "smart_plus_adgroups", "smart_plus_ads", "gmv_max_stores", "gmv_max_campaigns"}) {
     const rapidjson::Value* entry = StreamEntry(catalog, name);
     ASSERT_NE(entry, nullptr) << name;
     const rapidjson::Value* top = Md(*entry, {});

@@ -473,11 +473,11 @@ TEST(PlanCursor, UnitsAreSmallAndShareTheirStreamsRequests) {
     ++units;
     shared.insert(unit->requests);
   }
-  // 2 advertiser batches; per advertiser 4 entity streams, 3 Smart+ entity streams, creative
-  // images and videos, pixels, 4 lifetime reports and 5 daily reports (Smart+ ads' among them)
-  // of 55 windows each (1,644 days).
-  EXPECT_EQ(units, 2u + 200u * (4u + 3u + 3u + 4u + 5u * 55u));
-  EXPECT_EQ(shared.size(), 20u) << "one request set per selected stream";
+  // 2 advertiser batches; per advertiser 4 entity streams, 3 Smart+ and 2 GMV Max entity
+  // streams, creative images and videos, pixels, 4 lifetime reports and 6 daily reports (Smart+
+  // ads' and GMV Max campaigns' among them) of 55 windows each (1,644 days).
+  EXPECT_EQ(units, 2u + 200u * (4u + 3u + 2u + 3u + 4u + 6u * 55u));
+  EXPECT_EQ(shared.size(), 23u) << "one request set per selected stream";
   EXPECT_LE(sizeof(WorkUnit), 160u);
 }
 
