@@ -50,8 +50,7 @@ ApiRequest CampaignListing(const Promotion& p, bool deleted, std::string_view st
   ApiRequest request{"gmv_max/campaign/get/", {}};
   request.Set("page_size", std::to_string(kCampaignPageSize));
   if (!fields.empty()) request.Set("fields", JsonStringArray(fields));
-  std::string filtering =
-      fmt::format(R"({{"gmv_max_promotion_types":["{}"])", p.campaign_name);
+  std::string filtering = fmt::format(R"({{"gmv_max_promotion_types":["{}"])", p.campaign_name);
   if (!store.empty()) filtering += R"(,"store_ids":)" + JsonStringArray({std::string(store)});
   if (deleted) filtering += R"(,"primary_status":"STATUS_DELETE")";
   request.Set("filtering", filtering + "}");
@@ -96,8 +95,7 @@ const std::vector<ReportStream>& GmvMaxReports() {
 }
 
 EndpointLimit GmvMaxLimit(const Settings& s) {
-  return {s.gmv_max_requests_per_second, s.gmv_max_requests_per_minute,
-          s.gmv_max_requests_per_day};
+  return {s.gmv_max_requests_per_second, s.gmv_max_requests_per_minute, s.gmv_max_requests_per_day};
 }
 
 StreamRequests PrepareGmvMaxStores(const Settings&, const CatalogStream& stream) {

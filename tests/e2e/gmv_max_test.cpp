@@ -55,13 +55,13 @@ class GmvMaxTest : public ::testing::Test {
   TapRun Run(const std::string& extra = "{}") {
     std::vector<std::string> streams = {"gmv_max_stores", "gmv_max_campaigns"};
     for (const Level& l : kLevels) streams.push_back(l.stream);
-    std::string config = Config(
-        port_, config_,
-        MergeJson(fmt::format(R"({{"start_date":"{}","end_date":"{}","include_deleted":true,
+    std::string config =
+        Config(port_, config_,
+               MergeJson(fmt::format(R"({{"start_date":"{}","end_date":"{}","include_deleted":true,
                                    "gmv_max_requests_per_second":1000,
                                    "gmv_max_requests_per_minute":60000}})",
-                              kStart, kEnd),
-                  extra));
+                                     kStart, kEnd),
+                         extra));
     return RunTap({"--config", dir_.Write("config.json", config), "--catalog",
                    dir_.Write("catalog.json", CatalogSelecting(streams))},
                   dir_);
@@ -87,20 +87,21 @@ class GmvMaxTest : public ::testing::Test {
           }
           std::string filtering =
               level.item[0] == '\0'
-                  ? fmt::format(R"({{"gmv_max_promotion_types":["{}"],"campaign_statuses":["STATUS_ALL"]}})",
-                                live ? "LIVE" : "PRODUCT")
+                  ? fmt::format(
+                        R"({{"gmv_max_promotion_types":["{}"],"campaign_statuses":["STATUS_ALL"]}})",
+                        live ? "LIVE" : "PRODUCT")
                   : R"({"campaign_ids":)" + tap::JsonStringArray(ids) + "}";
           for (const auto& [first, last] : kWindows) {
-            sim::Params params = {{"advertiser_id", adv.id},
-                                  {"store_ids", tap::JsonStringArray({std::to_string(data.stores[s].id)})},
-                                  {"dimensions", level.dimensions},
-                                  {"metrics", R"(["cost"])"},
-                                  {"filtering", filtering},
-                                  {"start_date", first},
-                                  {"end_date", last},
-                                  {"page_size", "1000"}};
-            sim::Reply reply =
-                oracle.Handle("GET", kReport, params, config_.access_token, true);
+            sim::Params params = {
+                {"advertiser_id", adv.id},
+                {"store_ids", tap::JsonStringArray({std::to_string(data.stores[s].id)})},
+                {"dimensions", level.dimensions},
+                {"metrics", R"(["cost"])"},
+                {"filtering", filtering},
+                {"start_date", first},
+                {"end_date", last},
+                {"page_size", "1000"}};
+            sim::Reply reply = oracle.Handle("GET", kReport, params, config_.access_token, true);
             rapidjson::Document body;
             body.Parse(reply.body.c_str());
             EXPECT_EQ(body["code"].GetInt(), 0) << reply.body;
@@ -220,14 +221,13 @@ TEST_F(GmvMaxTest, TheReportEndpointsOwnLimitHoldsInTheRequestLog) {
   auto most_in_a_second = [](const std::vector<std::chrono::steady_clock::time_point>& times) {
     size_t most = 0;
     for (size_t i = 0; i < times.size(); ++i) {
-      most = std::max<size_t>(most, std::count_if(times.begin() + static_cast<long>(i), times.end(),
-                                                  [&](auto t) {
-                                                    return t - times[i] < std::chrono::seconds(1);
-                                                  }));
+      most = std::max<size_t>(
+          most, std::count_if(times.begin() + static_cast<long>(i), times.end(),
+                              [&](auto t) { return t - times[i] < std::chrono::seconds(1); }));
     }
     return most;
   };
-  EXPECT_LE(most_in_a_second(gmv), 4u);  // the endpoint's bucket
+  EXPECT_LE(most_in_a_second(gmv), 4u);   // the endpoint's bucket
   EXPECT_LE(most_in_a_second(all), 50u);  // the app's
 }
 

@@ -78,7 +78,8 @@ struct CampaignFilter {
 
 std::set<uint64_t> Ids(const rapidjson::Value& v, const std::string& key, size_t max) {
   std::set<uint64_t> out;
-  for (const std::string& id : StringList(v, key, max)) out.insert(std::strtoull(id.c_str(), nullptr, 10));
+  for (const std::string& id : StringList(v, key, max))
+    out.insert(std::strtoull(id.c_str(), nullptr, 10));
   return out;
 }
 
@@ -113,7 +114,8 @@ CampaignFilter ReadCampaignFilter(const Params& params) {
   if (!f.IsObject()) Refuse("filtering: Not a valid dict.");
   CampaignFilter out;
   for (const auto& m : f.GetObject()) ReadCampaignFilterMember(m.name.GetString(), m.value, out);
-  if (out.live.empty()) Refuse("filtering.gmv_max_promotion_types: Missing data for required field.");
+  if (out.live.empty())
+    Refuse("filtering.gmv_max_promotion_types: Missing data for required field.");
   return out;
 }
 
@@ -141,7 +143,7 @@ void CampaignRow(Writer& w, const std::vector<std::string>& fields, const GmvCam
     } else if (f == "operation_status") {
       Str(w, c.enabled ? "ENABLE" : "DISABLE");
     } else if (f == "secondary_status") {
-      Str(w, c.deleted ? "CAMPAIGN_STATUS_DELETE"
+      Str(w, c.deleted   ? "CAMPAIGN_STATUS_DELETE"
              : c.enabled ? "CAMPAIGN_STATUS_ENABLE"
                          : "CAMPAIGN_STATUS_DISABLE");
     } else if (f == "create_time") {
@@ -159,9 +161,9 @@ void CampaignRow(Writer& w, const std::vector<std::string>& fields, const GmvCam
 
 std::string Campaigns(const SimData& data, const Advertiser& adv, const Params& params) {
   static const std::vector<std::string> kFields = {
-      "advertiser_id", "campaign_id",   "campaign_name", "operation_status",
-      "create_time",   "modify_time",   "objective_type", "secondary_status",
-      "roi_protection_compensation_status"};
+      "advertiser_id",    "campaign_id",      "campaign_name",
+      "operation_status", "create_time",      "modify_time",
+      "objective_type",   "secondary_status", "roi_protection_compensation_status"};
   long long page = ParseInt(params, "page", 1, 1, 99999);
   long long page_size = ParseInt(params, "page_size", 10, 1, 100);
   std::vector<std::string> fields = kFields;
@@ -176,7 +178,8 @@ std::string Campaigns(const SimData& data, const Advertiser& adv, const Params& 
   CampaignFilter filter = ReadCampaignFilter(params);
   std::vector<const GmvCampaign*> matched;
   for (uint32_t index : adv.gmv_campaigns) {
-    if (Matches(filter, data.gmv_campaigns[index], data)) matched.push_back(&data.gmv_campaigns[index]);
+    if (Matches(filter, data.gmv_campaigns[index], data))
+      matched.push_back(&data.gmv_campaigns[index]);
   }
   return ListData("list", matched.size(), page, page_size,
                   [&](Writer& w, size_t i) { CampaignRow(w, fields, *matched[i], adv); });
@@ -357,7 +360,8 @@ std::string MetricText(const tap::MetricInfo& m, const Row& r, uint64_t h) {
     return orders == 0 ? "0.00" : Money(cost / orders);
   }
   if (n == "roi" || n == "all_shops_roi") return Money(revenue * 100 / cost);
-  if (n == "campaign_name") return fmt::format("GMV Max {} {}", c.live ? "LIVE" : "Product", c.id % 10000);
+  if (n == "campaign_name")
+    return fmt::format("GMV Max {} {}", c.live ? "LIVE" : "Product", c.id % 10000);
   if (n == "operation_status") return c.enabled ? "ENABLE" : "DISABLE";
   if (n == "bid_type") return c.id % 3 == 0 ? "NO_BID" : "CUSTOM";
   if (n == "schedule_type") return "Continuously";
@@ -384,7 +388,8 @@ void ReportRow(Writer& w, const ReportQuery& q, const Row& r) {
     } else if (d == "stat_time_day") {
       Str(w, tap::FormatDay(Date{std::chrono::days{r.day}}) + " 00:00:00");
     } else if (d == "stat_time_hour") {
-      Str(w, fmt::format("{} {:02d}:00:00", tap::FormatDay(Date{std::chrono::days{r.day}}), r.hour));
+      Str(w,
+          fmt::format("{} {:02d}:00:00", tap::FormatDay(Date{std::chrono::days{r.day}}), r.hour));
     } else {
       Str(w, std::to_string(r.item));
     }
@@ -395,10 +400,16 @@ void ReportRow(Writer& w, const ReportQuery& q, const Row& r) {
   uint64_t row = Mix(Mix(r.campaign->id ^ r.item, static_cast<uint64_t>(r.day)),
                      static_cast<uint64_t>(r.hour + 1));
   // Cost, orders, revenue and their ratios come from one draw per row, so that they agree.
-  static const std::set<std::string_view> kDerived = {
-      "cost",           "net_cost",         "orders",           "gross_revenue",
-      "cost_per_order", "roi",              "all_shops_orders", "all_shops_gross_revenue",
-      "all_shops_roi",  "all_shops_cost_per_order"};
+  static const std::set<std::string_view> kDerived = {"cost",
+                                                      "net_cost",
+                                                      "orders",
+                                                      "gross_revenue",
+                                                      "cost_per_order",
+                                                      "roi",
+                                                      "all_shops_orders",
+                                                      "all_shops_gross_revenue",
+                                                      "all_shops_roi",
+                                                      "all_shops_cost_per_order"};
   for (const tap::MetricInfo* m : q.metrics) {
     w.Key(m->name.c_str());
     Str(w, MetricText(*m, r, kDerived.count(m->name) != 0 ? row : Mix(row, Fnv1a(m->name))));
