@@ -129,7 +129,8 @@ std::vector<SeriesRequest> ReportSeries(const Settings& settings, const ReportSt
   if (r.level->id_filter.empty()) return {{.request = request, .filters = filters}};
   std::vector<SeriesRequest> series = {
       {request, std::string(kAdsPlatform), filters, IdRequests(settings, *r.level, kAdsPlatform)}};
-  if (!settings.include_promote_ads) return series;
+  const ReportTypeRules* rules = FindReportType(r.report_type);
+  if (!settings.include_promote_ads || rules == nullptr || !rules->promote) return series;
   if (std::string why = PromoteUnsupported(r); !why.empty()) {
     LogWarning("Stream '{}': {}; its Promote rows are not read", r.name, why);
     return series;

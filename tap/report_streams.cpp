@@ -92,6 +92,34 @@ const std::vector<ReportLevel>& ReportLevels() {
   return levels;
 }
 
+const std::vector<ReportLevel>& UnfilteredReportLevels() {
+  static const std::vector<ReportLevel> levels = [] {
+    std::vector<ReportLevel> out = ReportLevels();
+    for (ReportLevel& level : out) level.id_filter = level.entity_path = level.status_field = "";
+    return out;
+  }();
+  return levels;
+}
+
+const ReportTypeRules* FindReportType(std::string_view name) {
+  static const std::vector<std::string_view> kAll = {"AUCTION_ADVERTISER", "AUCTION_CAMPAIGN",
+                                                     "AUCTION_ADGROUP", "AUCTION_AD"};
+  static const std::vector<ReportTypeRules> kTypes = {
+      {.name = "BASIC", .levels = kAll, .lifetime = true, .promote = true},
+      {.name = "AUDIENCE", .levels = kAll, .audience = true, .promote = true},
+      {.name = "PLAYABLE_MATERIAL", .levels = kAll, .lifetime = true},
+      {.name = "CATALOG", .levels = kAll, .country_code = false},
+      {.name = "TT_SHOP",
+       .levels = {"AUCTION_ADVERTISER", "AUCTION_CAMPAIGN"},
+       .filtering = false,
+       .country_code = false},
+  };
+  for (const ReportTypeRules& t : kTypes) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
 const ReportLevel* FindReportLevel(std::string_view name) {
   for (const ReportLevel& level : ReportLevels()) {
     if (level.name == name || level.data_level == name) return &level;
@@ -182,15 +210,27 @@ Status ReadName(const rapidjson::Value& def, const std::string& label, std::set<
 Status ReadTypeAndLevel(const rapidjson::Value& def, ReportStream& s) {
   const rapidjson::Value* type = FindMember(def, "report_type");
   s.report_type = type != nullptr && type->IsString() ? type->GetString() : "";
-  if (s.report_type != "BASIC" && s.report_type != "AUDIENCE") {
-    return Bad(s.name, "report_type", "required: BASIC or AUDIENCE");
+  const ReportTypeRules* rules = FindReportType(s.report_type);
+  if (rules == nullptr) {
+    return Bad(s.name, "report_type",
+               s.report_type == "BC"
+                   ? "BC (Business Center) reports are not read by custom reports yet; read "
+                     "each ad account's BASIC report instead"
+                   : "required: BASIC, AUDIENCE, PLAYABLE_MATERIAL, CATALOG or TT_SHOP");
   }
   const rapidjson::Value* level = FindMember(def, "data_level");
-  s.level = level != nullptr && level->IsString() ? FindReportLevel(level->GetString()) : nullptr;
-  if (s.level == nullptr) {
+  std::string_view name = level != nullptr && level->IsString() ? level->GetString() : "";
+  s.level = FindReportLevel(name);
+  if (s.level == nullptr || s.level->data_level != name ||
+      std::find(rules->levels.begin(), rules->levels.end(), name) == rules->levels.end()) {
+    std::string levels;
+    for (std::string_view l : rules->levels)
+      levels += (levels.empty() ? "" : ", ") + std::string(l);
     return Bad(s.name, "data_level",
-               "required: AUCTION_ADVERTISER, AUCTION_CAMPAIGN, AUCTION_ADGROUP or AUCTION_AD");
+               fmt::format("required for {}: one of {}", s.report_type, levels));
   }
+  // TikTok takes no filter with TT_SHOP: no id batches either.
+  if (!rules->filtering) s.level = &UnfilteredReportLevels()[s.level - ReportLevels().data()];
   return Status::Ok();
 }
 
@@ -201,13 +241,18 @@ Status ReadDimension(const rapidjson::Value& d, ReportStream& s) {
   const rapidjson::Value* known = MetricCatalog::Get().Dimension(dim);
   if (known == nullptr)
     return Bad(s.name, "dimensions", fmt::format("unknown dimension '{}'", dim));
+  const ReportTypeRules& rules = *FindReportType(s.report_type);
+  bool offered = dim != "country_code" || rules.country_code;
   if (const rapidjson::Value* types = FindMember(*known, "report_types")) {
-    bool ok = false;
-    for (const auto& t : types->GetArray()) ok = ok || s.report_type == t.GetString();
-    if (!ok) {
-      return Bad(s.name, "dimensions",
-                 fmt::format("'{}' is not available in {} reports", dim, s.report_type));
+    bool audience_only = true;
+    for (const auto& t : types->GetArray()) {
+      audience_only = audience_only && std::string_view(t.GetString()) == "AUDIENCE";
     }
+    if (audience_only && !rules.audience) offered = false;
+  }
+  if (!offered) {
+    return Bad(s.name, "dimensions",
+               fmt::format("'{}' is not available in {} reports", dim, s.report_type));
   }
   if (dim == "stat_time_hour" && s.report_type == "AUDIENCE") {
     return Bad(s.name, "dimensions", "AUDIENCE reports have no hourly breakdown");
@@ -243,8 +288,9 @@ Status ReadDimensions(const rapidjson::Value& def, ReportStream& s) {
   if (time_dims == 0) s.granularity = Granularity::kNone;
   if (const rapidjson::Value* lifetime = FindMember(def, "lifetime");
       lifetime && lifetime->IsTrue()) {
-    if (time_dims > 0 || s.report_type != "BASIC") {
-      return Bad(s.name, "lifetime", "lifetime reports are BASIC and have no time dimension");
+    if (time_dims > 0 || !FindReportType(s.report_type)->lifetime) {
+      return Bad(s.name, "lifetime",
+                 "lifetime reports are BASIC or PLAYABLE_MATERIAL and have no time dimension");
     }
     s.granularity = Granularity::kLifetime;
   }
@@ -292,6 +338,9 @@ Status ReadMetrics(const rapidjson::Value& def, ReportStream& s,
 
 Status ReadOptions(const rapidjson::Value& def, ReportStream& s) {
   if (const rapidjson::Value* filtering = FindMember(def, "filtering")) {
+    if (!FindReportType(s.report_type)->filtering) {
+      return Bad(s.name, "filtering", fmt::format("{} reports take no filters", s.report_type));
+    }
     if (!filtering->IsArray()) {
       return Bad(s.name, "filtering",
                  "expected an array of {field_name, filter_type, filter_value}");

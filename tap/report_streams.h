@@ -28,8 +28,26 @@ struct ReportLevel {
   }
 };
 
+/// What one sync report type of /report/integrated/get/ allows (§4.1, "Run a synchronous
+/// report"): custom reports are checked against it, and the report reader follows it.
+struct ReportTypeRules {
+  std::string_view name;                 // BASIC, AUDIENCE, PLAYABLE_MATERIAL, CATALOG, TT_SHOP
+  std::vector<std::string_view> levels;  // the data levels it takes
+  bool lifetime = false;                 // query_lifetime
+  bool filtering = true;                 // any filtering (TT_SHOP: none)
+  bool country_code = true;              // the country_code breakdown
+  bool audience = false;                 // audience breakdowns (age, gender, ...)
+  bool promote = false;                  // Promote rows (campaign_system_origins filter, §9.1)
+};
+
+/// The rules of sync report type `name`; nullptr for a type custom reports do not read.
+const ReportTypeRules* FindReportType(std::string_view name);
+
 /// The four levels, advertiser first.
 const std::vector<ReportLevel>& ReportLevels();
+/// The same levels without id filters or listings: for report types TikTok filters not at all
+/// (TT_SHOP), whose reports cannot be re-read in id batches.
+const std::vector<ReportLevel>& UnfilteredReportLevels();
 const ReportLevel* FindReportLevel(std::string_view name_or_data_level);
 
 enum class Granularity { kDay, kHour, kLifetime, kNone };
@@ -38,7 +56,7 @@ enum class Granularity { kDay, kHour, kLifetime, kNone };
 /// loop reads every report stream the same way.
 struct ReportStream {
   std::string name;
-  std::string report_type;  // BASIC, AUDIENCE or GMV_MAX
+  std::string report_type;  // BASIC, AUDIENCE, PLAYABLE_MATERIAL, CATALOG, TT_SHOP or GMV_MAX
   const ReportLevel* level = nullptr;
   std::vector<std::string> dimensions;  // as requested: ID dimension first
   Granularity granularity = Granularity::kDay;

@@ -23,7 +23,14 @@ constexpr const char* kCustomReports = R"([
    "lookback_days":3},
   {"name":"ad_totals","report_type":"BASIC","data_level":"AUCTION_AD","dimensions":["ad_id"],
    "metrics":["spend","impressions","ctr","ad_name"],
-   "filtering":[{"field_name":"ad_status","filter_type":"IN","filter_value":"[\"STATUS_ALL\"]"}]}])";
+   "filtering":[{"field_name":"ad_status","filter_type":"IN","filter_value":"[\"STATUS_ALL\"]"}]},
+  {"name":"playable_campaigns_lifetime","report_type":"PLAYABLE_MATERIAL",
+   "data_level":"AUCTION_CAMPAIGN","dimensions":["campaign_id"],"metrics":["spend","impressions"],
+   "lifetime":true},
+  {"name":"catalog_ads_daily","report_type":"CATALOG","data_level":"AUCTION_AD",
+   "dimensions":["ad_id","stat_time_day"],"metrics":["spend","clicks"]},
+  {"name":"shop_campaigns_daily","report_type":"TT_SHOP","data_level":"AUCTION_CAMPAIGN",
+   "dimensions":["campaign_id","stat_time_day"],"metrics":["spend","billed_cost"]}])";
 
 std::string DaysAgo(int days) {
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -216,6 +223,9 @@ std::vector<std::string> AllReportStreams() {
   for (const auto& r : tap::BuiltinReportStreams()) names.push_back(r.name);
   names.push_back("campaign_by_province_daily");
   names.push_back("ad_totals");
+  names.push_back("playable_campaigns_lifetime");
+  names.push_back("catalog_ads_daily");
+  names.push_back("shop_campaigns_daily");
   return names;
 }
 
@@ -227,7 +237,7 @@ std::vector<tap::ReportStream> CustomStreams() {
 TEST_F(ReportTest, EveryReportStreamEqualsWhatTheSimulatorServes) {
   std::string extra =
       fmt::format(R"({{"start_date":"{}","custom_reports":{}}})", DaysAgo(33), kCustomReports);
-  // Discovery with the config lists the custom reports; the catalog selects all 31 streams.
+  // Discovery with the config lists the custom reports; the catalog selects all 34 streams.
   std::vector<std::string> streams = AllReportStreams();
   std::vector<std::string> args = {
       "--config", dir_.Write("config.json", Config(port_, config_, extra)), "--discover"};
@@ -249,7 +259,24 @@ TEST_F(ReportTest, EveryReportStreamEqualsWhatTheSimulatorServes) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   Messages messages = Parse(run);
   ExpectValidSingerStream(messages);
-  EXPECT_EQ(messages.schemas.size(), 31u);
+  EXPECT_EQ(messages.schemas.size(), 34u);
+  // TT_SHOP takes no filter at all, and only BASIC and AUDIENCE reports have Promote rows.
+  size_t others = 0;
+  for (const auto& request : simulator_->RequestLog()) {
+    auto type = request.params.find("report_type");
+    if (type == request.params.end() || type->second == "BASIC" || type->second == "AUDIENCE") {
+      continue;
+    }
+    ++others;
+    auto filtering = request.params.find("filtering");
+    if (type->second == "TT_SHOP") {
+      EXPECT_EQ(filtering, request.params.end());
+    }
+    if (filtering != request.params.end()) {
+      EXPECT_EQ(filtering->second.find("campaign_system_origins"), std::string::npos);
+    }
+  }
+  EXPECT_GT(others, 0u);
   for (const std::string& stream : streams) {
     EXPECT_FALSE(messages.records[stream].empty()) << stream << " has no records";
   }

@@ -347,8 +347,16 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
 
   std::string report_type = Param(params, "report_type");
   if (report_type.empty()) Reject("report_type: Missing data for required field.");
-  if (report_type != "BASIC" && report_type != "AUDIENCE") {
+  // §4.1: what each sync report type takes besides BASIC's rules.
+  static const std::set<std::string> kTypes = {"BASIC", "AUDIENCE", "PLAYABLE_MATERIAL", "CATALOG",
+                                               "TT_SHOP"};
+  if (report_type == "BC") Reject("bc_id: Missing data for required field.");
+  if (kTypes.count(report_type) == 0) {
     Reject(fmt::format("report_type: {} is not supported here.", report_type));
+  }
+  bool tt_shop = report_type == "TT_SHOP";
+  if (tt_shop && params.count("filtering") != 0) {
+    Reject("filtering: Not supported when report_type is TT_SHOP.");
   }
   std::string service_type = Param(params, "service_type");
   if (!service_type.empty() && service_type != "AUCTION" && service_type != "RESERVATION") {
@@ -360,6 +368,11 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
     Reject(
         "data_level: Must be one of AUCTION_ADVERTISER, AUCTION_CAMPAIGN, AUCTION_ADGROUP, "
         "AUCTION_AD.");
+  }
+  if (tt_shop && level->level_bit != tap::kAdvertiserLevel &&
+      level->level_bit != tap::kCampaignLevel) {
+    Reject(
+        "data_level: Must be AUCTION_ADVERTISER or AUCTION_CAMPAIGN when report_type is TT_SHOP.");
   }
   if (params.find("dimensions") == params.end())
     Reject("dimensions: Missing data for required field.");
@@ -388,6 +401,10 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
       if (IsAudienceDimension(d) && report_type != "AUDIENCE") {
         Reject(fmt::format("dimensions: {} is only available in AUDIENCE reports.", d));
       }
+      if (d == "country_code" && (tt_shop || report_type == "CATALOG")) {
+        Reject(
+            fmt::format("dimensions: country_code is not supported in {} reports.", report_type));
+      }
       breakdowns.push_back(d);
     }
   }
@@ -399,7 +416,9 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
   }
   bool lifetime = Param(params, "query_lifetime") == "true";
   if (lifetime) {
-    if (report_type != "BASIC") Reject("query_lifetime: Only BASIC reports support lifetime.");
+    if (report_type != "BASIC" && report_type != "PLAYABLE_MATERIAL") {
+      Reject("query_lifetime: Only BASIC and PLAYABLE_MATERIAL reports support lifetime.");
+    }
     if (!time_dim.empty()) Reject("query_lifetime: Time dimensions are not allowed with lifetime.");
     if (!breakdowns.empty()) Reject("query_lifetime: Breakdowns are not allowed with lifetime.");
   }
@@ -493,7 +512,8 @@ ReportPage IntegratedReport(const SimData& data, const SimConfig& config, int ge
           if (!v.IsString()) Reject("filtering: ids must be strings.");
           ids_filter[slot].insert(std::strtoull(v.GetString(), nullptr, 10));
         }
-      } else if (field == "campaign_system_origins" && !level->id_filter.empty()) {
+      } else if (field == "campaign_system_origins" && !level->id_filter.empty() &&
+                 (report_type == "BASIC" || report_type == "AUDIENCE")) {
         if (value.Size() != 1 || !value[0].IsString() ||
             (std::string_view(value[0].GetString()) != "PROMOTE" &&
              std::string_view(value[0].GetString()) != "TT_ADS_PLATFORM")) {

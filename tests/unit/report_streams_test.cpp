@@ -136,6 +136,29 @@ TEST(CustomReports, ValidDefinition) {
   EXPECT_EQ(ToJson(schema["properties"]["brand_new_metric"]["type"]), R"(["null","string"])");
 }
 
+TEST(CustomReports, EverySyncReportTypeButBusinessCenters) {
+  auto reports = Custom(R"([
+      {"name":"p","report_type":"PLAYABLE_MATERIAL","data_level":"AUCTION_AD",
+       "dimensions":["ad_id"],"metrics":["spend"],"lifetime":true},
+      {"name":"c","report_type":"CATALOG","data_level":"AUCTION_ADGROUP",
+       "dimensions":["adgroup_id","stat_time_day"],"metrics":["spend"]},
+      {"name":"s","report_type":"TT_SHOP","data_level":"AUCTION_CAMPAIGN",
+       "dimensions":["campaign_id","stat_time_day"],"metrics":["spend","billed_cost"]}])",
+                        nullptr);
+  ASSERT_TRUE(reports.ok()) << reports.status().message();
+  ASSERT_EQ(reports->size(), 3u);
+  EXPECT_EQ((*reports)[0].granularity, Granularity::kLifetime);
+  EXPECT_EQ((*reports)[1].level->id_filter, "adgroup_ids");  // re-read in id batches if cut
+  // TikTok takes no filter with TT_SHOP: the level has neither id filter nor status filter.
+  EXPECT_EQ((*reports)[2].level->data_level, "AUCTION_CAMPAIGN");
+  EXPECT_EQ((*reports)[2].level->id_filter, "");
+  EXPECT_EQ((*reports)[2].level->status_field, "");
+  EXPECT_EQ((*reports)[2].metrics, (std::vector<std::string>{"spend", "billed_cost"}));
+  EXPECT_TRUE(FindReportType("BASIC")->promote);
+  EXPECT_FALSE(FindReportType("CATALOG")->promote);
+  EXPECT_EQ(FindReportType("BC"), nullptr);
+}
+
 TEST(CustomReports, ErrorsNameTheReportAndTheField) {
   struct Case {
     const char* json;
@@ -147,8 +170,28 @@ TEST(CustomReports, ErrorsNameTheReportAndTheField) {
           Case{R"([{"report_type":"BASIC"}])", "report '#1': name: required"},
           Case{R"([{"name":"ad_insights_daily"}])",
                "report 'ad_insights_daily': name: already used"},
+          Case{R"([{"name":"x","report_type":"REACH"}])",
+               "report 'x': report_type: required: BASIC, AUDIENCE, PLAYABLE_MATERIAL, CATALOG or "
+               "TT_SHOP"},
           Case{R"([{"name":"x","report_type":"BC"}])",
-               "report 'x': report_type: required: BASIC or AUDIENCE"},
+               "report 'x': report_type: BC (Business Center) reports are not read by custom "
+               "reports yet"},
+          Case{
+              R"([{"name":"x","report_type":"TT_SHOP","data_level":"AUCTION_AD","dimensions":["ad_id"]}])",
+              "report 'x': data_level: required for TT_SHOP: one of AUCTION_ADVERTISER, "
+              "AUCTION_CAMPAIGN"},
+          Case{
+              R"([{"name":"x","report_type":"TT_SHOP","data_level":"AUCTION_CAMPAIGN","dimensions":["campaign_id"],"metrics":["spend"],"filtering":[]}])",
+              "report 'x': filtering: TT_SHOP reports take no filters"},
+          Case{
+              R"([{"name":"x","report_type":"CATALOG","data_level":"AUCTION_AD","dimensions":["ad_id","country_code"]}])",
+              "report 'x': dimensions: 'country_code' is not available in CATALOG reports"},
+          Case{
+              R"([{"name":"x","report_type":"PLAYABLE_MATERIAL","data_level":"AUCTION_AD","dimensions":["ad_id","age"]}])",
+              "'age' is not available in PLAYABLE_MATERIAL reports"},
+          Case{
+              R"([{"name":"x","report_type":"CATALOG","data_level":"AUCTION_AD","dimensions":["ad_id"],"metrics":["spend"],"lifetime":true}])",
+              "report 'x': lifetime: lifetime reports are BASIC or PLAYABLE_MATERIAL"},
           Case{R"([{"name":"x","report_type":"BASIC","data_level":"AUCTION_WORLD"}])",
                "report 'x': data_level: required"},
           Case{
