@@ -288,12 +288,8 @@ StreamRequests PreparePixelStats(const Settings&, const CatalogStream& stream) {
   return {.series = {{.request = ApiRequest{stream.def->path, {}}}}, .paged = false};
 }
 
-namespace {
-
-// The days a dated partition covers, up to `today` (the advertiser's, or UTC) and end_date:
-// from start_date, or for incremental streams from the bookmark less `lookback` days.
-Partition DayRange(const PlanContext& context, const CatalogStream& stream,
-                   const std::string& advertiser_id, Date today, int lookback) {
+Partition ReportDayRange(const PlanContext& context, const CatalogStream& stream,
+                         const std::string& advertiser_id, Date today, int lookback) {
   const Settings& settings = context.settings;
   Date last = today;
   if (settings.end_date) last = std::min(last, std::chrono::floor<days>(*settings.end_date));
@@ -308,6 +304,8 @@ Partition DayRange(const PlanContext& context, const CatalogStream& stream,
   return {.first_day = first, .last_day = last, .empty = first > last};
 }
 
+namespace {
+
 // The local day the advertiser was created, when /advertiser/info/ said.
 std::optional<Date> CreationDay(const PlanContext& context, const std::string& advertiser_id,
                                 const TimeZone* tz) {
@@ -321,8 +319,9 @@ std::optional<Date> CreationDay(const PlanContext& context, const std::string& a
 
 Partition PartitionUtcDays(const PlanContext& context, const CatalogStream& stream,
                            const std::string& advertiser_id) {
-  Partition p = DayRange(context, stream, advertiser_id, std::chrono::floor<days>(context.now),
-                         context.settings.lookback_days);
+  Partition p =
+      ReportDayRange(context, stream, advertiser_id, std::chrono::floor<days>(context.now),
+                     context.settings.lookback_days);
   p.window_days = 30;  // the endpoint's date_range limit
   return p;
 }
@@ -335,8 +334,8 @@ Partition PartitionReportDays(const PlanContext& context, const CatalogStream& s
   if (r.granularity == Granularity::kLifetime) return {.zone = tz};
   // "Today" is today where the advertiser is, so no account east or west of UTC loses a day.
   Date today = tz != nullptr ? tz->LocalDate(context.now) : std::chrono::floor<days>(context.now);
-  Partition p = DayRange(context, stream, advertiser_id, today,
-                         r.lookback_days.value_or(context.settings.lookback_days));
+  Partition p = ReportDayRange(context, stream, advertiser_id, today,
+                               r.lookback_days.value_or(context.settings.lookback_days));
   if (auto created = CreationDay(context, advertiser_id, tz)) {
     p.first_day = std::max(*p.first_day, *created);
     p.empty = *p.first_day > *p.last_day;

@@ -169,6 +169,10 @@ Partition PartitionSince(const PlanContext& context, const CatalogStream& stream
                          const std::string& advertiser_id);
 Partition PartitionReportDays(const PlanContext& context, const CatalogStream& stream,
                               const std::string& advertiser_id);
+/// The days a dated partition covers, up to `today` (the advertiser's, or UTC) and end_date:
+/// from start_date, or for incremental streams from the bookmark less `lookback` days.
+Partition ReportDayRange(const PlanContext& context, const CatalogStream& stream,
+                         const std::string& advertiser_id, Date today, int lookback);
 /// Pixel event statistics: requests without pages, their pixels and day added by the reader.
 StreamRequests PreparePixelStats(const Settings& settings, const CatalogStream& stream);
 /// Days in UTC (pixel statistics): from max(start_date, bookmark - lookback_days) to today or

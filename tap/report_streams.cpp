@@ -113,6 +113,7 @@ const ReportTypeRules* FindReportType(std::string_view name) {
        .levels = {"AUCTION_ADVERTISER", "AUCTION_CAMPAIGN"},
        .filtering = false,
        .country_code = false},
+      {.name = "BC", .levels = {}, .by_bc = true},
   };
   for (const ReportTypeRules& t : kTypes) {
     if (t.name == name) return &t;
@@ -128,7 +129,8 @@ const ReportLevel* FindReportLevel(std::string_view name) {
 }
 
 std::vector<std::string> ReportStream::KeyProperties() const {
-  std::vector<std::string> keys = {"advertiser_id"};
+  const ReportTypeRules* rules = FindReportType(report_type);
+  std::vector<std::string> keys = {rules != nullptr && rules->by_bc ? "bc_id" : "advertiser_id"};
   for (const std::string& d : dimensions) {
     if (!Contains(keys, d)) keys.push_back(d);
   }
@@ -213,12 +215,17 @@ Status ReadTypeAndLevel(const rapidjson::Value& def, ReportStream& s) {
   const ReportTypeRules* rules = FindReportType(s.report_type);
   if (rules == nullptr) {
     return Bad(s.name, "report_type",
-               s.report_type == "BC"
-                   ? "BC (Business Center) reports are not read by custom reports yet; read "
-                     "each ad account's BASIC report instead"
-                   : "required: BASIC, AUDIENCE, PLAYABLE_MATERIAL, CATALOG or TT_SHOP");
+               "required: BASIC, AUDIENCE, PLAYABLE_MATERIAL, CATALOG, TT_SHOP or BC");
   }
   const rapidjson::Value* level = FindMember(def, "data_level");
+  if (rules->by_bc) {
+    if (level != nullptr) return Bad(s.name, "data_level", "BC reports take no data_level");
+    static const ReportLevel kBusinessCenter = {"bc", "", "advertiser_id", "",
+                                                "",   "", kAdvertiserLevel};
+    s.level = &kBusinessCenter;
+    s.injected = {"bc_id"};
+    return Status::Ok();
+  }
   std::string_view name = level != nullptr && level->IsString() ? level->GetString() : "";
   s.level = FindReportLevel(name);
   if (s.level == nullptr || s.level->data_level != name ||
@@ -242,6 +249,15 @@ Status ReadDimension(const rapidjson::Value& d, ReportStream& s) {
   if (known == nullptr)
     return Bad(s.name, "dimensions", fmt::format("unknown dimension '{}'", dim));
   const ReportTypeRules& rules = *FindReportType(s.report_type);
+  if (dim == "bc_id") {
+    return Bad(s.name, "dimensions", "'bc_id' is no dimension: BC reports fill it in themselves");
+  }
+  if (rules.by_bc && dim != "advertiser_id" && dim != "stat_time_day" && dim != "country_code") {
+    return Bad(s.name, "dimensions",
+               fmt::format("'{}' is not available in BC reports: they group by advertiser_id, "
+                           "stat_time_day and country_code",
+                           dim));
+  }
   bool offered = dim != "country_code" || rules.country_code;
   if (const rapidjson::Value* types = FindMember(*known, "report_types")) {
     bool audience_only = true;
@@ -419,15 +435,20 @@ rapidjson::Document ReportSchema(const ReportStream& stream) {
   auto add = [&](const std::string& name, rapidjson::Value value) {
     props.AddMember(rapidjson::Value(name.c_str(), a), value, a);
   };
-  rapidjson::Value advertiser(rapidjson::kObjectType);
-  advertiser.AddMember("type", "string", a);
-  advertiser.AddMember("description", "Advertiser (ad account) ID", a);
-  add("advertiser_id", std::move(advertiser));
+  // A Business Center's report has advertiser_id only as a dimension, when asked for.
+  const ReportTypeRules* rules = FindReportType(stream.report_type);
+  bool by_bc = rules != nullptr && rules->by_bc;
+  if (!by_bc) {
+    rapidjson::Value advertiser(rapidjson::kObjectType);
+    advertiser.AddMember("type", "string", a);
+    advertiser.AddMember("description", "Advertiser (ad account) ID", a);
+    add("advertiser_id", std::move(advertiser));
+  }
   const MetricCatalog& catalog = MetricCatalog::For(stream.report_type);
   std::vector<std::string> fields = stream.dimensions;
   fields.insert(fields.end(), stream.injected.begin(), stream.injected.end());
   for (const std::string& dim : fields) {
-    if (dim == "advertiser_id") continue;
+    if (dim == "advertiser_id" && !by_bc) continue;
     rapidjson::Value d(rapidjson::kObjectType);
     const rapidjson::Value& known = *catalog.Dimension(dim);
     d.AddMember("type", "string", a);  // a key property: never null

@@ -38,6 +38,7 @@ struct ReportTypeRules {
   bool country_code = true;              // the country_code breakdown
   bool audience = false;                 // audience breakdowns (age, gender, ...)
   bool promote = false;                  // Promote rows (campaign_system_origins filter, §9.1)
+  bool by_bc = false;                    // asked for by bc_id, not by ad account (BC)
 };
 
 /// The rules of sync report type `name`; nullptr for a type custom reports do not read.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "tap/bc_report.h"
 #include "tap/business_center.h"
 #include "tap/embedded_schemas.h"
 #include "tap/gmv_max.h"
@@ -278,7 +279,15 @@ std::vector<StreamDef> AllStreams(const std::vector<ReportStream>& custom) {
     d.endpoint_limit = GmvMaxLimit;
     out.push_back(std::move(d));
   }
-  for (const ReportStream& r : custom) out.push_back(ReportStreamDef(r));
+  for (const ReportStream& r : custom) {
+    StreamDef d = ReportStreamDef(r);
+    if (const ReportTypeRules* rules = FindReportType(r.report_type); rules && rules->by_bc) {
+      d.advertisers_per_unit = 0;  // the token's Business Centers, not an ad account's data
+      d.injected = {"bc_id"};
+      d.hooks = {PrepareBcReport, PartitionBcReportDays, ReadBcReport, ReportRow};
+    }
+    out.push_back(std::move(d));
+  }
   return out;
 }
 

@@ -156,7 +156,27 @@ TEST(CustomReports, EverySyncReportTypeButBusinessCenters) {
   EXPECT_EQ((*reports)[2].metrics, (std::vector<std::string>{"spend", "billed_cost"}));
   EXPECT_TRUE(FindReportType("BASIC")->promote);
   EXPECT_FALSE(FindReportType("CATALOG")->promote);
-  EXPECT_EQ(FindReportType("BC"), nullptr);
+  EXPECT_EQ(FindReportType("REACH"), nullptr);
+}
+
+TEST(CustomReports, BusinessCenterReportsAreKeyedByTheirBusinessCenter) {
+  auto reports = Custom(R"([{"name":"bc_daily","report_type":"BC",
+      "dimensions":["advertiser_id","stat_time_day"],"metrics":["spend","impressions"]}])",
+                        nullptr);
+  ASSERT_TRUE(reports.ok()) << reports.status().message();
+  const ReportStream& r = reports->front();
+  EXPECT_EQ(r.KeyProperties(),
+            (std::vector<std::string>{"bc_id", "advertiser_id", "stat_time_day"}));
+  rapidjson::Document schema = ReportSchema(r);
+  EXPECT_EQ(ToJson(schema["properties"]["bc_id"]["type"]), R"("string")");
+  EXPECT_EQ(ToJson(schema["properties"]["advertiser_id"]["type"]), R"("string")");
+  EXPECT_EQ(ToJson(schema["properties"]["spend"]["type"]), R"(["null","number"])");
+  // Per Business Center only: no advertiser_id without the dimension.
+  auto totals = Custom(R"([{"name":"bc_totals","report_type":"BC","dimensions":["stat_time_day"],
+      "metrics":["spend"]}])",
+                       nullptr);
+  ASSERT_TRUE(totals.ok());
+  EXPECT_FALSE(ReportSchema(totals->front())["properties"].HasMember("advertiser_id"));
 }
 
 TEST(CustomReports, ErrorsNameTheReportAndTheField) {
@@ -171,11 +191,19 @@ TEST(CustomReports, ErrorsNameTheReportAndTheField) {
           Case{R"([{"name":"ad_insights_daily"}])",
                "report 'ad_insights_daily': name: already used"},
           Case{R"([{"name":"x","report_type":"REACH"}])",
-               "report 'x': report_type: required: BASIC, AUDIENCE, PLAYABLE_MATERIAL, CATALOG or "
-               "TT_SHOP"},
-          Case{R"([{"name":"x","report_type":"BC"}])",
-               "report 'x': report_type: BC (Business Center) reports are not read by custom "
-               "reports yet"},
+               "report 'x': report_type: required: BASIC, AUDIENCE, PLAYABLE_MATERIAL, CATALOG, "
+               "TT_SHOP or BC"},
+          Case{R"([{"name":"x","report_type":"BC","data_level":"AUCTION_ADVERTISER"}])",
+               "report 'x': data_level: BC reports take no data_level"},
+          Case{R"([{"name":"x","report_type":"BC","dimensions":["campaign_id"]}])",
+               "report 'x': dimensions: 'campaign_id' is not available in BC reports: they group "
+               "by advertiser_id, stat_time_day and country_code"},
+          Case{
+              R"([{"name":"x","report_type":"BASIC","data_level":"AUCTION_AD","dimensions":["bc_id"]}])",
+              "report 'x': dimensions: 'bc_id' is no dimension"},
+          Case{
+              R"([{"name":"x","report_type":"BC","dimensions":["advertiser_id"],"metrics":["spend"],"lifetime":true}])",
+              "report 'x': lifetime: lifetime reports are BASIC or PLAYABLE_MATERIAL"},
           Case{
               R"([{"name":"x","report_type":"TT_SHOP","data_level":"AUCTION_AD","dimensions":["ad_id"]}])",
               "report 'x': data_level: required for TT_SHOP: one of AUCTION_ADVERTISER, "

@@ -399,6 +399,35 @@ TEST_F(SimulatorTest, SmartPlusEndpointsAndAdIdV2RefuseWhatTheApiRefuses) {
   }
 }
 
+TEST_F(SimulatorTest, BusinessCenterReportsTakeABcIdAndNoAdAccount) {
+  const std::string bc = simulator_.data().business_centers[0].id;
+  Params ok = {{"bc_id", bc},
+               {"report_type", "BC"},
+               {"dimensions", R"(["advertiser_id","stat_time_day"])"},
+               {"metrics", R"(["spend"])"},
+               {"start_date", "2024-01-01"},
+               {"end_date", "2024-12-30"}};
+  rapidjson::Document good = Get("report/integrated/get/", ok);
+  EXPECT_EQ(good["code"].GetInt(), 0) << good["message"].GetString();
+  auto with = [&](std::string key, std::string value) {
+    Params p = ok;
+    p.erase(key);
+    p.emplace(std::move(key), std::move(value));
+    return p;
+  };
+  for (const auto& [params, message] : std::vector<std::pair<Params, std::string>>{
+           {with("advertiser_id", Advertiser()), "advertiser_id: Not supported"},
+           {with("data_level", "AUCTION_AD"), "data_level: Not supported"},
+           {with("dimensions", R"(["campaign_id"])"), "campaign_id is not supported in BC"},
+           {with("end_date", "2024-12-31"), "cannot exceed 365 days"},
+           {with("bc_id", "1"), "No permission to operate Business Center 1"}}) {
+    rapidjson::Document doc = Get("report/integrated/get/", params);
+    EXPECT_NE(doc["code"].GetInt(), 0);
+    EXPECT_NE(std::string(doc["message"].GetString()).find(message), std::string::npos)
+        << doc["message"].GetString();
+  }
+}
+
 TEST_F(SimulatorTest, SmartPlusAdsListTheirCreativesAndHideDeletedOnes) {
   const SimData& data = simulator_.data();
   size_t live = 0, all = 0;
