@@ -119,6 +119,13 @@ StreamRequests PrepareGmvMaxCampaigns(const Settings& settings, const CatalogStr
   return out;
 }
 
+ApiRequest GmvMaxCampaignDetails(const rapidjson::Value& row) {
+  ApiRequest request{"campaign/gmv_max/info/", {}};
+  const rapidjson::Value* id = FindMember(row, "campaign_id");
+  request.Set("campaign_id", id != nullptr && id->IsString() ? id->GetString() : "");
+  return request;
+}
+
 StreamRequests PrepareGmvMaxReport(const Settings& settings, const CatalogStream& stream) {
   const ReportStream& r = *stream.def->report;
   StreamRequests out;

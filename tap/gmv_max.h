@@ -31,6 +31,9 @@ StreamRequests PrepareGmvMaxCampaigns(const Settings& settings, const CatalogStr
 /// The report's series: one per campaign type of its level, each asking for the selected
 /// metrics valid for that type.
 StreamRequests PrepareGmvMaxReport(const Settings& settings, const CatalogStream& stream);
+/// The details of one GMV Max campaign row: /campaign/gmv_max/info/ (its shop, budget, ROI
+/// target, schedule, targeting), which /gmv_max/campaign/get/ does not return.
+ApiRequest GmvMaxCampaignDetails(const rapidjson::Value& row);
 /// One date window: every store of the advertiser, every series, page by page; product and
 /// LIVE rows by the ids of the store's campaigns of that type, 100 a request (TikTok requires
 /// them).

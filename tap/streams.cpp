@@ -109,7 +109,8 @@ void AddGmvMaxStreams(std::vector<StreamDef>& streams) {
                       .path = "gmv_max/campaign/get/",
                       .max_page_size = 100,
                       .injected = {"gmv_max_promotion_type"},
-                      .hooks = {PrepareGmvMaxCampaigns, PartitionSince, ReadEntities, EntityRow}},
+                      .hooks = {PrepareGmvMaxCampaigns, PartitionSince, ReadEntities, EntityRow},
+                      .details = GmvMaxCampaignDetails},
                  });
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tap/api.h"
 #include "tap/rate_buckets.h"
 #include "tap/report_streams.h"
 #include "tap/status.h"
@@ -61,6 +62,9 @@ struct StreamDef {
   bool server_modified_after = false;
   StreamHooks hooks = {};
   const ReportStream* report = nullptr;  // report streams: their row of the report table
+  // Entities whose details come from an endpoint of their own (GMV Max campaigns): the request
+  // for one row's details (the unit's advertiser is added); its `data` joins the row's record.
+  ApiRequest (*details)(const rapidjson::Value& row) = nullptr;
   // The endpoint has rate limits of its own (GMV Max reports): their values from the settings.
   EndpointLimit (*endpoint_limit)(const Settings& settings) = nullptr;
 

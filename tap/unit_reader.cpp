@@ -45,6 +45,41 @@ bool KeepEntity(UnitReader& r, const rapidjson::Value& row, EntityCounts& c) {
   return true;
 }
 
+// Writes the bound `row` with the details its stream asks another endpoint for (merged after
+// the row's own fields).
+Status EmitWithDetails(UnitReader& r, const rapidjson::Value& row) {
+  auto details = r.api().Get(r.unit().WithAdvertiser(r.def().details(row)));
+  if (!details.ok()) return details.status();
+  const rapidjson::Value* parts[] = {&row, &details->data()};
+  if (!r.transformer().Bind(parts)) return r.Bind(details->data());
+  return r.EmitBound();
+}
+
+// The pages of `request`, their kept rows written with their details. The rows are kept as
+// text and the pages let go first: asking for details while holding a page would hold two page
+// slots per worker, and workers waiting for each other's slots would never finish. (Text, as a
+// RapidJSON copy would still point into the page's buffer.)
+Status ReadDetailed(UnitReader& r, const ApiRequest& request, EntityCounts& c) {
+  std::vector<std::string> kept;
+  Status s = r.ReadPages(request, [&](Page& page) {
+    ++c.pages;
+    if (page.rows == nullptr) return Status::Ok();
+    for (const rapidjson::Value& row : page.rows->GetArray()) {
+      if (Status b = r.Bind(row); !b.ok()) return b;
+      if (KeepEntity(r, row, c)) kept.push_back(ToJson(row));
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  for (const std::string& text : kept) {
+    auto row = ParseJson(text, "a kept row", /*numbers_as_strings=*/true);
+    if (!row.ok()) return row.status();
+    if (Status e = EmitWithDetails(r, *row); !e.ok()) return e;
+    ++c.emitted;
+  }
+  return Status::Ok();
+}
+
 Status EntityPage(UnitReader& r, Page& page, EntityCounts& c) {
   ++c.pages;
   if (page.rows == nullptr) return Status::Ok();
@@ -186,7 +221,9 @@ Status ReadEntities(UnitReader& r) {
     if (r.def().server_modified_after && unit.start) {
       request.Set("filtering", WithModifiedAfter(request.Param("filtering"), *unit.start));
     }
-    Status st = r.ReadPages(request, [&](Page& page) { return EntityPage(r, page, c); });
+    Status st = r.def().details != nullptr
+                    ? ReadDetailed(r, request, c)
+                    : r.ReadPages(request, [&](Page& page) { return EntityPage(r, page, c); });
     if (!st.ok()) return st;
   }
   LogEntityEnd(r, c);

@@ -162,6 +162,21 @@ TEST_F(GmvMaxTest, StoresCampaignsAndEveryReportLevelEqualTheData) {
   for (const sim::GmvCampaign& c : data.gmv_campaigns) {
     EXPECT_EQ(types[std::to_string(c.id)], c.live ? "LIVE" : "PRODUCT");
   }
+  // Each campaign's details come from /campaign/gmv_max/info/: its shop among them.
+  for (const rapidjson::Value* r : m.records["gmv_max_campaigns"]) {
+    std::string id = (*r)["campaign_id"].GetString();
+    for (const sim::GmvCampaign& c : data.gmv_campaigns) {
+      if (std::to_string(c.id) != id) continue;
+      EXPECT_EQ(std::string((*r)["store_id"].GetString()), std::to_string(data.stores[c.store].id));
+      EXPECT_EQ(std::string((*r)["shopping_ads_type"].GetString()), c.live ? "LIVE" : "PRODUCT");
+      EXPECT_TRUE((*r)["budget"].IsNumber());
+    }
+  }
+  size_t infos = 0;
+  for (const auto& request : simulator_->RequestLog()) {
+    infos += request.path == "/open_api/v1.3/campaign/gmv_max/info/";
+  }
+  EXPECT_EQ(infos, data.gmv_campaigns.size());  // one per campaign, none for the rest
   sim::SimConfig whole = config_;
   sim::Simulator oracle(whole);
   for (const Level& level : kLevels) {

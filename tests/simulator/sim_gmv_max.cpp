@@ -185,6 +185,63 @@ std::string Campaigns(const SimData& data, const Advertiser& adv, const Params& 
                   [&](Writer& w, size_t i) { CampaignRow(w, fields, *matched[i], adv); });
 }
 
+// ---- /campaign/gmv_max/info/ ----
+
+void StringArray(Writer& w, const std::vector<std::string>& items) {
+  w.StartArray();
+  for (const std::string& item : items) Str(w, item);
+  w.EndArray();
+}
+
+// One campaign's details (Doc 1822000968821762): its shop, budget, ROI target and schedule.
+std::string CampaignInfo(const SimData& data, const Advertiser& adv, const Params& params) {
+  std::string id = Param(params, "campaign_id");
+  if (id.empty()) Refuse("campaign_id: Missing data for required field.");
+  const GmvCampaign* c = nullptr;
+  for (uint32_t index : adv.gmv_campaigns) {
+    if (std::to_string(data.gmv_campaigns[index].id) == id) c = &data.gmv_campaigns[index];
+  }
+  if (c == nullptr) Refuse(fmt::format("campaign_id: Invalid campaign {}.", id));
+  uint64_t h = Mix(c->id, "info");
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  auto text = [&](const char* key, const std::string& value) {
+    w.Key(key);
+    Str(w, value);
+  };
+  text("advertiser_id", adv.id);
+  text("campaign_id", std::to_string(c->id));
+  text("campaign_name", fmt::format("GMV Max {} {}", c->live ? "LIVE" : "Product", c->id % 10000));
+  text("operation_status", c->enabled ? "ENABLE" : "DISABLE");
+  text("store_id", std::to_string(data.stores[c->store].id));
+  text("store_authorized_bc_id", "7150000000000000012");
+  text("shopping_ads_type", c->live ? "LIVE" : "PRODUCT");
+  text("optimization_goal", "VALUE");
+  text("deep_bid_type", "VO_MIN_ROAS");
+  text("schedule_type", "SCHEDULE_FROM_NOW");
+  text("schedule_start_time", TikTokTime(c->create_time));
+  w.Key("roas_bid");
+  Raw(w, fmt::format("{}.{}", 2 + h % 6, h % 10));
+  w.Key("budget");
+  Raw(w, fmt::format("{}.00", 50 + h % 500));
+  w.Key("roi_protection_enabled");
+  w.Bool(h % 2 == 0);
+  if (!c->live) {
+    text("product_specific_type", "CUSTOMIZED_PRODUCTS");
+    std::vector<std::string> items;
+    for (uint64_t item : c->items) items.push_back(std::to_string(item));
+    w.Key("item_group_ids");
+    StringArray(w, items);
+  }
+  w.Key("placements");
+  StringArray(w, {"PLACEMENT_TIKTOK"});
+  w.Key("location_ids");
+  StringArray(w, {"6252001"});
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 // ---- /gmv_max/report/get/ ----
 
 enum class Grain { kCampaign, kProduct, kLive };
@@ -433,7 +490,7 @@ std::string Report(const SimData& data, const Advertiser& adv, int64_t now, cons
 
 bool IsGmvMaxEndpoint(std::string_view endpoint) {
   return endpoint == "gmv_max/store/list/" || endpoint == "gmv_max/campaign/get/" ||
-         endpoint == "gmv_max/report/get/";
+         endpoint == "gmv_max/report/get/" || endpoint == "campaign/gmv_max/info/";
 }
 
 std::string GmvMaxData(std::string_view endpoint, const SimData& data, int64_t now,
@@ -441,6 +498,7 @@ std::string GmvMaxData(std::string_view endpoint, const SimData& data, int64_t n
   const Advertiser& adv = RequiredAdvertiser(data, params);
   if (endpoint == "gmv_max/store/list/") return StoreList(data, adv);
   if (endpoint == "gmv_max/campaign/get/") return Campaigns(data, adv, params);
+  if (endpoint == "campaign/gmv_max/info/") return CampaignInfo(data, adv, params);
   return Report(data, adv, now, params);
 }
 

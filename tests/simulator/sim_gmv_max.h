@@ -10,7 +10,8 @@
 namespace sim {
 
 /// Whether `endpoint` (below /open_api/v1.3/) is one of the GMV Max endpoints:
-/// gmv_max/store/list/, gmv_max/campaign/get/, gmv_max/report/get/ (§9.3).
+/// gmv_max/store/list/, gmv_max/campaign/get/, campaign/gmv_max/info/, gmv_max/report/get/
+/// (§9.3).
 bool IsGmvMaxEndpoint(std::string_view endpoint);
 
 /// The `data` object of GMV Max endpoint `endpoint`, read as strictly as TikTok reads it
