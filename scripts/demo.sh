@@ -7,7 +7,7 @@ out=demo-output
 mkdir -p "$out"
 
 "$build/tiktok-simulator" --port 0 --advertisers 3 --campaigns 6 --adgroups 3 --ads 4 \
-  > "$out/simulator.log" 2>&1 &
+  --gmv-max-qps 100 --gmv-max-qpm 6000 > "$out/simulator.log" 2>&1 &
 sim_pid=$!
 trap 'kill $sim_pid 2>/dev/null || true' EXIT
 for _ in $(seq 50); do
@@ -18,7 +18,8 @@ url=$(sed -n 's/^listening on //p' "$out/simulator.log")
 [ -n "$url" ] || { echo "the simulator did not start; see $out/simulator.log" >&2; exit 1; }
 
 # The simulator's credentials; app_id + secret let the tap list every authorized advertiser.
-# The simulator runs on this machine, so the demo may go faster than TikTok's 10 requests/s.
+# The simulator runs on this machine, so the demo may go faster than TikTok's 10 requests/s (and
+# its 8 a second for GMV Max reports).
 cat > "$out/config.json" <<JSON
 {
   "access_token": "sim-token",
@@ -27,7 +28,9 @@ cat > "$out/config.json" <<JSON
   "start_date": "2024-06-01",
   "api_base_url": "$url",
   "max_requests_per_second": 100,
-  "max_requests_per_minute": 6000
+  "max_requests_per_minute": 6000,
+  "gmv_max_requests_per_second": 100,
+  "gmv_max_requests_per_minute": 6000
 }
 JSON
 chmod 600 "$out/config.json"

@@ -28,7 +28,7 @@ const char kUsage[] =
     "         [--token sim-token] [--app-id ID] [--secret SECRET] [--auth-code-ttl 3600]\n"
     "         [--max-metrics 100] [--max-report-rows 200000] [--report-id-limit 20000]\n"
     "         [--promote-every 6] [--smart-plus-every 5] [--gmv-max-every 2] [--library 4]\n"
-    "         [--business-centers 2]\n"
+    "         [--business-centers 2] [--gmv-max-qps 8] [--gmv-max-qpm 240]\n"
     "         [--bc-only-advertisers 0]\n"
     "         [--latency-ms 0] [--fault-rate 0.0] [--request-log FILE] [--recent-days N]\n"
     "         [--now 2024-06-30T00:00:00Z]\n"
@@ -36,6 +36,7 @@ const char kUsage[] =
     "--promote-every N: one campaign in N is a Promote campaign (0: none).\n"
     "--smart-plus-every N: one auction campaign in N is an Upgraded Smart+ campaign (0: none).\n"
     "--gmv-max-every N: one advertiser in N has TikTok Shops with GMV Max campaigns (0: none).\n"
+    "--gmv-max-qps N, --gmv-max-qpm N: the GMV Max report's own limits (TikTok's basic tier).\n"
     "--library N: about N creative assets, identities and pixels of each kind per advertiser.\n"
     "--bc-only-advertisers N: N more ad accounts reachable only through the first Business\n"
     "  Center (/oauth2/advertiser/get/ does not list them).\n"
@@ -131,6 +132,10 @@ int main(int argc, char** argv) {
       config.smart_plus_every = number();
     } else if (arg == "--gmv-max-every") {
       config.gmv_max_every = number();
+    } else if (arg == "--gmv-max-qps") {
+      config.gmv_max_qps = number();
+    } else if (arg == "--gmv-max-qpm") {
+      config.gmv_max_qpm = number();
     } else if (arg == "--library") {
       config.library_per_advertiser = number();
     } else if (arg == "--business-centers") {
