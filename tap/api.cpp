@@ -123,13 +123,18 @@ std::string EntityFiltering(const std::vector<std::string>& buying_types, bool a
   return out.empty() ? "{}" : out + '}';
 }
 
+std::string WithFilter(std::string_view filtering, std::string_view key,
+                       std::string_view json_value) {
+  std::string member = fmt::format("\"{}\":{}", key, json_value);
+  if (filtering.empty() || filtering == "{}") return "{" + member + "}";
+  return fmt::format("{},{}}}", filtering.substr(0, filtering.size() - 1), member);
+}
+
 std::string WithModifiedAfter(std::string_view filtering, Timestamp t) {
   std::string when = FormatRfc3339(t - std::chrono::seconds{1});  // 2024-03-01T10:15:00Z
   when[10] = ' ';
   when.pop_back();
-  std::string member = fmt::format("\"modified_after\":\"{}\"", when);
-  if (filtering.empty() || filtering == "{}") return "{" + member + "}";
-  return fmt::format("{},{}}}", filtering.substr(0, filtering.size() - 1), member);
+  return WithFilter(filtering, "modified_after", JsonQuote(when));
 }
 
 std::string ReportFilterIn(std::string_view field, const std::vector<std::string>& values) {

@@ -51,6 +51,10 @@ std::string EntityFiltering(const std::vector<std::string>& buying_types, bool a
 /// since whether TikTok's bound is inclusive is not documented; rows before `t` are still
 /// filtered by the tap.
 std::string WithModifiedAfter(std::string_view filtering, Timestamp t);
+/// `filtering` (a JSON object text; empty: none) with member `key` set to `json_value` (JSON
+/// text) added at its end.
+std::string WithFilter(std::string_view filtering, std::string_view key,
+                       std::string_view json_value);
 /// One `IN` filter of a report's `filtering` array (§4.5) as JSON object text; its
 /// filter_value is itself a JSON string holding an array.
 std::string ReportFilterIn(std::string_view field, const std::vector<std::string>& values);

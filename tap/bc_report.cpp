@@ -15,14 +15,7 @@ StreamRequests PrepareBcReport(const Settings& settings, const CatalogStream& st
   base.Set("metrics", JsonStringArray(SelectedMetrics(stream)));
   base.Set("page_size", std::to_string(settings.page_size));
   if (!r.filtering.empty()) base.Set("filtering", r.filtering);
-  StreamRequests out;
-  for (const std::string& bc : settings.bc_ids) {
-    ApiRequest request = base;
-    request.Set("bc_id", bc);
-    out.series.push_back({.request = std::move(request)});
-  }
-  if (out.series.empty()) out.series.push_back({.request = std::move(base)});
-  return out;
+  return {.series = PerBusinessCenter(settings, base)};
 }
 
 Partition PartitionBcReportDays(const PlanContext& context, const CatalogStream& stream,
@@ -49,13 +42,7 @@ Status ReadBc(UnitReader& r, ApiRequest request, const std::string& bc) {
   request.Set("end_date", FormatDay(*unit.last_day));
   r.transformer().SetInjected("bc_id", bc);
   long long before = r.records();
-  Status s = r.ReadPages(request, [&](Page& page) {
-    if (page.rows == nullptr) return Status::Ok();
-    for (const rapidjson::Value& row : page.rows->GetArray()) {
-      if (Status e = r.Emit(row); !e.ok()) return e;
-    }
-    return Status::Ok();
-  });
+  Status s = r.EmitPages(request);
   if (s.ok()) {
     LogInfo("Stream '{}', Business Center {}, {}..{}: {} record(s)", r.def().name, bc,
             FormatDay(*unit.first_day), FormatDay(*unit.last_day), r.records() - before);
@@ -67,13 +54,9 @@ Status ReadBc(UnitReader& r, ApiRequest request, const std::string& bc) {
 
 Status ReadBcReport(UnitReader& r) {
   for (const SeriesRequest& series : r.unit().requests->series) {
-    std::vector<std::string> bcs = {series.request.Param("bc_id")};
-    if (bcs.front().empty()) {
-      auto listed = ListBusinessCenters(r.api());
-      if (!listed.ok()) return listed.status();
-      bcs = std::move(listed).value();
-    }
-    for (const std::string& bc : bcs) {
+    auto bcs = BusinessCentersOf(r.api(), series.request);
+    if (!bcs.ok()) return bcs.status();
+    for (const std::string& bc : *bcs) {
       if (Status s = ReadBc(r, series.request, bc); !s.ok()) return s;
     }
   }

@@ -92,16 +92,26 @@ Result<std::vector<std::string>> BusinessCenterAdvertisers(const Settings& setti
   return ids;
 }
 
-StreamRequests PrepareBcAssets(const Settings& settings, const CatalogStream& stream) {
-  StreamRequests out = PreparePaged(settings, stream);
-  if (settings.bc_ids.empty()) return out;
-  ApiRequest base = out.series.front().request;
-  out.series.clear();
+std::vector<SeriesRequest> PerBusinessCenter(const Settings& settings, const ApiRequest& base) {
+  if (settings.bc_ids.empty()) return {{.request = base}};
+  std::vector<SeriesRequest> series;
   for (const std::string& bc : settings.bc_ids) {
     ApiRequest request = base;
     request.params.emplace(request.params.begin(), "bc_id", bc);
-    out.series.push_back({.request = std::move(request)});
+    series.push_back({.request = std::move(request)});
   }
+  return series;
+}
+
+Result<std::vector<std::string>> BusinessCentersOf(ApiClient& api, const ApiRequest& request) {
+  std::string bc = request.Param("bc_id");
+  if (!bc.empty()) return std::vector<std::string>{bc};
+  return ListBusinessCenters(api);
+}
+
+StreamRequests PrepareBcAssets(const Settings& settings, const CatalogStream& stream) {
+  StreamRequests out = PreparePaged(settings, stream);
+  out.series = PerBusinessCenter(settings, out.series.front().request);
   return out;
 }
 
@@ -139,16 +149,11 @@ Status ReadAssetsOf(UnitReader& r, const ApiRequest& base, const std::string& bc
 }  // namespace
 
 Status ReadBcAdvertisers(UnitReader& r) {
-  for (size_t i = 0; i < r.unit().requests->series.size(); ++i) {
-    const ApiRequest& base = r.unit().requests->series[i].request;
-    std::vector<std::string> bcs = {base.Param("bc_id")};
-    if (bcs.front().empty()) {
-      auto listed = ListBusinessCenters(r.api());
-      if (!listed.ok()) return listed.status();
-      bcs = std::move(listed).value();
-    }
-    for (const std::string& bc : bcs) {
-      if (Status s = ReadAssetsOf(r, base, bc); !s.ok()) return s;
+  for (const SeriesRequest& series : r.unit().requests->series) {
+    auto bcs = BusinessCentersOf(r.api(), series.request);
+    if (!bcs.ok()) return bcs.status();
+    for (const std::string& bc : *bcs) {
+      if (Status s = ReadAssetsOf(r, series.request, bc); !s.ok()) return s;
     }
   }
   r.Checkpoint(std::nullopt);

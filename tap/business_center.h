@@ -22,6 +22,12 @@ Result<std::vector<std::string>> ListBusinessCenters(ApiClient& api);
 Result<std::vector<std::string>> BusinessCenterAdvertisers(const Settings& settings,
                                                            ApiClient& api);
 
+/// One series per configured bc_id (`base` with the bc_id first), or `base` alone without
+/// bc_ids, which BusinessCentersOf turns into every Business Center the token sees.
+std::vector<SeriesRequest> PerBusinessCenter(const Settings& settings, const ApiRequest& base);
+/// The Business Center of series request `request`, or without a bc_id every one the token sees.
+Result<std::vector<std::string>> BusinessCentersOf(ApiClient& api, const ApiRequest& request);
+
 /// The prepare hook of bc_advertisers: one request per configured bc_id, or one without a
 /// bc_id, which the reader runs for every Business Center the token sees.
 StreamRequests PrepareBcAssets(const Settings& settings, const CatalogStream& stream);

@@ -50,18 +50,19 @@ ApiRequest CampaignListing(const Promotion& p, bool deleted, std::string_view st
   ApiRequest request{"gmv_max/campaign/get/", {}};
   request.Set("page_size", std::to_string(kCampaignPageSize));
   if (!fields.empty()) request.Set("fields", JsonStringArray(fields));
-  std::string filtering = fmt::format(R"({{"gmv_max_promotion_types":["{}"])", p.campaign_name);
-  if (!store.empty()) filtering += R"(,"store_ids":)" + JsonStringArray({std::string(store)});
-  if (deleted) filtering += R"(,"primary_status":"STATUS_DELETE")";
-  request.Set("filtering", filtering + "}");
+  std::string filtering =
+      WithFilter("", "gmv_max_promotion_types", JsonStringArray({p.campaign_name}));
+  if (!store.empty())
+    filtering = WithFilter(filtering, "store_ids", JsonStringArray({std::string(store)}));
+  if (deleted) filtering = WithFilter(filtering, "primary_status", R"("STATUS_DELETE")");
+  request.Set("filtering", filtering);
   return request;
 }
 
 // The campaign-level report filter of type `p`, with every status when `deleted`.
 std::string TypeFiltering(const Promotion& p, bool deleted) {
-  std::string f = fmt::format(R"({{"gmv_max_promotion_types":["{}"])", p.report_name);
-  if (deleted) f += R"(,"campaign_statuses":["STATUS_ALL"])";
-  return f + "}";
+  std::string f = WithFilter("", "gmv_max_promotion_types", JsonStringArray({p.report_name}));
+  return deleted ? WithFilter(f, "campaign_statuses", R"(["STATUS_ALL"])") : f;
 }
 
 // The selected metrics of `stream` that campaigns of type `bit` report.
@@ -98,11 +99,7 @@ EndpointLimit GmvMaxLimit(const Settings& s) {
   return {s.gmv_max_requests_per_second, s.gmv_max_requests_per_minute, s.gmv_max_requests_per_day};
 }
 
-StreamRequests PrepareGmvMaxStores(const Settings&, const CatalogStream& stream) {
-  return {.series = {{.request = ApiRequest{stream.def->path, {}}}}, .paged = false};
-}
-
-StreamRequests PrepareGmvMaxCampaigns(const Settings& settings, const CatalogStream& stream) {
+StreamRequests PrepareGmvMaxCampaigns(const Settings& settings, const CatalogStream&) {
   StreamRequests out;
   for (bool deleted : {false, true}) {
     if (deleted && !settings.include_deleted) continue;
@@ -115,7 +112,6 @@ StreamRequests PrepareGmvMaxCampaigns(const Settings& settings, const CatalogStr
                             .values = {{"gmv_max_promotion_type", p.report_name}}});
     }
   }
-  (void)stream;
   return out;
 }
 
@@ -159,24 +155,13 @@ Result<std::vector<std::string>> StoreCampaigns(UnitReader& r, const SeriesReque
                                                 const std::string& store) {
   std::vector<ApiRequest> listings;
   for (ApiRequest listing : s.id_requests) {
-    std::string f = listing.Param("filtering");
-    f.pop_back();
-    listing.Set("filtering", f + R"(,"store_ids":)" + JsonStringArray({store}) + "}");
+    listing.Set("filtering",
+                WithFilter(listing.Param("filtering"), "store_ids", JsonStringArray({store})));
     listings.push_back(std::move(listing));
   }
   auto ids = r.ListedIds(listings, "campaign_id");
   if (!ids.ok()) return ids.status();
   return **ids;
-}
-
-Status EmitPages(UnitReader& r, const ApiRequest& request) {
-  return r.ReadPages(request, [&](Page& page) {
-    if (page.rows == nullptr) return Status::Ok();
-    for (const rapidjson::Value& row : page.rows->GetArray()) {
-      if (Status st = r.Emit(row); !st.ok()) return st;
-    }
-    return Status::Ok();
-  });
 }
 
 // One series of one store over the unit's window.
@@ -187,13 +172,13 @@ Status ReadStoreSeries(UnitReader& r, const SeriesRequest& s, const std::string&
   request.Set("start_date", FormatDay(*unit.first_day));
   request.Set("end_date", FormatDay(*unit.last_day));
   r.transformer().SetInjected("gmv_max_promotion_type", s.values.front().second);
-  if (s.id_requests.empty()) return EmitPages(r, request);  // campaign level: by type
+  if (s.id_requests.empty()) return r.EmitPages(request);  // campaign level: by type
   auto campaigns = StoreCampaigns(r, s, store);
   if (!campaigns.ok()) return campaigns.status();
   for (size_t i = 0; i < campaigns->size(); i += kCampaignsPerFilter) {
     request.Set("filtering", R"({"campaign_ids":)" +
                                  JsonStringArray(Slice(*campaigns, i, kCampaignsPerFilter)) + "}");
-    if (Status st = EmitPages(r, request); !st.ok()) return st;
+    if (Status st = r.EmitPages(request); !st.ok()) return st;
   }
   return Status::Ok();
 }

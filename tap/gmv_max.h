@@ -23,8 +23,6 @@ EndpointLimit GmvMaxLimit(const Settings& settings);
 
 // The hooks of the GMV Max stream rows.
 
-/// /gmv_max/store/list/: one unpaged request per advertiser.
-StreamRequests PrepareGmvMaxStores(const Settings& settings, const CatalogStream& stream);
 /// /gmv_max/campaign/get/: one request per campaign type (and, with include_deleted, one more
 /// for each type's deleted campaigns), only for advertisers with TikTok Shops.
 StreamRequests PrepareGmvMaxCampaigns(const Settings& settings, const CatalogStream& stream);

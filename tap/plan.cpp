@@ -283,8 +283,7 @@ Partition PartitionSince(const PlanContext& context, const CatalogStream& stream
   return {.start = context.state.Bookmark(stream.def->name, advertiser_id)};
 }
 
-StreamRequests PreparePixelStats(const Settings&, const CatalogStream& stream) {
-  // Each request names its pixels and its day; the pixels are listed per advertiser.
+StreamRequests PrepareUnpaged(const Settings&, const CatalogStream& stream) {
   return {.series = {{.request = ApiRequest{stream.def->path, {}}}}, .paged = false};
 }
 

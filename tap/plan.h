@@ -174,7 +174,8 @@ Partition PartitionReportDays(const PlanContext& context, const CatalogStream& s
 Partition ReportDayRange(const PlanContext& context, const CatalogStream& stream,
                          const std::string& advertiser_id, Date today, int lookback);
 /// Pixel event statistics: requests without pages, their pixels and day added by the reader.
-StreamRequests PreparePixelStats(const Settings& settings, const CatalogStream& stream);
+/// One request of the row's path, unpaged; the reader adds what each request needs.
+StreamRequests PrepareUnpaged(const Settings& settings, const CatalogStream& stream);
 /// Days in UTC (pixel statistics): from max(start_date, bookmark - lookback_days) to today or
 /// end_date, in windows of 30 days.
 Partition PartitionUtcDays(const PlanContext& context, const CatalogStream& stream,

@@ -101,7 +101,7 @@ void AddGmvMaxStreams(std::vector<StreamDef>& streams) {
                       .path = "gmv_max/store/list/",
                       .list_key = "store_list",
                       .injected = {"advertiser_id"},
-                      .hooks = {PrepareGmvMaxStores, PartitionWhole, ReadEntities, EntityRow}},
+                      .hooks = {PrepareUnpaged, PartitionWhole, ReadEntities, EntityRow}},
                      {.name = "gmv_max_campaigns",
                       .key_properties = {"campaign_id"},
                       .replication_key = "modify_time",
@@ -193,7 +193,8 @@ void AddPixelAndBusinessCenterStreams(std::vector<StreamDef>& streams) {
            .path = "pixel/event/stats/",
            .max_page_size = kPixelsPerStatsRequest,
            .injected = {"advertiser_id", "pixel_id", "stat_date", "event_type"},
-           .hooks = {PreparePixelStats, PartitionUtcDays, ReadPixelStats, EntityRow}},
+           // Each request names its pixels and its day; the pixels are listed per advertiser.
+           .hooks = {PrepareUnpaged, PartitionUtcDays, ReadPixelStats, EntityRow}},
           // Business Center (§9.3): the token's, not an advertiser's.
           {.name = "business_centers",
            .key_properties = {"bc_id"},

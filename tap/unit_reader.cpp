@@ -197,6 +197,16 @@ Status UnitReader::Emit(const rapidjson::Value& row) {
   return EmitBound();
 }
 
+Status UnitReader::EmitPages(const ApiRequest& request) {
+  return ReadPages(request, [&](Page& page) {
+    if (page.rows == nullptr) return Status::Ok();
+    for (const rapidjson::Value& row : page.rows->GetArray()) {
+      if (Status s = Emit(row); !s.ok()) return s;
+    }
+    return Status::Ok();
+  });
+}
+
 void UnitReader::Checkpoint(std::optional<Timestamp> bookmark) { Flush(true, bookmark); }
 
 void UnitReader::Flush(bool checkpoint, std::optional<Timestamp> bookmark) {

@@ -69,6 +69,8 @@ class UnitReader {
   Status EmitBound();
   /// Bind, then EmitBound.
   Status Emit(const rapidjson::Value& row);
+  /// Emits every row of every page of `request`.
+  Status EmitPages(const ApiRequest& request);
 
   /// The records so far are complete up to `bookmark` (nullopt: nothing to move): hands them
   /// over with a checkpoint.
