@@ -10,12 +10,17 @@
 
 #include <sys/stat.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <unordered_set>
 
+#include "tap/inplace_parser.h"
 #include "tap/json_guard.h"
 #include "tap/log.h"
 
@@ -31,10 +36,30 @@ Status ParseError(const rapidjson::ParseResult& result, std::string_view what) {
 
 }  // namespace
 
+namespace {
+
+// The first of the 64-byte blocks from `p` that holds a non-ASCII byte (or the tail shorter
+// than a block). Pages are ASCII but for a few names: this is most of a page's validation.
+const unsigned char* SkipAsciiBlocks(const unsigned char* p, const unsigned char* end) {
+#if defined(__SSE2__)
+  for (; end - p >= 64; p += 64) {
+    const auto* v = reinterpret_cast<const __m128i*>(p);
+    __m128i any = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
+                               _mm_or_si128(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
+    if (_mm_movemask_epi8(any) != 0) break;
+  }
+#endif
+  return p;
+}
+
+}  // namespace
+
 bool IsValidUtf8(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
   while (p < end) {
+    p = SkipAsciiBlocks(p, end);
+    if (p == end) break;
     // Eight ASCII bytes at a time: none has its high bit set.
     uint64_t word;
     if (end - p >= 8 && (std::memcpy(&word, p, 8), (word & 0x8080808080808080ULL) == 0)) {
@@ -188,15 +213,8 @@ class DepthLimited {
   bool Int64(int64_t i) { return doc_.Int64(i); }
   bool Uint64(uint64_t i) { return doc_.Uint64(i); }
   bool Double(double d) { return doc_.Double(d); }
-  // RapidJSON 1.1 parsing in place leaves numbers read as strings unterminated: the byte after
-  // the digits is still the ',', '}' or ']' that followed them. It is noted here and gets its
-  // NUL once the parser is done with it, as every other string already has.
   bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
-    if (!copy) unterminated_.push_back(const_cast<char*>(s) + n);
     return doc_.RawNumber(s, n, copy);
-  }
-  void TerminateNumbers() {
-    for (char* end : unterminated_) *end = '\0';
   }
   bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
@@ -211,7 +229,6 @@ class DepthLimited {
     return !too_deep_;
   }
   rapidjson::Document& doc_;
-  std::vector<char*> unterminated_;
   int depth_ = 0;
   bool too_deep_ = false;
 };
@@ -231,7 +248,6 @@ Result<rapidjson::Document> ParseLimited(Stream& stream, std::string_view what) 
   doc.Populate(parse);
   if (limited.too_deep()) return TooDeep(what);
   if (result.IsError()) return ParseError(result, what);
-  limited.TerminateNumbers();
   return doc;
 }
 
@@ -254,11 +270,14 @@ Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view
   // the whole page first, ASCII at full speed, gives the same guarantee.
   long long mended = 0;
   if (!IsValidUtf8(text)) text = RepairUtf8(text, &mended);
-  mended += MendText(text, /*quote_huge=*/true);
+  mended += MendSurrogates(text);  // numbers beyond double range need no mending here
   if (replaced != nullptr) *replaced = mended;
-  rapidjson::GenericInsituStringStream<rapidjson::UTF8<>> stream(text.data());
-  return ParseLimited<rapidjson::kParseInsituFlag | rapidjson::kParseNumbersAsStringsFlag>(stream,
-                                                                                           what);
+  rapidjson::Document doc;
+  InPlaceParser parser(text.data(), text.size());
+  rapidjson::ParseResult result = parser.Parse(doc);
+  if (parser.too_deep()) return TooDeep(what);
+  if (result.IsError()) return ParseError(result, what);
+  return doc;
 }
 
 Result<rapidjson::Document> ParseJson(std::string_view text, std::string_view what,

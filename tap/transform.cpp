@@ -151,7 +151,10 @@ Shape CompileShape(const rapidjson::Value& schema) {
 }
 
 Transformer::Transformer(Shape shape) : shape_(std::move(shape)) {
-  for (size_t i = 0; i < shape_.names.size(); ++i) index_.emplace(shape_.names[i], i);
+  for (size_t i = 0; i < shape_.names.size(); ++i) {
+    index_.emplace(shape_.names[i], i);
+    quoted_names_.push_back(JsonQuote(shape_.names[i]));
+  }
   slots_.resize(shape_.names.size());
   injected_.resize(shape_.names.size());
 }
@@ -251,7 +254,7 @@ void Transformer::WriteBound(JsonWriter& out) {
   for (size_t i = 0; i < shape_.names.size(); ++i) {
     const std::string& name = shape_.names[i];
     const Shape& shape = shape_.children[i];
-    out.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    out.QuotedKey(quoted_names_[i]);
     if (injected_[i]) {
       out.String(injected_[i]->data(), static_cast<rapidjson::SizeType>(injected_[i]->size()));
     } else if (slots_[i] == nullptr) {

@@ -111,6 +111,7 @@ class Transformer {
   size_t SlotOf(size_t position, std::string_view name);
 
   std::unordered_map<std::string_view, size_t> index_;  // top-level property -> position
+  std::vector<std::string> quoted_names_;               // by position, as JSON keys
   std::vector<std::optional<std::string>> injected_;    // by position
   size_t local_time_slot_ = kNoSlot;
   TimeZone local_zone_ = TimeZone::Utc();

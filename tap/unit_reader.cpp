@@ -12,6 +12,7 @@ namespace tap {
 namespace {
 
 constexpr size_t kPieceBytes = 256 << 10;  // RECORD lines handed over at a time
+constexpr size_t kPieceSlack = 16 << 10;   // room for the line that passes kPieceBytes
 
 // What an entity unit saw, for its bookmark and its log line.
 struct EntityCounts {
@@ -185,6 +186,8 @@ Status UnitReader::EmitBound() {
                                      "({}); the record cannot be stored",
                                      def().name, key, unit_.Subject()));
   }
+  // A piece's lines grow to kPieceBytes: reserved at once, not by doubling copies.
+  if (piece_.lines.capacity() < kPieceBytes) piece_.lines.reserve(kPieceBytes + kPieceSlack);
   SingerWriter::FormatBound(&piece_.lines, def().name, transformer_, extracted_);
   ++piece_.records;
   ++records_;

@@ -1,0 +1,289 @@
+#include "tap/inplace_parser.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <cstring>
+
+#include "tap/json_guard.h"
+
+namespace tap {
+
+namespace {
+
+using rapidjson::ParseErrorCode;
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether `c` ends the plain run of a string: its closing quote, an escape or a control byte.
+bool Special(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
+
+// The first special byte of a string from `p`, or `end`. Unaligned 16-byte loads, which stay
+// inside the text: most strings of a page (keys, ids, metric values) fit in one.
+char* ScanPlain(char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\');
+  const __m128i control = _mm_set1_epi8(0x1F);
+  for (; end - p >= 16; p += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, slash)),
+                                _mm_cmpeq_epi8(_mm_max_epu8(v, control), control));
+    if (int mask = _mm_movemask_epi8(hits); mask != 0) return p + __builtin_ctz(mask);
+  }
+#endif
+  while (p < end && !Special(*p)) ++p;
+  return p;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The four hex digits at `p` (bounds checked by the caller), or -1.
+int Hex4(const char* p) {
+  int value = 0;
+  for (int i = 0; i < 4; ++i) {
+    int d = HexDigit(p[i]);
+    if (d < 0) return -1;
+    value = value * 16 + d;
+  }
+  return value;
+}
+
+char* EncodeUtf8(unsigned cp, char* out) {
+  auto put = [&](unsigned byte) { *out++ = static_cast<char>(byte); };
+  if (cp < 0x80) {
+    put(cp);
+  } else if (cp < 0x800) {
+    put(0xC0 | (cp >> 6));
+    put(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    put(0xE0 | (cp >> 12));
+    put(0x80 | ((cp >> 6) & 0x3F));
+    put(0x80 | (cp & 0x3F));
+  } else {
+    put(0xF0 | (cp >> 18));
+    put(0x80 | ((cp >> 12) & 0x3F));
+    put(0x80 | ((cp >> 6) & 0x3F));
+    put(0x80 | (cp & 0x3F));
+  }
+  return out;
+}
+
+char SimpleEscape(char e) {
+  switch (e) {
+    case '"':
+    case '\\':
+    case '/':
+      return e;
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
+rapidjson::ParseResult InPlaceParser::Parse(rapidjson::Document& doc) {
+  doc_ = &doc;
+  auto generate = [&](rapidjson::Document&) {
+    SkipSpace();
+    if (p_ == end_) return Fail(rapidjson::kParseErrorDocumentEmpty, p_);
+    if (!Value()) return false;
+    SkipSpace();
+    return p_ == end_ || Fail(rapidjson::kParseErrorDocumentRootNotSingular, p_);
+  };
+  doc.Populate(generate);
+  if (error_.IsError()) return error_;
+  for (char* end : number_ends_) *end = '\0';
+  return {};
+}
+
+void InPlaceParser::SkipSpace() {
+  while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+}
+
+bool InPlaceParser::Fail(ParseErrorCode code, const char* at) {
+  if (!error_.IsError()) error_.Set(code, static_cast<size_t>(at - begin_));
+  return false;
+}
+
+bool InPlaceParser::Value() {
+  if (p_ == end_) return Fail(rapidjson::kParseErrorValueInvalid, p_);
+  switch (*p_) {
+    case '{':
+      return Object();
+    case '[':
+      return Array();
+    case '"':
+      return String();
+    case 't':
+    case 'f':
+    case 'n':
+      return Literal();
+    default:
+      return Number();
+  }
+}
+
+bool InPlaceParser::Enter() {
+  too_deep_ = ++depth_ > kMaxJsonDepth;
+  return !too_deep_ || Fail(rapidjson::kParseErrorTermination, p_);
+}
+
+bool InPlaceParser::Object() {
+  if (!Enter()) return false;
+  ++p_;
+  doc_->StartObject();
+  SkipSpace();
+  rapidjson::SizeType members = 0;
+  if (!At('}')) {
+    for (;; ++p_, SkipSpace()) {
+      if (!At('"')) return Fail(rapidjson::kParseErrorObjectMissName, p_);
+      if (!String()) return false;  // a key is a string value to the document
+      SkipSpace();
+      if (!At(':')) return Fail(rapidjson::kParseErrorObjectMissColon, p_);
+      ++p_;
+      SkipSpace();
+      if (!Value()) return false;
+      ++members;
+      SkipSpace();
+      if (At('}')) break;
+      if (!At(',')) return Fail(rapidjson::kParseErrorObjectMissCommaOrCurlyBracket, p_);
+    }
+  }
+  ++p_;
+  --depth_;
+  return doc_->EndObject(members);
+}
+
+bool InPlaceParser::Array() {
+  if (!Enter()) return false;
+  ++p_;
+  doc_->StartArray();
+  SkipSpace();
+  rapidjson::SizeType elements = 0;
+  if (!At(']')) {
+    for (;; ++p_, SkipSpace()) {
+      if (!Value()) return false;
+      ++elements;
+      SkipSpace();
+      if (At(']')) break;
+      if (!At(',')) return Fail(rapidjson::kParseErrorArrayMissCommaOrSquareBracket, p_);
+    }
+  }
+  ++p_;
+  --depth_;
+  return doc_->EndArray(elements);
+}
+
+bool InPlaceParser::String() {
+  char* start = ++p_;
+  char* stop = ScanPlain(p_, end_);
+  if (stop == end_ || *stop != '"') return Escaped(start, stop);
+  *stop = '\0';
+  p_ = stop + 1;
+  auto length = static_cast<rapidjson::SizeType>(stop - start);
+  return doc_->String(start, length, false);
+}
+
+// The rest of a string from its first escape (or error) at `out`: decoded in place, since no
+// escape is shorter than what it stands for.
+bool InPlaceParser::Escaped(char* start, char* out) {
+  p_ = out;
+  while (p_ < end_ && *p_ != '"') {
+    if (*p_ == '\\') {
+      if (!Escape(&out)) return false;
+    } else if (static_cast<unsigned char>(*p_) < 0x20) {
+      return Fail(rapidjson::kParseErrorStringEscapeInvalid, p_);
+    } else {
+      char* stop = ScanPlain(p_, end_);
+      std::memmove(out, p_, static_cast<size_t>(stop - p_));
+      out += stop - p_;
+      p_ = stop;
+    }
+  }
+  if (p_ == end_) return Fail(rapidjson::kParseErrorStringMissQuotationMark, p_);
+  *out = '\0';
+  ++p_;
+  auto length = static_cast<rapidjson::SizeType>(out - start);
+  return doc_->String(start, length, false);
+}
+
+bool InPlaceParser::Escape(char** out) {
+  const char* at = p_;
+  if (end_ - p_ < 2) return Fail(rapidjson::kParseErrorStringEscapeInvalid, at);
+  if (char simple = SimpleEscape(p_[1]); simple != 0) {
+    *(*out)++ = simple;
+    p_ += 2;
+    return true;
+  }
+  if (p_[1] != 'u') return Fail(rapidjson::kParseErrorStringEscapeInvalid, at);
+  int unit = end_ - p_ >= 6 ? Hex4(p_ + 2) : -1;
+  if (unit < 0) return Fail(rapidjson::kParseErrorStringUnicodeEscapeInvalidHex, at);
+  p_ += 6;
+  auto cp = static_cast<unsigned>(unit);
+  int low = end_ - p_ >= 6 && p_[0] == '\\' && p_[1] == 'u' ? Hex4(p_ + 2) : -1;
+  if (cp >= 0xD800 && cp <= 0xDBFF && low >= 0xDC00 && low <= 0xDFFF) {
+    cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<unsigned>(low) - 0xDC00);
+    p_ += 6;
+  } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+    cp = 0xFFFD;  // unpaired (MendSurrogates leaves none)
+  }
+  *out = EncodeUtf8(cp, *out);
+  return true;
+}
+
+bool InPlaceParser::Number() {
+  char* start = p_;
+  if (At('-')) ++p_;
+  if (At('0')) {
+    ++p_;
+  } else if (p_ < end_ && IsDigit(*p_)) {
+    while (p_ < end_ && IsDigit(*p_)) ++p_;
+  } else {
+    return Fail(rapidjson::kParseErrorValueInvalid, start);
+  }
+  if (At('.')) {
+    ++p_;
+    if (p_ == end_ || !IsDigit(*p_)) return Fail(rapidjson::kParseErrorNumberMissFraction, p_);
+    while (p_ < end_ && IsDigit(*p_)) ++p_;
+  }
+  if (At('e') || At('E')) {
+    ++p_;
+    if (At('+') || At('-')) ++p_;
+    if (p_ == end_ || !IsDigit(*p_)) return Fail(rapidjson::kParseErrorNumberMissExponent, p_);
+    while (p_ < end_ && IsDigit(*p_)) ++p_;
+  }
+  number_ends_.push_back(p_);
+  return doc_->RawNumber(start, static_cast<rapidjson::SizeType>(p_ - start), false);
+}
+
+bool InPlaceParser::Literal() {
+  static constexpr std::string_view kWords[] = {"true", "false", "null"};
+  for (std::string_view word : kWords) {
+    if (static_cast<size_t>(end_ - p_) < word.size() ||
+        std::memcmp(p_, word.data(), word.size()) != 0) {
+      continue;
+    }
+    p_ += word.size();
+    if (word == "null") return doc_->Null();
+    return doc_->Bool(word == "true");
+  }
+  return Fail(rapidjson::kParseErrorValueInvalid, p_);
+}
+
+}  // namespace tap
