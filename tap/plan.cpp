@@ -61,9 +61,11 @@ struct ObjectRequest {
 // no other buying type, at most 100 a page), and Promote objects, which TikTok returns only to a
 // request of their own (two requests always work; one with both origins is not documented).
 std::vector<ObjectRequest> ObjectRequests(const Settings& settings, int max_page_size) {
-  std::vector<ObjectRequest> out = {
-      {{"AUCTION", "RESERVATION_RF"}, max_page_size, kAdsPlatform},
-      {{"RESERVATION_TOP_VIEW"}, std::min(max_page_size, kTopViewMaxPageSize), kAdsPlatform}};
+  std::vector<ObjectRequest> out = {{{"AUCTION", "RESERVATION_RF"}, max_page_size, kAdsPlatform}};
+  if (settings.include_topview) {
+    out.push_back(
+        {{"RESERVATION_TOP_VIEW"}, std::min(max_page_size, kTopViewMaxPageSize), kAdsPlatform});
+  }
   if (settings.include_promote_ads) out.push_back({{}, max_page_size, kPromote});
   return out;
 }

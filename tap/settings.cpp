@@ -271,6 +271,14 @@ const std::vector<SettingSpec> kSettingSpecs = {
      .default_value = "true",
      .description = "Also extract campaigns, ad groups and ads boosted with Promote in the "
                     "TikTok app, and their report rows (TikTok leaves them out by default)."},
+    {.name = "include_topview",
+     .kind = SettingKind::kBoolean,
+     .required = false,
+     .secret = false,
+     .default_value = "true",
+     .description = "Also extract TopView campaigns, ad groups and ads (TikTok leaves them out "
+                    "by default). Costs one request per advertiser; false saves it where TopView "
+                    "is never bought."},
     {.name = "report_id_limit",
      .kind = SettingKind::kInteger,
      .required = false,
@@ -633,6 +641,7 @@ void ConfigReader::Endpoint(Settings& s) {
 void ConfigReader::Reports(Settings& s, std::vector<std::string>* warnings) {
   Boolean("include_deleted", &s.include_deleted);
   Boolean("include_promote_ads", &s.include_promote_ads);
+  Boolean("include_topview", &s.include_topview);
   Integer("report_id_limit", &s.report_id_limit, 1, 1000000);
   Integer("lookback_days", &s.lookback_days, 0, 365);
   Integer("max_metrics_per_request", &s.max_metrics_per_request, 1, 1000);

@@ -49,6 +49,7 @@ struct Settings {
   std::optional<Timestamp> end_date;
   bool include_deleted = false;
   bool include_promote_ads = true;  // Promote (TikTok app) objects too, read by their own requests
+  bool include_topview = true;      // TopView objects too, read by their own requests
   int report_id_limit = 20000;      // §9.1: a sync report returns at most this many ids
   bool sandbox = false;
   std::string api_base_url;  // always ends in "/open_api/v1.3/"

@@ -95,6 +95,29 @@ TEST(Plan, WithoutPromoteAdsTheRequestsAreTikToksDefaults) {
   }
 }
 
+TEST(Plan, WithoutTopViewNoEntityStreamListsOrProbesTopViewCampaigns) {
+  Catalog catalog = DefaultCatalog(Streams());
+  Settings settings = MakeSettings();
+  settings.include_topview = false;
+  auto plan = Plan(settings, catalog, State(), {"9"}, {}, kNow);
+  int checked = 0;
+  for (const WorkUnit& unit : plan) {
+    std::string_view name = unit.stream->def->name;
+    if (name != "campaigns" && name != "adgroups" && name != "ads") continue;
+    ++checked;
+    std::vector<std::string> origins;
+    for (const SeriesRequest& s : unit.requests->series) {
+      origins.push_back(s.origin);
+      EXPECT_EQ(s.request.Param("filtering").find("RESERVATION_TOP_VIEW"), std::string::npos);
+      for (const ApiRequest& probe : s.probe) {
+        EXPECT_EQ(probe.Param("filtering").find("RESERVATION_TOP_VIEW"), std::string::npos);
+      }
+    }
+    EXPECT_EQ(origins, (std::vector<std::string>{"TT_ADS_PLATFORM", "PROMOTE"})) << name;
+  }
+  EXPECT_EQ(checked, 3);
+}
+
 TEST(Plan, SmartPlusObjectsAreAskedForOnlyWhereTheAdvertiserHasSmartPlusCampaigns) {
   Catalog catalog = DefaultCatalog(Streams());
   Settings settings = MakeSettings();
