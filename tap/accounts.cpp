@@ -57,7 +57,7 @@ void ReadCreation(const rapidjson::Value& row, const std::string& id, CreationMa
   if (auto t = ParseEpochSeconds(StringMember(row, "create_time"))) created.emplace(id, *t);
 }
 
-void ReadFacts(const rapidjson::Value& data, Accounts& accounts) {
+void ReadFacts(const rapidjson::Value& data, bool keep_rows, Accounts& accounts) {
   const rapidjson::Value* list = FindMember(data, "list");
   if (list == nullptr || !list->IsArray()) return;
   for (const auto& row : list->GetArray()) {
@@ -65,7 +65,20 @@ void ReadFacts(const rapidjson::Value& data, Accounts& accounts) {
     if (id.empty()) continue;
     ReadZone(row, id, accounts.zones);
     ReadCreation(row, id, accounts.created);
+    if (keep_rows) accounts.rows.emplace(id, ToJson(row));
   }
+}
+
+// The facts' fields, and the advertisers stream's when it is synced (one call serves both).
+std::string FactFields(const std::vector<std::string>* stream_fields) {
+  std::vector<std::string> fields = {"advertiser_id", "timezone", "display_timezone",
+                                     "create_time"};
+  if (stream_fields != nullptr) {
+    for (const std::string& f : *stream_fields) {
+      if (std::find(fields.begin(), fields.end(), f) == fields.end()) fields.push_back(f);
+    }
+  }
+  return JsonStringArray(fields);
 }
 
 // Batches of the advertisers stream's size, as units, so that a failed batch is split the way
@@ -81,7 +94,8 @@ std::deque<WorkUnit> Batches(const std::vector<std::string>& ids, size_t size) {
 }
 
 // Each advertiser's time zone and creation time, in batches of the advertisers stream's size.
-Status ResolveFacts(const StreamDef& advertisers, ApiClient& api, Accounts& accounts) {
+Status ResolveFacts(const StreamDef& advertisers, ApiClient& api, Accounts& accounts,
+                    const std::vector<std::string>* stream_fields) {
   const std::vector<std::string>& ids = accounts.advertiser_ids;
   ZoneMap& zones = accounts.zones;
   std::deque<WorkUnit> batches = Batches(ids, advertisers.advertisers_per_unit);
@@ -89,15 +103,14 @@ Status ResolveFacts(const StreamDef& advertisers, ApiClient& api, Accounts& acco
     const WorkUnit& batch = batches.front();
     ApiRequest request{advertisers.path,
                        {{"advertiser_ids", JsonStringArray(batch.advertiser_ids)},
-                        {"fields", R"(["advertiser_id","timezone","display_timezone",)"
-                                   R"("create_time"])"}}};
+                        {"fields", FactFields(stream_fields)}}};
     auto response = api.Get(request);
     if (!response.ok() && response.status().kind() == ErrorKind::kSkipAdvertiser) {
       for (WorkUnit& part : SplitBatch(batch)) batches.push_back(std::move(part));
       continue;  // a single inaccessible id: its units will say so
     }
     if (!response.ok()) return response.status();
-    ReadFacts(response->data(), accounts);
+    ReadFacts(response->data(), stream_fields != nullptr, accounts);
   }
   for (const std::string& id : ids) {
     if (zones.find(id) != zones.end()) continue;
@@ -141,7 +154,7 @@ Result<std::vector<std::string>> WithBusinessCenters(const Settings& settings, A
 }  // namespace
 
 Result<Accounts> ResolveAccounts(const Settings& settings, const StreamDef& advertisers, bool zones,
-                                 ApiClient& api) {
+                                 ApiClient& api, const std::vector<std::string>* stream_fields) {
   Accounts accounts;
   auto direct = DirectAdvertisers(settings, api);
   if (!direct.ok()) return direct.status();
@@ -149,7 +162,7 @@ Result<Accounts> ResolveAccounts(const Settings& settings, const StreamDef& adve
   if (!ids.ok()) return ids.status();
   accounts.advertiser_ids = std::move(ids).value();
   if (!zones) return accounts;
-  if (Status s = ResolveFacts(advertisers, api, accounts); !s.ok()) return s;
+  if (Status s = ResolveFacts(advertisers, api, accounts, stream_fields); !s.ok()) return s;
   long long later = std::count_if(accounts.created.begin(), accounts.created.end(),
                                   [&](const auto& c) { return c.second > settings.start_date; });
   if (later > 0) {

@@ -28,7 +28,7 @@ void AddAccountStreams(std::vector<StreamDef>& streams) {
                       .path = "advertiser/info/",
                       .max_page_size = 100,
                       .advertisers_per_unit = 100,
-                      .hooks = {PrepareWithFields, PartitionWhole, ReadEntities, EntityRow}},
+                      .hooks = {PrepareWithFields, PartitionWhole, ReadAdvertisers, EntityRow}},
                      {.name = "campaigns",
                       .key_properties = {"campaign_id"},
                       .replication_key = "modify_time",

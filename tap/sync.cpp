@@ -137,7 +137,13 @@ std::map<const CatalogStream*, Shape> Sync::WriteSchemas() {
 Status Sync::RunUnits(Committer& committer) {
   bool reports = std::any_of(catalog_.streams.begin(), catalog_.streams.end(),
                              [](const CatalogStream& cs) { return cs.selected && cs.def->report; });
-  auto accounts = ResolveAccounts(settings_, EntityStreams().front(), reports, api_);
+  // The advertisers stream's fields ride along with the planning's own /advertiser/info/ calls.
+  std::optional<std::vector<std::string>> advertiser_fields;
+  for (const CatalogStream& cs : catalog_.streams) {
+    if (cs.selected && cs.def->name == "advertisers") advertiser_fields = RequestedFields(cs);
+  }
+  auto accounts = ResolveAccounts(settings_, EntityStreams().front(), reports, api_,
+                                  advertiser_fields ? &*advertiser_fields : nullptr);
   if (!accounts.ok()) return accounts.status();
   facts_.advertisers = accounts->advertiser_ids.size();
   std::map<const CatalogStream*, Shape> shapes = WriteSchemas();
@@ -157,7 +163,7 @@ Status Sync::RunUnits(Committer& committer) {
           return OutputQueue::End{.status = Status::Error(ErrorKind::kSkipAdvertiser, *refusal)};
         }
         UnitReader reader(api_, queue, env_, unit, shapes.at(unit.stream), signpost_,
-                          {&merges, &ids});
+                          {&merges, &ids, &accounts->rows});
         OutputQueue::End end{.status = reader.Run(), .issues = reader.issues()};
         end.spend = std::move(reader.spend());
         end.parts = Replan(unit, &end.status);

@@ -246,6 +246,28 @@ Status ReadEntities(UnitReader& r) {
   return Status::Ok();
 }
 
+const std::string* UnitReader::AdvertiserRow(const std::string& id) const {
+  if (shared_.advertiser_rows == nullptr) return nullptr;
+  auto it = shared_.advertiser_rows->find(id);
+  return it != shared_.advertiser_rows->end() ? &it->second : nullptr;
+}
+
+Status ReadAdvertisers(UnitReader& r) {
+  const std::vector<std::string>& ids = r.unit().advertiser_ids;
+  if (!std::all_of(ids.begin(), ids.end(),
+                   [&](const std::string& id) { return r.AdvertiserRow(id) != nullptr; })) {
+    return ReadEntities(r);
+  }
+  r.StartPage();
+  for (const std::string& id : ids) {
+    auto row = ParseJson(*r.AdvertiserRow(id), "an /advertiser/info/ row", true);
+    if (!row.ok()) return row.status();
+    if (Status s = r.Emit(*row); !s.ok()) return s;
+  }
+  r.Checkpoint(std::nullopt);
+  return Status::Ok();
+}
+
 bool EntityRow(const rapidjson::Value& row, RowParts* parts) {
   *parts = {&row, nullptr};
   return row.IsObject();

@@ -22,6 +22,8 @@ namespace tap {
 struct ReaderShared {
   PageSlots* merges = nullptr;  // bounds how many units merge metric groups at once
   IdDirectory* ids = nullptr;   // object ids for re-reading truncated reports, listed once
+  /// Advertisers already read by the sync's own /advertiser/info/ calls (Accounts::rows).
+  const std::map<std::string, std::string>* advertiser_rows = nullptr;
 };
 
 /// Reads one work unit on a worker thread. The stream's read hook drives it; the reader gives
@@ -52,6 +54,8 @@ class UnitReader {
                                      bool paged = true);
   /// Whether series `series` of the unit can have rows (see SeriesRequest::probe).
   Result<bool> MayHaveRows(size_t series);
+  /// The advertiser's row the sync read before planning (JSON text), or nullptr.
+  const std::string* AdvertiserRow(const std::string& id) const;
   /// Reconciled report streams: the unit's daily spend (see ReconciledLevel).
   std::optional<SpendTally>& spend() { return spend_; }
   long long records() const { return records_; }
@@ -100,6 +104,9 @@ class UnitReader {
 /// request's campaign_system_origin; incremental streams keep rows modified at or after the
 /// unit's start (and rows whose modification time TikTok leaves out) and bookmark the newest.
 Status ReadEntities(UnitReader& reader);
+/// The advertisers stream: from the rows the sync read before planning, where it read them all;
+/// else as ReadEntities.
+Status ReadAdvertisers(UnitReader& reader);
 bool EntityRow(const rapidjson::Value& row, RowParts* parts);
 /// /tt_video/list/ rows: the members of `item_info`, then the row's own (auth_info, user_info,
 /// video_info).

@@ -312,6 +312,32 @@ TEST_F(SyncTest, FullSyncEmitsExactlyWhatTheSimulatorServes) {
   }
 }
 
+TEST_F(SyncTest, AdvertisersAreReadByThePlanningsOwnAdvertiserInfoCall) {
+  // Alone, the stream asks /advertiser/info/ itself; beside a report, the call that reads the
+  // time zones for the plan also reads the stream's fields, and the stream makes no call.
+  std::string alone = dir_.Write("alone.json", CatalogSelecting({"advertisers"}));
+  std::string both =
+      dir_.Write("both.json", CatalogSelecting({"advertisers", "advertiser_insights_daily"}));
+  std::vector<std::map<std::string, std::string>> records;
+  for (const std::string& catalog : {alone, both}) {
+    size_t from = simulator_->RequestLog().size();
+    TapRun run = Run("{}", {"--catalog", catalog});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    auto log = simulator_->RequestLog();
+    long long calls = std::count_if(log.begin() + static_cast<long>(from), log.end(),
+                                    [](const auto& r) { return r.path.ends_with("/info/"); });
+    EXPECT_EQ(calls, 1) << catalog;
+    std::map<std::string, std::string> by_id;
+    Messages messages = Parse(run);
+    for (const rapidjson::Value* r : messages.records["advertisers"]) {
+      by_id[(*r)["advertiser_id"].GetString()] = ToJson(*r);
+    }
+    records.push_back(by_id);
+  }
+  EXPECT_EQ(records[0].size(), simulator_->data().advertisers.size());
+  EXPECT_EQ(records[0], records[1]);
+}
+
 TEST_F(SyncTest, IdsAboveTwoToThe53AreExact) {
   TapRun run = Run();
   ASSERT_EQ(run.exit_code, 0) << run.err;
