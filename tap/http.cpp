@@ -37,7 +37,12 @@ size_t AppendBody(char* data, size_t size, size_t count, void* user) {
     if (curl_easy_getinfo(static_cast<CURL*>(sink->curl), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
                           &length) == CURLE_OK &&
         length > 0 && static_cast<size_t>(length) <= sink->max) {
-      sink->body->reserve(static_cast<size_t>(length));
+      // Large bodies rounded up to whole 256 KiB: pages of slightly different sizes then fit in
+      // each other's freed blocks, instead of growing the heap by one more block now and then.
+      constexpr size_t kGrain = size_t{256} << 10;
+      auto bytes = static_cast<size_t>(length);
+      if (bytes > kGrain) bytes = std::min((bytes + kGrain - 1) / kGrain * kGrain, sink->max);
+      sink->body->reserve(bytes);
     }
   }
   if (sink->body->size() + size * count > sink->max) {

@@ -241,7 +241,8 @@ bool InPlaceParser::Escape(char** out) {
     cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<unsigned>(low) - 0xDC00);
     p_ += 6;
   } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-    cp = 0xFFFD;  // unpaired (MendSurrogates leaves none)
+    cp = 0xFFFD;  // unpaired: no character, and not valid UTF-8 as it stands
+    ++mended_;
   }
   *out = EncodeUtf8(cp, *out);
   return true;

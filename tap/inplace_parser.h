@@ -15,8 +15,8 @@ namespace tap {
 /// byte at a time up to 16-byte alignment, while this scans every string 16 bytes at a time.
 /// It also accepts numbers beyond double range (kept as their digits, like any other number).
 ///
-/// The text must be valid UTF-8 with every surrogate escape paired (MendSurrogates); a lone
-/// surrogate escape that is left becomes U+FFFD. Nesting deeper than kMaxJsonDepth fails.
+/// The text must be valid UTF-8. A surrogate escape without its pair becomes U+FFFD, as
+/// MendSurrogates would write it; mended() counts them. Nesting deeper than kMaxJsonDepth fails.
 class InPlaceParser {
  public:
   InPlaceParser(char* text, size_t size) : p_(text), begin_(text), end_(text + size) {}
@@ -25,6 +25,8 @@ class InPlaceParser {
   rapidjson::ParseResult Parse(rapidjson::Document& doc);
   /// Whether it failed by nesting deeper than kMaxJsonDepth.
   bool too_deep() const { return too_deep_; }
+  /// How many unpaired surrogate escapes were read as U+FFFD.
+  long long mended() const { return mended_; }
 
  private:
   bool Value();
@@ -47,6 +49,7 @@ class InPlaceParser {
   std::vector<char*> number_ends_;  // terminated once parsed: the byte there ends the token
   int depth_ = 0;
   bool too_deep_ = false;
+  long long mended_ = 0;
   rapidjson::ParseResult error_;
 };
 

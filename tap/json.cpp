@@ -268,15 +268,16 @@ Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view
                                              long long* replaced) {
   // RapidJSON's own validation decodes every character, a tenth of a sync's CPU; validating
   // the whole page first, ASCII at full speed, gives the same guarantee.
+  // Numbers beyond double range and unpaired surrogate escapes need no mending here: the parser
+  // keeps the one as digits and reads the other as U+FFFD.
   long long mended = 0;
   if (!IsValidUtf8(text)) text = RepairUtf8(text, &mended);
-  mended += MendSurrogates(text);  // numbers beyond double range need no mending here
-  if (replaced != nullptr) *replaced = mended;
   rapidjson::Document doc;
   InPlaceParser parser(text.data(), text.size());
   rapidjson::ParseResult result = parser.Parse(doc);
   if (parser.too_deep()) return TooDeep(what);
   if (result.IsError()) return ParseError(result, what);
+  if (replaced != nullptr) *replaced = mended + parser.mended();
   return doc;
 }
 

@@ -111,6 +111,14 @@ TEST(InPlaceParser, KeepsNumbersPastDoubleRangeAsTheirDigits) {
 
 TEST(InPlaceParser, ReadsALoneSurrogateAsTheReplacementCharacter) {
   EXPECT_EQ(InPlace(R"(["a\ud800b","\udc00"])"), "[\"a\\uFFFDb\",\"\\uFFFD\"]");
+  std::string text = R"(["\ud800\u0041","\ud83d\ude00","\udfff"])";
+  rapidjson::Document doc;
+  InPlaceParser parser(text.data(), text.size());
+  ASSERT_FALSE(parser.Parse(doc).IsError());
+  EXPECT_EQ(parser.mended(), 2);  // the pair in the middle is a character
+  EXPECT_STREQ(doc[0].GetString(),
+               "\xEF\xBF\xBD"
+               "A");
 }
 
 TEST(InPlaceParser, StopsPastTheDepthLimit) {
