@@ -48,14 +48,16 @@ struct Query {
 class Coverage {
  public:
   Coverage(const UnitReader& r, size_t limit)
-      : id_(r.def().report->level->id_dimension),
-        by_id_(!r.def().report->level->id_filter.empty()),
-        limit_(limit) {}
+      : by_id_(!r.def().report->level->id_filter.empty()),
+        limit_(limit),
+        id_(r.transformer().Position(r.def().report->level->id_dimension)),
+        day_(r.transformer().Position("stat_time_day")),
+        spend_(r.transformer().Position("spend")) {}
 
   void See(const Page& page) { truncated_ = truncated_ || page.truncated(); }
   void Emitted(const Transformer& row) {
     if (!by_id_) return;
-    const rapidjson::Value* id = row.Bound(id_);
+    const rapidjson::Value* id = row.BoundAt(id_);
     if (id == nullptr || !id->IsString()) return;
     std::string_view text(id->GetString(), id->GetStringLength());
     // Looked up before it is copied: a row's id is usually already known (one row per day).
@@ -65,11 +67,14 @@ class Coverage {
   bool Truncated() const { return by_id_ && (truncated_ || ids_.size() >= limit_); }
   bool Has(const std::string& id) const { return ids_.count(id) != 0; }
   size_t size() const { return ids_.size(); }
+  /// The bound row's day and spend (reconciled streams), found by position row after row.
+  const rapidjson::Value* Day(const Transformer& row) const { return row.BoundAt(day_); }
+  const rapidjson::Value* Spend(const Transformer& row) const { return row.BoundAt(spend_); }
 
  private:
-  std::string_view id_;
   bool by_id_;
   size_t limit_;
+  size_t id_, day_, spend_;  // positions in the stream's records
   bool truncated_ = false;
   struct Hash {
     using is_transparent = void;
@@ -97,17 +102,17 @@ ApiRequest ReportRequest(const WorkUnit& unit, size_t group, const Query& q) {
 }
 
 // Adds the bound row's spend to the unit's tally (reconciled streams).
-void TallySpend(UnitReader& r) {
-  const rapidjson::Value* day = r.transformer().Bound("stat_time_day");
+void TallySpend(UnitReader& r, const Coverage& c) {
+  const rapidjson::Value* day = c.Day(r.transformer());
   if (day == nullptr || !day->IsString()) return;
   std::string_view text(day->GetString(), day->GetStringLength());
-  if (auto d = ParseDay(text.substr(0, 10))) r.spend()->Add(*d, r.transformer().Bound("spend"));
+  if (auto d = ParseDay(text.substr(0, 10))) r.spend()->Add(*d, c.Spend(r.transformer()));
 }
 
 Status EmitBoundRow(UnitReader& r, Coverage& c) {
   if (Status s = r.EmitBound(); !s.ok()) return s;
   c.Emitted(r.transformer());
-  if (r.spend()) TallySpend(r);
+  if (r.spend()) TallySpend(r, c);
   return Status::Ok();
 }
 

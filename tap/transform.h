@@ -78,6 +78,10 @@ class Transformer {
   /// The current row's value of schema property `property`, after its fallback; nullptr when
   /// the row has none (absent, null or "").
   const rapidjson::Value* Bound(std::string_view property) const;
+  /// The same by the property's position (Position), for a caller that asks row after row.
+  static constexpr size_t kNoSlot = static_cast<size_t>(-1);
+  size_t Position(std::string_view property) const;
+  const rapidjson::Value* BoundAt(size_t position) const;
   /// The first key property the current row lacks; empty when it has them all.
   std::string_view MissingKey() const;
   /// Writes the current row as a record object.
@@ -107,7 +111,6 @@ class Transformer {
             JsonWriter& out);
 
   Shape shape_;
-  static constexpr size_t kNoSlot = static_cast<size_t>(-1);
   size_t SlotOf(size_t position, std::string_view name);
 
   std::unordered_map<std::string_view, size_t> index_;  // top-level property -> position

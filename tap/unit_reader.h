@@ -41,6 +41,7 @@ class UnitReader {
   const WorkUnit& unit() const { return unit_; }
   const StreamDef& def() const { return *unit_.stream->def; }
   Transformer& transformer() { return transformer_; }
+  const Transformer& transformer() const { return transformer_; }
   ApiClient& api() { return api_; }
   Timestamp signpost() const { return signpost_; }
   /// Waits for the right to hold a merge (see the constructor).
