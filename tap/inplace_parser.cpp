@@ -21,7 +21,7 @@ bool Special(char c) { return c == '"' || c == '\\' || static_cast<unsigned char
 
 // The first special byte of a string from `p`, or `end`. Unaligned 16-byte loads, which stay
 // inside the text: most strings of a page (keys, ids, metric values) fit in one.
-char* ScanPlain(char* p, const char* end) {
+[[gnu::always_inline]] inline char* ScanPlain(char* p, const char* end) {
 #if defined(__SSE2__)
   const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\');
   const __m128i control = _mm_set1_epi8(0x1F);
