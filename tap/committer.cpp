@@ -4,6 +4,13 @@
 
 namespace tap {
 
+namespace {
+
+constexpr long long kRecordBytesPerStateByte = 25;  // STATE: at most ~4 % of the output
+constexpr int kMaxQuietIntervals = 12;              // a resume point at least once a minute
+
+}  // namespace
+
 Committer::Committer(State& state, SingerWriter& writer, Env& env,
                      std::chrono::milliseconds interval)
     : state_(state), writer_(writer), env_(env), interval_(interval) {}
@@ -83,9 +90,18 @@ void Committer::Apply(Pending& unit) {
 void Committer::MaybeWrite() {
   if (!dirty_) return;
   Env::SteadyTime now = env_.SteadyNow();
-  if (last_write_ && now - *last_write_ < interval_) return;
-  writer_.WriteState(state_.ToJson());
+  if (last_write_) {
+    auto quiet = now - *last_write_;
+    if (quiet < interval_) return;
+    long long records = writer_.record_bytes() - record_bytes_at_last_;
+    bool outweighed = records < kRecordBytesPerStateByte * last_state_bytes_;
+    if (outweighed && quiet < kMaxQuietIntervals * interval_) return;
+  }
+  std::string json = state_.ToJson();
+  writer_.WriteState(json);
   last_write_ = now;
+  last_state_bytes_ = static_cast<long long>(json.size());
+  record_bytes_at_last_ = writer_.record_bytes();
   dirty_ = false;
 }
 

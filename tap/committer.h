@@ -18,7 +18,10 @@ namespace tap {
 /// order as they start; their checkpoints and ends may arrive in any order. A bookmark moves
 /// only when every unit planned before it has ended and been written in full, so a STATE never
 /// covers a gap; a unit that was re-planned is replaced by its parts in its place. STATE is
-/// written at most once per `interval` while the sync runs, and once at the end (Finish).
+/// written at most once per `interval` while the sync runs, and once at the end (Finish). A
+/// STATE repeats every bookmark of the sync, so with many advertisers one can outweigh the
+/// records between two: the next is then written only once the records since the last outweigh
+/// it 25 to one, or 12 intervals have passed.
 /// Used by one thread.
 class Committer {
  public:
@@ -67,6 +70,8 @@ class Committer {
   bool dirty_ = false;  // bookmarks moved since the last STATE
   bool finished_ = false;
   std::optional<Env::SteadyTime> last_write_;
+  long long last_state_bytes_ = 0;
+  long long record_bytes_at_last_ = 0;  // the writer's record_bytes() then
 };
 
 }  // namespace tap

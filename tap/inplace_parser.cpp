@@ -144,50 +144,52 @@ bool InPlaceParser::Enter() {
   return !too_deep_ || Fail(rapidjson::kParseErrorTermination, p_);
 }
 
-bool InPlaceParser::Object() {
+// The members or elements of an object or array, from its opening bracket to `close`, each
+// read by `item`; their count in *count.
+template <typename Item>
+bool InPlaceParser::Items(char close, rapidjson::ParseErrorCode missing, Item item,
+                          rapidjson::SizeType* count) {
   if (!Enter()) return false;
   ++p_;
-  doc_->StartObject();
   SkipSpace();
-  rapidjson::SizeType members = 0;
-  if (!At('}')) {
+  *count = 0;
+  if (!At(close)) {
     for (;; ++p_, SkipSpace()) {
-      if (!At('"')) return Fail(rapidjson::kParseErrorObjectMissName, p_);
-      if (!String()) return false;  // a key is a string value to the document
+      if (!item()) return false;
+      ++*count;
       SkipSpace();
-      if (!At(':')) return Fail(rapidjson::kParseErrorObjectMissColon, p_);
-      ++p_;
-      SkipSpace();
-      if (!Value()) return false;
-      ++members;
-      SkipSpace();
-      if (At('}')) break;
-      if (!At(',')) return Fail(rapidjson::kParseErrorObjectMissCommaOrCurlyBracket, p_);
+      if (At(close)) break;
+      if (!At(',')) return Fail(missing, p_);
     }
   }
   ++p_;
   --depth_;
-  return doc_->EndObject(members);
+  return true;
+}
+
+bool InPlaceParser::Object() {
+  doc_->StartObject();
+  auto member = [&] {
+    if (!At('"')) return Fail(rapidjson::kParseErrorObjectMissName, p_);
+    if (!String()) return false;  // a key is a string value to the document
+    SkipSpace();
+    if (!At(':')) return Fail(rapidjson::kParseErrorObjectMissColon, p_);
+    ++p_;
+    SkipSpace();
+    return Value();
+  };
+  rapidjson::SizeType members = 0;
+  return Items('}', rapidjson::kParseErrorObjectMissCommaOrCurlyBracket, member, &members) &&
+         doc_->EndObject(members);
 }
 
 bool InPlaceParser::Array() {
-  if (!Enter()) return false;
-  ++p_;
   doc_->StartArray();
-  SkipSpace();
   rapidjson::SizeType elements = 0;
-  if (!At(']')) {
-    for (;; ++p_, SkipSpace()) {
-      if (!Value()) return false;
-      ++elements;
-      SkipSpace();
-      if (At(']')) break;
-      if (!At(',')) return Fail(rapidjson::kParseErrorArrayMissCommaOrSquareBracket, p_);
-    }
-  }
-  ++p_;
-  --depth_;
-  return doc_->EndArray(elements);
+  return Items(
+             ']', rapidjson::kParseErrorArrayMissCommaOrSquareBracket, [&] { return Value(); },
+             &elements) &&
+         doc_->EndArray(elements);
 }
 
 bool InPlaceParser::String() {

@@ -32,6 +32,8 @@ class InPlaceParser {
   bool Value();
   bool Object();
   bool Array();
+  template <typename Item>
+  bool Items(char close, rapidjson::ParseErrorCode missing, Item item, rapidjson::SizeType* count);
   bool String();
   bool Escaped(char* start, char* out);
   bool Escape(char** out);

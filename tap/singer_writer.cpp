@@ -112,6 +112,7 @@ void SingerWriter::WriteRecordLines(std::string_view stream, std::string_view li
   }
   Append(lines);
   counts_.find(stream)->second += count;
+  record_bytes_ += static_cast<long long>(lines.size());
 }
 
 bool SingerWriter::WriteRecord(std::string_view stream, Transformer& transformer,

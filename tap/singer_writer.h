@@ -57,6 +57,8 @@ class SingerWriter {
   int error_code() const { return error_; }
   /// RECORDs written per stream.
   const std::map<std::string, long long, std::less<>>& record_counts() const { return counts_; }
+  /// Bytes of RECORD lines written.
+  long long record_bytes() const { return record_bytes_; }
 
  private:
   void Append(std::string_view text);
@@ -67,6 +69,7 @@ class SingerWriter {
   rapidjson::StringBuffer scratch_;
   std::set<std::string, std::less<>> schemas_sent_;
   std::map<std::string, long long, std::less<>> counts_;
+  long long record_bytes_ = 0;
   bool ok_ = true;
   int error_ = 0;  // errno of the first failed write
 };

@@ -32,6 +32,7 @@ class CommitterTest : public ::testing::Test {
     writer_.Flush();
     std::vector<std::string> out;
     for (const std::string& line : out_.Lines()) {
+      if (line.rfind(R"({"type":"STATE")", 0) != 0) continue;
       State s = std::move(State::Parse((*ParseJson(line, "line"))["value"])).value();
       auto a = s.Bookmark("campaigns", "a"), b = s.Bookmark("campaigns", "b");
       out.push_back((a ? FormatRfc3339(*a) : "-") + " " + (b ? FormatRfc3339(*b) : "-"));
@@ -41,12 +42,24 @@ class CommitterTest : public ::testing::Test {
 
   static Timestamp T(const char* text) { return *ParseTimestamp(text); }
 
+  // RECORD lines of `bytes` in all (their content does not matter to the committer).
+  void WriteRecordBytes(size_t bytes) {
+    if (!schema_sent_) {
+      rapidjson::Document schema;
+      schema.Parse(R"({"type":"object"})");
+      writer_.WriteSchema("campaigns", schema, {"campaign_id"}, {});
+      schema_sent_ = true;
+    }
+    writer_.WriteRecordLines("campaigns", std::string(bytes - 1, ' ') + "\n", 1);
+  }
+
   MemoryOut out_;
   SingerWriter writer_;
   Catalog catalog_;
   const CatalogStream* campaigns_ = nullptr;
   State state_;
   FakeEnv env_;
+  bool schema_sent_ = false;
 };
 
 TEST_F(CommitterTest, ABookmarkWaitsForEveryUnitBeforeIt) {
@@ -126,12 +139,41 @@ TEST_F(CommitterTest, StateIsWrittenAtMostOncePerIntervalAndAlwaysAtTheEnd) {
   }
   // At 0 s the first commit writes; at 2 s and 4 s the interval has not passed.
   EXPECT_EQ(States(), (std::vector<std::string>{"2024-01-01T00:00:00Z -"}));
+  WriteRecordBytes(100000);  // records that outweigh the STATE
   c.Begin({3}, *campaigns_, "a");
   c.Checkpoint({3}, T("2024-01-04T00:00:00Z"));  // at 6 s
   c.End({3}, Status::Ok());
   c.Finish();
   EXPECT_EQ(States(), (std::vector<std::string>{"2024-01-01T00:00:00Z -", "2024-01-04T00:00:00Z -",
                                                 "2024-01-04T00:00:00Z -"}));
+}
+
+TEST_F(CommitterTest, AStateWaitsUntilTheRecordsSinceTheLastOutweighIt) {
+  Committer c(state_, writer_, env_, std::chrono::milliseconds(5000));
+  auto commit = [&](uint32_t i, const char* day) {
+    c.Begin({i}, *campaigns_, "a");
+    c.Checkpoint({i}, T(day));
+    c.End({i}, Status::Ok());
+  };
+  commit(0, "2024-01-01T00:00:00Z");  // the first STATE, at 0 s
+  writer_.Flush();
+  size_t state_bytes = out_.Lines().at(0).size();
+  // 10 s later, with only a few records since: no STATE yet.
+  env_.Advance(seconds(10));
+  WriteRecordBytes(state_bytes * 5);
+  commit(1, "2024-01-02T00:00:00Z");
+  EXPECT_EQ(States().size(), 1u);
+  // Once the records since outweigh it 25 to one, the next commit writes one.
+  WriteRecordBytes(state_bytes * 25);
+  commit(2, "2024-01-03T00:00:00Z");
+  EXPECT_EQ(States().back(), "2024-01-03T00:00:00Z -");
+  // Without records, a resume point still comes after 12 intervals.
+  env_.Advance(seconds(55));
+  commit(3, "2024-01-04T00:00:00Z");
+  EXPECT_EQ(States().back(), "2024-01-03T00:00:00Z -");
+  env_.Advance(seconds(5));
+  commit(4, "2024-01-05T00:00:00Z");
+  EXPECT_EQ(States().back(), "2024-01-05T00:00:00Z -");
 }
 
 // Every order in which three units' checkpoints and ends can arrive (a unit's checkpoint comes
