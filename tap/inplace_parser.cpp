@@ -4,8 +4,12 @@
 #include <emmintrin.h>
 #endif
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <string>
 
+#include "tap/json.h"
 #include "tap/json_guard.h"
 
 namespace tap {
@@ -169,9 +173,11 @@ bool InPlaceParser::Items(char close, rapidjson::ParseErrorCode missing, Item it
 
 bool InPlaceParser::Object() {
   doc_->StartObject();
+  std::vector<std::string>& expected = expected_keys_[std::min(depth_, kMaxJsonDepth)];
+  size_t index = 0;
   auto member = [&] {
     if (!At('"')) return Fail(rapidjson::kParseErrorObjectMissName, p_);
-    if (!String()) return false;  // a key is a string value to the document
+    if (!Key(expected, index++)) return false;
     SkipSpace();
     if (!At(':')) return Fail(rapidjson::kParseErrorObjectMissColon, p_);
     ++p_;
@@ -190,6 +196,32 @@ bool InPlaceParser::Array() {
              ']', rapidjson::kParseErrorArrayMissCommaOrSquareBracket, [&] { return Value(); },
              &elements) &&
          doc_->EndArray(elements);
+}
+
+// The members of an API list's objects come in the same order object after object: a key is
+// first compared with the key at its place in the previous object of the same depth, a few
+// word compares instead of a scan. Only keys without escapes are expected, so a match is that
+// key exactly (no quote or backslash inside it).
+bool InPlaceParser::Key(std::vector<std::string>& expected, size_t index) {
+  if (index < expected.size()) {
+    const std::string& key = expected[index];
+    size_t n = key.size();
+    if (static_cast<size_t>(end_ - p_) > n + 1 && p_[n + 1] == '"' &&
+        SameBytes(p_ + 1, key.data(), n)) {
+      char* start = p_ + 1;
+      start[n] = '\0';
+      p_ += n + 2;
+      return doc_->String(start, static_cast<rapidjson::SizeType>(n), false);
+    }
+  } else {
+    expected.resize(index + 1);
+  }
+  const char* before = p_;
+  if (!String()) return false;
+  // A plain key's text is its value: the scan stopped at the closing quote.
+  auto length = static_cast<size_t>(p_ - before) - 2;
+  if (before[length + 1] == '\0') expected[index].assign(before + 1, length);
+  return true;
 }
 
 bool InPlaceParser::String() {

@@ -4,7 +4,10 @@
 #include <rapidjson/error/error.h>
 
 #include <cstddef>
+#include <string>
 #include <vector>
+
+#include "tap/json_guard.h"
 
 namespace tap {
 
@@ -34,6 +37,7 @@ class InPlaceParser {
   bool Array();
   template <typename Item>
   bool Items(char close, rapidjson::ParseErrorCode missing, Item item, rapidjson::SizeType* count);
+  bool Key(std::vector<std::string>& expected, size_t index);
   bool String();
   bool Escaped(char* start, char* out);
   bool Escape(char** out);
@@ -48,6 +52,8 @@ class InPlaceParser {
   char* const begin_;
   char* const end_;
   rapidjson::Document* doc_ = nullptr;
+  std::vector<std::vector<std::string>> expected_keys_ =
+      std::vector<std::vector<std::string>>(kMaxJsonDepth + 1);  // by depth: Key()
   std::vector<char*> number_ends_;  // terminated once parsed: the byte there ends the token
   int depth_ = 0;
   bool too_deep_ = false;

@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -25,6 +26,82 @@ bool IsValidUtf8(std::string_view text);
 /// 6 * n bytes; returns the end.
 char* EscapeJsonString(const char* s, size_t n, char* out);
 
+/// Copies `n` bytes: keys and number tokens are a few bytes, so two overlapping fixed-size
+/// copies each, inlined, instead of a call to memcpy for every value of every record.
+inline void CopyShort(char* to, const char* from, size_t n) {
+  if (n > 16 && n <= 32) {
+    std::memcpy(to, from, 16);
+    std::memcpy(to + n - 16, from + n - 16, 16);
+  } else if (n >= 8 && n <= 16) {
+    std::memcpy(to, from, 8);
+    std::memcpy(to + n - 8, from + n - 8, 8);
+  } else if (n >= 4 && n < 8) {
+    std::memcpy(to, from, 4);
+    std::memcpy(to + n - 4, from + n - 4, 4);
+  } else {
+    std::memcpy(to, from, n);
+  }
+}
+
+/// Whether the `n` bytes at `a` and `b` are the same: one to four word compares for a key,
+/// inlined, where memcmp would be a call for every member of every row.
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  auto load64 = [](const char* p) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    return word;
+  };
+  auto load32 = [](const char* p) {
+    uint32_t word;
+    std::memcpy(&word, p, 4);
+    return word;
+  };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (load64(a + i) != load64(b + i)) return false;
+    }
+    return load64(a + n - 8) == load64(b + n - 8);
+  }
+  if (n >= 4) return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+/// Appends `n` bytes of UTF-8 as a quoted, escaped JSON string (EscapeJsonString) to `out`.
+inline void AppendJsonString(rapidjson::StringBuffer& out, const char* s, size_t n) {
+  size_t room = 6 * n + 2;
+  char* start = out.Push(room);
+  *start = '"';
+  char* end = EscapeJsonString(s, n, start + 1);
+  *end++ = '"';
+  out.Pop(room - static_cast<size_t>(end - start));
+}
+
+/// Appends JSON tokens to a buffer with no separators and no nesting bookkeeping: for a record
+/// whose layout (keys, commas) the caller writes itself. The same value methods as JsonWriter,
+/// so a value converter serves both.
+class JsonTokenSink {
+ public:
+  explicit JsonTokenSink(rapidjson::StringBuffer& out) : out_(out) {}
+
+  void Raw(std::string_view text) { CopyShort(out_.Push(text.size()), text.data(), text.size()); }
+  bool Null() { return Raw("null"), true; }
+  bool Bool(bool b) { return Raw(b ? std::string_view("true") : "false"), true; }
+  bool RawValue(const char* json, size_t n, rapidjson::Type /*type*/) {
+    return Raw({json, n}), true;
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool /*copy*/ = false) {
+    return AppendJsonString(out_, s, n), true;
+  }
+  bool String(const char* s) { return String(s, static_cast<rapidjson::SizeType>(std::strlen(s))); }
+  rapidjson::StringBuffer& buffer() { return out_; }
+
+ private:
+  rapidjson::StringBuffer& out_;
+};
+
 /// The writer of every JSON line the tap emits: UTF-8 in, ASCII out (non-ASCII as \uXXXX).
 /// Strings and keys go through EscapeJsonString, which copies runs of plain ASCII eight bytes at
 /// a time; RapidJSON's ASCII transcoding decodes every character (measured: a seventh of a
@@ -40,12 +117,7 @@ class JsonWriter
 
   bool String(const char* s, rapidjson::SizeType n, bool /*copy*/ = false) {
     Prefix(rapidjson::kStringType);
-    size_t room = 6 * static_cast<size_t>(n) + 2;
-    char* start = os_->Push(room);
-    *start = '"';
-    char* end = EscapeJsonString(s, n, start + 1);
-    *end++ = '"';
-    os_->Pop(room - static_cast<size_t>(end - start));
+    AppendJsonString(*os_, s, n);
     return EndValue(true);
   }
   bool String(const char* s) { return String(s, static_cast<rapidjson::SizeType>(Length(s))); }
@@ -63,21 +135,17 @@ class JsonWriter
     return RawValue(quoted.data(), quoted.size(), rapidjson::kStringType);
   }
 
+  /// A value whose text `append` writes to the output itself (JsonTokenSink): a record laid
+  /// out by the Transformer, without this writer's bookkeeping for each of its values.
+  template <typename Append>
+  bool RawWith(rapidjson::Type type, Append append) {
+    Prefix(type);
+    append(*os_);
+    return EndValue(true);
+  }
+
  private:
   static size_t Length(const char* s) { return std::char_traits<char>::length(s); }
-  // Keys and number tokens are a few bytes: two overlapping fixed-size copies each, inlined,
-  // instead of a call to memcpy for every value of every record.
-  static void CopyShort(char* to, const char* from, size_t n) {
-    if (n >= 8 && n <= 16) {
-      std::memcpy(to, from, 8);
-      std::memcpy(to + n - 8, from + n - 8, 8);
-    } else if (n >= 4 && n < 8) {
-      std::memcpy(to, from, 4);
-      std::memcpy(to + n - 4, from + n - 4, 4);
-    } else {
-      std::memcpy(to, from, n);
-    }
-  }
 };
 
 /// Parses `text` as one JSON document. `what` names the input in the error ("config file

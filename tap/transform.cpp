@@ -71,35 +71,18 @@ ValueType TypeOf(const rapidjson::Value& schema, bool* nullable) {
 // Whether `s` is a JSON number in the form NumberToken would give it: an optional '-', digits
 // without a leading zero, and (unless `integer`) an optional fraction; no exponent.
 bool IsJsonNumber(std::string_view s, bool integer) {
-  size_t i = 0;
-  if (i < s.size() && s[i] == '-') ++i;
-  size_t digits = i;
-  while (i < s.size() && IsDigit(s[i])) ++i;
-  if (i == digits || (s[digits] == '0' && i - digits > 1)) return false;
-  if (s.substr(digits, i - digits) == "0" && digits > 0 && i == s.size()) return false;  // "-0"
-  if (i == s.size()) return true;
-  if (integer || s[i] != '.') return false;
-  size_t fraction = ++i;
-  while (i < s.size() && IsDigit(s[i])) ++i;
-  return i > fraction && i == s.size();
-}
-
-uint64_t Load64(const char* p) {
-  uint64_t word;
-  std::memcpy(&word, p, 8);
-  return word;
-}
-
-// Whether a row's member name is schema name `a`: a comparison of one to four words for most
-// names, instead of a call to memcmp for every member of every row.
-bool SameName(const std::string& a, std::string_view b) {
-  size_t n = a.size();
-  if (n != b.size()) return false;
-  if (n < 8) return std::equal(a.begin(), a.end(), b.begin());
-  for (size_t i = 0; i + 8 < n; i += 8) {
-    if (Load64(a.data() + i) != Load64(b.data() + i)) return false;
-  }
-  return Load64(a.data() + n - 8) == Load64(b.data() + n - 8);
+  const char* p = s.data();
+  const char* end = p + s.size();
+  if (p < end && *p == '-') ++p;
+  const char* digits = p;
+  while (p < end && IsDigit(*p)) ++p;
+  auto n = p - digits;
+  if (n == 0 || (*digits == '0' && n > 1)) return false;
+  if (p == end) return !(n == 1 && *digits == '0' && digits != s.data());  // no "-0"
+  if (integer || *p != '.') return false;
+  const char* fraction = ++p;
+  while (p < end && IsDigit(*p)) ++p;
+  return p > fraction && p == end;
 }
 
 }  // namespace
@@ -174,7 +157,7 @@ Shape CompileShape(const rapidjson::Value& schema) {
 Transformer::Transformer(Shape shape) : shape_(std::move(shape)) {
   for (size_t i = 0; i < shape_.names.size(); ++i) {
     index_.emplace(shape_.names[i], i);
-    quoted_names_.push_back(JsonQuote(shape_.names[i]));
+    member_heads_.push_back((i == 0 ? "" : ",") + JsonQuote(shape_.names[i]) + ":");
   }
   slots_.resize(shape_.names.size());
   injected_.resize(shape_.names.size());
@@ -211,7 +194,9 @@ size_t Transformer::SlotOf(size_t position, std::string_view name) {
   // position last time is checked first, so most members cost a comparison, not a hash.
   if (position < hints_.size()) {
     size_t hint = hints_[position];
-    if (hint != kNoSlot && SameName(shape_.names[hint], name)) return hint;
+    if (hint != kNoSlot && shape_.names[hint].size() == name.size() &&
+        SameBytes(shape_.names[hint].data(), name.data(), name.size()))
+      return hint;
   } else {
     hints_.resize(position + 1, kNoSlot);
   }
@@ -279,33 +264,41 @@ std::string_view Transformer::MissingKey() const {
 }
 
 void Transformer::WriteBound(JsonWriter& out) {
-  out.StartObject();
-  for (size_t i = 0; i < shape_.names.size(); ++i) {
-    const std::string& name = shape_.names[i];
-    const Shape& shape = shape_.children[i];
-    out.QuotedKey(quoted_names_[i]);
-    if (injected_[i]) {
-      out.String(injected_[i]->data(), static_cast<rapidjson::SizeType>(injected_[i]->size()));
-    } else if (slots_[i] == nullptr) {
-      out.Null();
-    } else if (i == local_time_slot_ && slots_[i]->IsString()) {
-      std::optional<Timestamp> wall = ParseTimestamp(slots_[i]->GetString());
-      if (wall) {
-        std::string text =
-            local_zone_.FormatLocal(std::chrono::local_seconds{wall->time_since_epoch()});
-        out.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-      } else {
-        Fail(name, *slots_[i], "a local time", out);
-      }
-    } else {
-      WriteValue(*slots_[i], shape, name, out);
-    }
-  }
-  out.EndObject();
+  out.RawWith(rapidjson::kObjectType, [&](rapidjson::StringBuffer& b) { AppendBound(b); });
 }
 
+// The record's keys and commas never change: each member's head is copied whole, and only the
+// values are converted.
+void Transformer::AppendBound(rapidjson::StringBuffer& buffer) {
+  JsonTokenSink out(buffer);
+  out.Raw("{");
+  for (size_t i = 0; i < shape_.names.size(); ++i) {
+    out.Raw(member_heads_[i]);
+    const rapidjson::Value* v = slots_[i];
+    if (injected_[i]) {
+      out.String(injected_[i]->data(), static_cast<rapidjson::SizeType>(injected_[i]->size()));
+    } else if (v == nullptr) {
+      out.Null();
+    } else if (i == local_time_slot_ && v->IsString()) {
+      WriteLocalTime(*v, shape_.names[i], out);
+    } else {
+      WriteValue(*v, shape_.children[i], shape_.names[i], out);
+    }
+  }
+  out.Raw("}");
+}
+
+void Transformer::WriteLocalTime(const rapidjson::Value& v, std::string_view path,
+                                 JsonTokenSink& out) {
+  std::optional<Timestamp> wall = ParseTimestamp(v.GetString());
+  if (!wall) return Fail(path, v, "a local time", out);
+  std::string text = local_zone_.FormatLocal(std::chrono::local_seconds{wall->time_since_epoch()});
+  out.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+template <typename Out>
 void Transformer::Fail(std::string_view path, const rapidjson::Value& v, std::string_view expected,
-                       JsonWriter& out) {
+                       Out& out) {
   Issue& issue = issues_[std::string(path)];
   if (issue.count++ == 0) {
     issue.example = ToJson(v);
@@ -332,18 +325,18 @@ std::string_view Text(const rapidjson::Value& v) {
   return v.IsString() ? std::string_view(v.GetString(), v.GetStringLength()) : std::string_view();
 }
 
-void WriteText(std::string_view text, JsonWriter& out) {
+template <typename Out>
+void WriteText(std::string_view text, Out& out) {
   out.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
 }  // namespace
 
+template <typename Out>
 void Transformer::WriteValue(const rapidjson::Value& v, const Shape& shape, std::string_view path,
-                             JsonWriter& out) {
+                             Out& out) {
   if (v.IsNull()) return out.Null(), void();
   switch (shape.type) {
-    case ValueType::kAny:
-      return WriteAny(v, out);
     case ValueType::kString:
       return WriteString(v, out);
     case ValueType::kDateTime:
@@ -354,14 +347,29 @@ void Transformer::WriteValue(const rapidjson::Value& v, const Shape& shape, std:
       return WriteNumber(v, shape.type == ValueType::kInteger, path, out);
     case ValueType::kBoolean:
       return WriteBoolean(v, path, out);
+    case ValueType::kAny:
     case ValueType::kObject:
-      return WriteObject(v, shape, path, out);
     case ValueType::kArray:
-      return WriteArray(v, shape, path, out);
+      return WriteNested(v, shape, path, out);
   }
 }
 
-void Transformer::WriteString(const rapidjson::Value& v, JsonWriter& out) {
+void Transformer::WriteNested(const rapidjson::Value& v, const Shape& shape, std::string_view path,
+                              JsonWriter& out) {
+  if (shape.type == ValueType::kObject) return WriteObject(v, shape, path, out);
+  if (shape.type == ValueType::kArray) return WriteArray(v, shape, path, out);
+  WriteAny(v, out);
+}
+
+// A nested value inside a record's text: a writer of its own, appending to the same text.
+void Transformer::WriteNested(const rapidjson::Value& v, const Shape& shape, std::string_view path,
+                              JsonTokenSink& out) {
+  JsonWriter writer(out.buffer());
+  WriteNested(v, shape, path, writer);
+}
+
+template <typename Out>
+void Transformer::WriteString(const rapidjson::Value& v, Out& out) {
   if (v.IsString()) {
     WriteText(Text(v), out);
   } else if (v.IsBool()) {
@@ -371,8 +379,8 @@ void Transformer::WriteString(const rapidjson::Value& v, JsonWriter& out) {
   }
 }
 
-void Transformer::WriteTime(const rapidjson::Value& v, bool date, std::string_view path,
-                            JsonWriter& out) {
+template <typename Out>
+void Transformer::WriteTime(const rapidjson::Value& v, bool date, std::string_view path, Out& out) {
   if (Blank(v)) return out.Null(), void();
   std::string_view text = Text(v);
   std::optional<Timestamp> t;
@@ -382,9 +390,9 @@ void Transformer::WriteTime(const rapidjson::Value& v, bool date, std::string_vi
   WriteText(date ? FormatDate(*t) : FormatRfc3339(*t), out);
 }
 
+template <typename Out>
 void Transformer::WriteNumber(const rapidjson::Value& v, bool integer, std::string_view path,
-                              JsonWriter& out) {
-  if (Blank(v)) return out.Null(), void();
+                              Out& out) {
   if (v.IsString()) {
     std::string_view text = Text(v);
     // Most metric values are already JSON numbers as they are ("12.345", "7508"); with no
@@ -393,6 +401,7 @@ void Transformer::WriteNumber(const rapidjson::Value& v, bool integer, std::stri
       out.RawValue(text.data(), text.size(), rapidjson::kNumberType);
       return;
     }
+    if (Blank(v)) return out.Null(), void();
     std::string token = NumberToken(text, integer);
     if (!token.empty() && Finite(token)) {
       out.RawValue(token.data(), token.size(), rapidjson::kNumberType);
@@ -406,7 +415,8 @@ void Transformer::WriteNumber(const rapidjson::Value& v, bool integer, std::stri
   Fail(path, v, integer ? "an integer" : "a number", out);
 }
 
-void Transformer::WriteBoolean(const rapidjson::Value& v, std::string_view path, JsonWriter& out) {
+template <typename Out>
+void Transformer::WriteBoolean(const rapidjson::Value& v, std::string_view path, Out& out) {
   if (v.IsBool()) return out.Bool(v.GetBool()), void();
   if (Blank(v)) return out.Null(), void();
   std::string_view text = Text(v);

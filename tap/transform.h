@@ -96,26 +96,38 @@ class Transformer {
   const std::map<std::string, Issue>& issues() const { return issues_; }
 
  private:
-  void WriteValue(const rapidjson::Value& v, const Shape& shape, std::string_view path,
-                  JsonWriter& out);
+  // The scalar converters write to a JsonWriter (inside nested values) or straight into a
+  // record's text (JsonTokenSink): templates over the two, which have the same value methods.
+  void AppendBound(rapidjson::StringBuffer& buffer);
+  template <typename Out>
+  void WriteValue(const rapidjson::Value& v, const Shape& shape, std::string_view path, Out& out);
+  void WriteNested(const rapidjson::Value& v, const Shape& shape, std::string_view path,
+                   JsonWriter& out);
+  void WriteNested(const rapidjson::Value& v, const Shape& shape, std::string_view path,
+                   JsonTokenSink& out);
   void WriteAny(const rapidjson::Value& v, JsonWriter& out);
-  void WriteString(const rapidjson::Value& v, JsonWriter& out);
-  void WriteTime(const rapidjson::Value& v, bool date, std::string_view path, JsonWriter& out);
-  void WriteNumber(const rapidjson::Value& v, bool integer, std::string_view path, JsonWriter& out);
-  void WriteBoolean(const rapidjson::Value& v, std::string_view path, JsonWriter& out);
+  template <typename Out>
+  void WriteString(const rapidjson::Value& v, Out& out);
+  void WriteLocalTime(const rapidjson::Value& v, std::string_view path, JsonTokenSink& out);
+  template <typename Out>
+  void WriteTime(const rapidjson::Value& v, bool date, std::string_view path, Out& out);
+  template <typename Out>
+  void WriteNumber(const rapidjson::Value& v, bool integer, std::string_view path, Out& out);
+  template <typename Out>
+  void WriteBoolean(const rapidjson::Value& v, std::string_view path, Out& out);
   void WriteObject(const rapidjson::Value& v, const Shape& shape, std::string_view path,
                    JsonWriter& out);
   void WriteArray(const rapidjson::Value& v, const Shape& shape, std::string_view path,
                   JsonWriter& out);
-  void Fail(std::string_view path, const rapidjson::Value& v, std::string_view expected,
-            JsonWriter& out);
+  template <typename Out>
+  void Fail(std::string_view path, const rapidjson::Value& v, std::string_view expected, Out& out);
 
   Shape shape_;
   size_t SlotOf(size_t position, std::string_view name);
 
   std::unordered_map<std::string_view, size_t> index_;  // top-level property -> position
-  std::vector<std::string> quoted_names_;               // by position, as JSON keys
-  std::vector<std::optional<std::string>> injected_;    // by position
+  std::vector<std::string> member_heads_;  // by position: a comma (but first), the key, ':'
+  std::vector<std::optional<std::string>> injected_;  // by position
   size_t local_time_slot_ = kNoSlot;
   TimeZone local_zone_ = TimeZone::Utc();
   std::vector<const rapidjson::Value*> slots_;

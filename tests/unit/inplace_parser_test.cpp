@@ -46,6 +46,30 @@ TEST(InPlaceParser, ReadsWhatRapidJsonReads) {
   }
 }
 
+// Keys are first compared with the keys of the previous object at the same depth: whatever
+// the next object's keys are, it reads what RapidJSON reads.
+TEST(InPlaceParser, ReadsObjectsWhoseKeysDifferFromThePreviousObjects) {
+  const std::vector<std::string> texts = {
+      R"([{"ad_id":"1","spend":"2"},{"ad_id":"3","spend":"4"},{"ad_id":"5","spend":"6"}])",
+      R"([{"ad_id":"1","spend":"2"},{"spend":"4","ad_id":"3"},{"ad":"5","spend_x":"6"}])",
+      R"([{"ad_id":"1"},{"ad_id_long":"2"},{"ad":"3"},{"ad_id":"4","extra":"5"},{}])",
+      // A key the previous object had escaped, then plain, then escaped again.
+      R"([{"a\"b":"1"},{"a\"b":"2"},{"ab":"3"},{"ab":"4"},{"a\u0062":"5"},{"ab":"6"}])",
+      R"([{"x\\":"1"},{"x\\":"2"},{"x\\\"":"3"}])",
+      // Space before the colon, a key that ends where the text does.
+      R"([{"k" : "1"},{"k"  :"2"},{"k":"3"}])",
+      R"([{"dimensions":{"id":"1"},"metrics":{"m":"2"}},{"dimensions":{"id":"3"},"metrics":{"m":"4"}}])",
+  };
+  for (const std::string& text : texts) {
+    EXPECT_EQ(InPlace(text), Reference(text)) << text;
+  }
+  // A key cut short where a known key was fails at the end of the text, as any unterminated
+  // key does.
+  EXPECT_EQ(InPlace(R"([{"key":"1"},{"ke)"), "error 11 at 17");
+  EXPECT_EQ(InPlace(R"([{"key":"1"},{"ke"ke":"2"}])"), "error 5 at 18");
+  EXPECT_EQ(InPlace(R"([{"k":"1"},{"k)"), "error 11 at 14");
+}
+
 TEST(InPlaceParser, FindsEveryEscapeWhereverItFallsInA16ByteBlock) {
   for (size_t before = 0; before < 40; ++before) {
     for (const std::string& escape : {std::string(R"(\")"), std::string(R"(\u00e9)"),

@@ -171,6 +171,31 @@ TEST(Transformer, InjectedValuesWin) {
   EXPECT_STREQ(buffer.GetString(), R"({"advertiser_id":"42","x":"y"})");
 }
 
+// A record is laid out by the Transformer itself (its keys and commas copied whole): inside a
+// message it is one member like any other, and untyped values keep their nesting (and their
+// numbers as the digit strings the API client reads).
+TEST(Transformer, WritesARecordAsOneValueOfTheMessageAroundIt) {
+  auto schema = ParseJson(
+      R"({"properties":{"only":{"type":"string"},"any":{},"list":{"type":"array"}}})", "s");
+  Transformer t(CompileShape(*schema));
+  auto row = ParseJson(R"({"any":{"a":[1,{"b":null}]},"list":[true,"x"],"only":"o"})", "r", true);
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("before");
+  w.Int(1);
+  w.Key("record");
+  ASSERT_TRUE(t.Write(*row, w));
+  w.Key("after");
+  t.Write(*ParseJson("{}", "r", true), w);
+  w.EndObject();
+  EXPECT_STREQ(
+      buffer.GetString(),
+      R"({"before":1,"record":{"only":"o","any":{"a":["1",{"b":null}]},"list":[true,"x"]},)"
+      R"("after":{"only":null,"any":null,"list":null}})");
+  EXPECT_TRUE(w.IsComplete());
+}
+
 TEST(Transformer, RejectsRowsThatAreNotObjects) {
   auto schema = ParseJson(R"({"properties":{}})", "s");
   Transformer t(CompileShape(*schema));
