@@ -16,10 +16,8 @@ constexpr std::chrono::seconds kRecoveryHalfLife{30};
 }  // namespace
 
 std::chrono::nanoseconds RateLimiter::Spacing(int per_second) {
-  // ±50 ms of jitter widens TikTok's one-second window to 1.1 s of send times. Evenly spaced
-  // requests hold n + 1 of them only if they span n spacings within 1.1 s: n spacings of
-  // 1.1 s / n (and 1 % more) never do, so no second there sees more than n.
-  double seconds = 1.1 / std::max(1, per_second);
+  // n evenly spaced requests span (n - 1) spacings; ±50 ms of jitter widens a window to 1.1 s.
+  double seconds = per_second <= 1 ? 1.1 : 1.1 / (per_second - 1);
   return std::chrono::nanoseconds(static_cast<long long>(seconds * 1.01e9));  // 1 % to spare
 }
 

@@ -12,10 +12,10 @@ namespace tap {
 /// Paces requests shared by all workers. TikTok counts requests per second on its own clock,
 /// where arrival times carry tens of milliseconds of jitter: a burst at the edge of a second
 /// can fall into one second there. So requests leave evenly spaced (GCRA without burst), one
-/// every 1.1 s / per_second (and 1 % more): then any one-second window of the server's clock holds
-/// at most `per_second` of them even with ±50 ms of jitter. At most `per_minute` start in any 61
-/// seconds (a sliding window; the extra second covers the same jitter). A rate-limit answer pauses
-/// everyone; a timeout doubles the spacing (up to 8×), which recovers by half every 30 s.
+/// every 1.1 s / (per_second - 1): then any one-second window of the server's clock holds at
+/// most `per_second` of them even with ±50 ms of jitter. At most `per_minute` start in any
+/// 61 seconds (a sliding window; the extra second covers the same jitter). A rate-limit answer
+/// pauses everyone; a timeout doubles the spacing (up to 8×), which recovers by half every 30 s.
 /// Thread-safe.
 class RateLimiter {
  public:
