@@ -15,7 +15,7 @@ OutputQueue::Event Tagged(OutputQueue::Kind kind, const WorkUnit& unit) {
 }  // namespace
 
 void OutputQueue::Add(Event event) {
-  bytes_ += event.piece.lines.size();
+  bytes_ += event.piece.lines.GetSize();
   events_.push_back(std::move(event));
   ready_.notify_all();
 }
@@ -53,7 +53,7 @@ OutputQueue::Event OutputQueue::Pop() {
   ready_.wait(lock, [&] { return !events_.empty(); });
   Event e = std::move(events_.front());
   events_.pop_front();
-  bytes_ -= e.piece.lines.size();
+  bytes_ -= e.piece.lines.GetSize();
   space_.notify_all();
   return e;
 }

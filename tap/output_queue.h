@@ -1,11 +1,14 @@
 #pragma once
 
+#include <rapidjson/stringbuffer.h>
+
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tap/plan.h"
@@ -26,10 +29,12 @@ class OutputQueue {
   /// RECORD lines of one unit, and whether they end at a checkpoint (a bookmark that covers
   /// every record of the unit before it; nullopt: the unit has no bookmark to move).
   struct Piece {
-    std::string lines;
+    rapidjson::StringBuffer lines;  // formatted into where they stand (SingerWriter::FormatBound)
     long long records = 0;
     bool checkpoint = false;
     std::optional<Timestamp> bookmark;
+
+    std::string_view text() const { return {lines.GetString(), lines.GetSize()}; }
   };
 
   /// How a unit ended: its status, the units that replace it when it was re-planned, and the

@@ -89,19 +89,22 @@ void SingerWriter::FormatBound(std::string* out, std::string_view stream, Transf
                                std::string_view time_extracted) {
   thread_local rapidjson::StringBuffer scratch;
   scratch.Clear();
-  JsonWriter w(scratch);
-  w.StartObject();
-  w.Key("type");
-  w.String("RECORD");
-  w.Key("stream");
-  w.String(stream.data(), static_cast<rapidjson::SizeType>(stream.size()));
-  w.Key("record");
-  transformer.WriteBound(w);
-  w.Key("time_extracted");
-  w.String(time_extracted.data(), static_cast<rapidjson::SizeType>(time_extracted.size()));
-  w.EndObject();
+  FormatBound(&scratch, stream, transformer, time_extracted);
   out->append(scratch.GetString(), scratch.GetSize());
-  out->push_back('\n');
+}
+
+// The message around the record is laid out here, like the record itself: no writer state for
+// a line that has the same shape every time.
+void SingerWriter::FormatBound(rapidjson::StringBuffer* out, std::string_view stream,
+                               Transformer& transformer, std::string_view time_extracted) {
+  JsonTokenSink line(*out);
+  line.Raw(R"({"type":"RECORD","stream":)");
+  line.String(stream.data(), static_cast<rapidjson::SizeType>(stream.size()));
+  line.Raw(R"(,"record":)");
+  transformer.AppendBound(*out);
+  line.Raw(R"(,"time_extracted":)");
+  line.String(time_extracted.data(), static_cast<rapidjson::SizeType>(time_extracted.size()));
+  line.Raw("}\n");
 }
 
 void SingerWriter::WriteRecordLines(std::string_view stream, std::string_view lines,

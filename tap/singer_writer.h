@@ -43,6 +43,9 @@ class SingerWriter {
   /// The same for the row `transformer` has bound (Transformer::Bind).
   static void FormatBound(std::string* out, std::string_view stream, Transformer& transformer,
                           std::string_view time_extracted);
+  /// The same onto a buffer, where a worker's lines are formatted as they will be written.
+  static void FormatBound(rapidjson::StringBuffer* out, std::string_view stream,
+                          Transformer& transformer, std::string_view time_extracted);
 
   /// Writes `count` RECORD lines of `stream` prepared by FormatRecord.
   void WriteRecordLines(std::string_view stream, std::string_view lines, long long count);

@@ -195,7 +195,7 @@ void Sync::Handle(OutputQueue::Event& event, Committer& committer, OutputQueue& 
     case OutputQueue::Kind::kPiece:
       // Records already received are written even when stopping; bookmarks only at checkpoints.
       if (writer_.ok()) {
-        writer_.WriteRecordLines(event.stream->def->name, event.piece.lines, event.piece.records);
+        writer_.WriteRecordLines(event.stream->def->name, event.piece.text(), event.piece.records);
       }
       if (event.piece.checkpoint) committer.Checkpoint(event.order, event.piece.bookmark);
       if (writer_.ok()) LogProgress(false);

@@ -86,6 +86,8 @@ class Transformer {
   std::string_view MissingKey() const;
   /// Writes the current row as a record object.
   void WriteBound(JsonWriter& out);
+  /// The same, appended to `buffer` as it stands (the record is a value of the caller's line).
+  void AppendBound(rapidjson::StringBuffer& buffer);
 
   /// Values that could not be converted, by property: count and one example.
   struct Issue {
@@ -98,7 +100,6 @@ class Transformer {
  private:
   // The scalar converters write to a JsonWriter (inside nested values) or straight into a
   // record's text (JsonTokenSink): templates over the two, which have the same value methods.
-  void AppendBound(rapidjson::StringBuffer& buffer);
   template <typename Out>
   void WriteValue(const rapidjson::Value& v, const Shape& shape, std::string_view path, Out& out);
   void WriteNested(const rapidjson::Value& v, const Shape& shape, std::string_view path,
@@ -124,6 +125,7 @@ class Transformer {
 
   Shape shape_;
   size_t SlotOf(size_t position, std::string_view name);
+  size_t LookUpSlot(size_t position, std::string_view name);
 
   std::unordered_map<std::string_view, size_t> index_;  // top-level property -> position
   std::vector<std::string> member_heads_;  // by position: a comma (but first), the key, ':'

@@ -187,11 +187,11 @@ Status UnitReader::EmitBound() {
                                      def().name, key, unit_.Subject()));
   }
   // A piece's lines grow to kPieceBytes: reserved at once, not by doubling copies.
-  if (piece_.lines.capacity() < kPieceBytes) piece_.lines.reserve(kPieceBytes + kPieceSlack);
+  if (piece_.lines.GetSize() == 0) piece_.lines.Reserve(kPieceBytes + kPieceSlack);
   SingerWriter::FormatBound(&piece_.lines, def().name, transformer_, extracted_);
   ++piece_.records;
   ++records_;
-  if (piece_.lines.size() > kPieceBytes) Flush(false, std::nullopt);
+  if (piece_.lines.GetSize() > kPieceBytes) Flush(false, std::nullopt);
   return Status::Ok();
 }
 
@@ -215,7 +215,7 @@ void UnitReader::Checkpoint(std::optional<Timestamp> bookmark) { Flush(true, boo
 void UnitReader::Flush(bool checkpoint, std::optional<Timestamp> bookmark) {
   piece_.checkpoint = checkpoint;
   piece_.bookmark = bookmark;
-  if (!piece_.lines.empty() || checkpoint) out_.Push(unit_, std::move(piece_));
+  if (piece_.lines.GetSize() != 0 || checkpoint) out_.Push(unit_, std::move(piece_));
   piece_ = OutputQueue::Piece();
 }
 
