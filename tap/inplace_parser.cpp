@@ -125,6 +125,17 @@ bool InPlaceParser::Fail(ParseErrorCode code, const char* at) {
   return false;
 }
 
+// Inlined where it is read: most values of a page are short strings.
+[[gnu::always_inline]] inline bool InPlaceParser::String() {
+  char* start = ++p_;
+  char* stop = ScanPlain(p_, end_);
+  if (stop == end_ || *stop != '"') return Escaped(start, stop);
+  *stop = '\0';
+  p_ = stop + 1;
+  auto length = static_cast<rapidjson::SizeType>(stop - start);
+  return doc_->String(start, length, false);
+}
+
 bool InPlaceParser::Value() {
   if (p_ == end_) return Fail(rapidjson::kParseErrorValueInvalid, p_);
   switch (*p_) {
@@ -222,16 +233,6 @@ bool InPlaceParser::Key(std::vector<std::string>& expected, size_t index) {
   auto length = static_cast<size_t>(p_ - before) - 2;
   if (before[length + 1] == '\0') expected[index].assign(before + 1, length);
   return true;
-}
-
-bool InPlaceParser::String() {
-  char* start = ++p_;
-  char* stop = ScanPlain(p_, end_);
-  if (stop == end_ || *stop != '"') return Escaped(start, stop);
-  *stop = '\0';
-  p_ = stop + 1;
-  auto length = static_cast<rapidjson::SizeType>(stop - start);
-  return doc_->String(start, length, false);
 }
 
 // The rest of a string from its first escape (or error) at `out`: decoded in place, since no

@@ -364,9 +364,14 @@ std::string JsonStringArray(const std::vector<std::string>& items) {
 
 const rapidjson::Value* FindMember(const rapidjson::Value& object, std::string_view key) {
   if (!object.IsObject()) return nullptr;
-  auto it = object.FindMember(rapidjson::Value(
-      rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size()))));
-  return it == object.MemberEnd() ? nullptr : &it->value;
+  // Lengths first, then words: rows are looked into this way row after row.
+  for (const auto& m : object.GetObject()) {
+    if (m.name.GetStringLength() == key.size() &&
+        SameBytes(m.name.GetString(), key.data(), key.size())) {
+      return &m.value;
+    }
+  }
+  return nullptr;
 }
 
 std::string StringMember(const rapidjson::Value& object, std::string_view key) {
