@@ -157,7 +157,10 @@ Shape CompileShape(const rapidjson::Value& schema) {
 Transformer::Transformer(Shape shape) : shape_(std::move(shape)) {
   for (size_t i = 0; i < shape_.names.size(); ++i) {
     index_.emplace(shape_.names[i], i);
-    member_heads_.push_back((i == 0 ? "" : ",") + JsonQuote(shape_.names[i]) + ":");
+    std::string head = i == 0 ? "" : ",";
+    head += JsonQuote(shape_.names[i]);
+    head += ':';
+    member_heads_.push_back(std::move(head));
   }
   slots_.resize(shape_.names.size());
   injected_.resize(shape_.names.size());
