@@ -129,11 +129,6 @@ class JsonWriter
   }
   bool Key(const char* s, rapidjson::SizeType n, bool copy = false) { return String(s, n, copy); }
   bool Key(const char* s) { return String(s); }
-  /// A key given already quoted and escaped (JsonQuote): records repeat the same keys row after
-  /// row, so they are escaped once.
-  bool QuotedKey(std::string_view quoted) {
-    return RawValue(quoted.data(), quoted.size(), rapidjson::kStringType);
-  }
 
   /// A value whose text `append` writes to the output itself (JsonTokenSink): a record laid
   /// out by the Transformer, without this writer's bookkeeping for each of its values.

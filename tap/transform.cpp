@@ -85,6 +85,17 @@ bool IsJsonNumber(std::string_view s, bool integer) {
   return p > fraction && p == end;
 }
 
+// Most metric values are already JSON numbers as they are ("12.345", "7508"): written as they
+// are. With no exponent, only a very long one can be past double range. Inline: it is the
+// common case of every report row.
+template <typename Out>
+[[gnu::always_inline]] inline bool WriteNumberAsItIs(std::string_view text, bool integer,
+                                                     Out& out) {
+  if (!IsJsonNumber(text, integer) || (text.size() >= 300 && !Finite(text))) return false;
+  out.RawValue(text.data(), text.size(), rapidjson::kNumberType);
+  return true;
+}
+
 }  // namespace
 
 std::string NumberToken(std::string_view s, bool integer) {
@@ -285,8 +296,7 @@ namespace {
       return out.String(text.data(), v.GetStringLength());
     case ValueType::kNumber:
     case ValueType::kInteger:
-      if (text.size() >= 300 || !IsJsonNumber(text, type == ValueType::kInteger)) return false;
-      return out.RawValue(text.data(), text.size(), rapidjson::kNumberType);
+      return WriteNumberAsItIs(text, type == ValueType::kInteger, out);
     default:
       return false;
   }
@@ -426,12 +436,7 @@ void Transformer::WriteNumber(const rapidjson::Value& v, bool integer, std::stri
                               Out& out) {
   if (v.IsString()) {
     std::string_view text = Text(v);
-    // Most metric values are already JSON numbers as they are ("12.345", "7508"); with no
-    // exponent, only a very long one can be past double range.
-    if (IsJsonNumber(text, integer) && (text.size() < 300 || Finite(text))) {
-      out.RawValue(text.data(), text.size(), rapidjson::kNumberType);
-      return;
-    }
+    if (WriteNumberAsItIs(text, integer, out)) return;
     if (Blank(v)) return out.Null(), void();
     std::string token = NumberToken(text, integer);
     if (!token.empty() && Finite(token)) {
