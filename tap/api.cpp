@@ -241,7 +241,8 @@ Result<ApiResponse> Api::Get(const ApiRequest& request) {
   auto text = std::make_unique<std::string>(std::move(response.body));
   size_t bytes = text->size();
   long long mended = 0;
-  auto parsed = ParseJsonInPlace(*text, fmt::format("the response of {}", where), &mended);
+  auto parsed = ParseJsonInPlace(*text, fmt::format("the response of {}", where), &mended,
+                                 response.valid_utf8);
   if (!parsed.ok() || !parsed->IsObject()) {
     // A truncated or non-JSON body is an infrastructure fault worth retrying.
     return Status::Error(

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <mutex>
 
+#include "tap/json.h"
 #include "tap/version.h"
 
 namespace tap {
@@ -29,6 +30,9 @@ struct BodySink {
   size_t max;
   bool sized = false;
   bool too_large = false;
+  // Checked chunk by chunk while each chunk is in cache, so the parser need not make a pass of
+  // its own over the whole body.
+  Utf8Checker utf8 = {};
 };
 
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
@@ -52,6 +56,7 @@ size_t AppendBody(char* data, size_t size, size_t count, void* user) {
     return 0;  // libcurl abandons the transfer
   }
   sink->body->append(data, size * count);
+  sink->utf8.Grew(*sink->body);
   return size * count;
 }
 
@@ -161,6 +166,7 @@ HttpResponse CurlTransport::Send(const HttpRequest& request) {
     return response;
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  response.valid_utf8 = sink.utf8.Valid(response.body);
   return response;
 }
 

@@ -30,9 +30,10 @@ struct HttpResponse {
   long status = 0;
   std::string body;
   std::string transport_error;
-  bool timed_out = false;  // the transfer took longer than timeout_seconds
-  bool too_large = false;  // the body passed max_body_bytes
-  bool stopped = false;    // abandoned because `stop` became true
+  bool timed_out = false;   // the transfer took longer than timeout_seconds
+  bool too_large = false;   // the body passed max_body_bytes
+  bool stopped = false;     // abandoned because `stop` became true
+  bool valid_utf8 = false;  // the body is well-formed UTF-8 (checked as it arrived)
   /// The response headers the tap reads (names lower-cased): X-Tt-Ads-Throttle, Retry-After.
   std::vector<std::pair<std::string, std::string>> headers = {};
 

@@ -54,9 +54,13 @@ const unsigned char* SkipAsciiBlocks(const unsigned char* p, const unsigned char
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+bool IsValidUtf8(std::string_view text) { return Utf8ValidPrefix(text) == text.size(); }
+
+size_t Utf8ValidPrefix(std::string_view text) {
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* p = begin;
   const auto* end = p + text.size();
+  auto stop = [&] { return static_cast<size_t>(p - begin); };
   while (p < end) {
     p = SkipAsciiBlocks(p, end);
     if (p == end) break;
@@ -85,16 +89,23 @@ bool IsValidUtf8(std::string_view text) {
       if (*p == 0xF0) low = 0x90;
       if (*p == 0xF4) high = 0x8F;
     } else {
-      return false;
+      return stop();
     }
-    if (end - p <= more) return false;
-    if (p[1] < low || p[1] > high) return false;
+    if (end - p <= more) return stop();
+    if (p[1] < low || p[1] > high) return stop();
     for (int i = 2; i <= more; ++i) {
-      if (p[i] < 0x80 || p[i] > 0xBF) return false;
+      if (p[i] < 0x80 || p[i] > 0xBF) return stop();
     }
     p += more + 1;
   }
-  return true;
+  return stop();
+}
+
+void Utf8Checker::Grew(std::string_view text) {
+  if (invalid_) return;
+  valid_ += Utf8ValidPrefix(text.substr(valid_));
+  // A character cut at the chunk's end (at most 3 bytes) is completed by the next chunk.
+  invalid_ = text.size() - valid_ > 3;
 }
 
 namespace {
@@ -265,13 +276,13 @@ long long MendText(std::string& text, bool quote_huge) {
 }  // namespace
 
 Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view what,
-                                             long long* replaced) {
+                                             long long* replaced, bool valid_utf8) {
   // RapidJSON's own validation decodes every character, a tenth of a sync's CPU; validating
   // the whole page first, ASCII at full speed, gives the same guarantee.
   // Numbers beyond double range and unpaired surrogate escapes need no mending here: the parser
   // keeps the one as digits and reads the other as U+FFFD.
   long long mended = 0;
-  if (!IsValidUtf8(text)) text = RepairUtf8(text, &mended);
+  if (!valid_utf8 && !IsValidUtf8(text)) text = RepairUtf8(text, &mended);
   rapidjson::Document doc;
   InPlaceParser parser(text.data(), text.size());
   rapidjson::ParseResult result = parser.Parse(doc);

@@ -19,6 +19,22 @@ namespace tap {
 /// Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or code points above
 /// U+10FFFF). Fast on ASCII, which API pages mostly are.
 bool IsValidUtf8(std::string_view text);
+/// The length of the longest prefix of `text` made of whole well-formed UTF-8 characters: it
+/// stops before an invalid byte or a character cut off at the end.
+size_t Utf8ValidPrefix(std::string_view text);
+
+/// Validates UTF-8 that arrives in chunks (a response body), each while it is still in cache.
+class Utf8Checker {
+ public:
+  /// `text` is all the text so far, its newest chunk at the end.
+  void Grew(std::string_view text);
+  /// Whether `text`, as last passed to Grew, is well-formed UTF-8.
+  bool Valid(std::string_view text) const { return !invalid_ && valid_ == text.size(); }
+
+ private:
+  size_t valid_ = 0;  // bytes of whole, well-formed characters
+  bool invalid_ = false;
+};
 
 /// Writes `s` (`n` bytes of UTF-8) as the body of a JSON string literal at `out`, ASCII only:
 /// '"', '\\' and control characters escaped as RapidJSON does, other non-ASCII as \uXXXX
@@ -154,9 +170,11 @@ Result<rapidjson::Document> ParseJson(std::string_view text, std::string_view wh
 /// (which must outlive the document and not change), so nothing is copied. For API pages, which
 /// the tap does not control: invalid UTF-8 and unpaired surrogate escapes are read as U+FFFD
 /// (counted in `*replaced`), numbers beyond double range as strings; nesting deeper than
-/// kMaxJsonDepth is an error.
+/// kMaxJsonDepth is an error. `valid_utf8`: the caller has seen that `text` is well-formed UTF-8
+/// (as it arrived, while it was still in cache), so it is not validated again.
 Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view what,
-                                             long long* replaced = nullptr);
+                                             long long* replaced = nullptr,
+                                             bool valid_utf8 = false);
 
 /// Reads and parses a JSON file; a missing or unreadable file is an kInvalidInput error.
 Result<rapidjson::Document> ReadJsonFile(const std::string& path, std::string_view what);

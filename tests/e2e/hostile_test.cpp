@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <random>
 #include <regex>
 #include <thread>
@@ -156,6 +157,34 @@ TEST_F(HostileTest, LoneSurrogatesAndInvalidUtf8BecomeReplacementCharacters) {
   EXPECT_NE(run.err.find("invalid character(s) (unpaired UTF-16 surrogates or invalid UTF-8)"),
             std::string::npos)
       << run.err;
+}
+
+// 1b. Invalid UTF-8 after many ASCII chunks (the transport checks each chunk as it arrives):
+// still found and replaced.
+TEST_F(HostileTest, InvalidUtf8LateInALargeChunkedBodyIsFound) {
+  Serve("campaign/get/", [&](const httplib::Request& req, httplib::Response& res) {
+    // Leading whitespace is JSON: half a megabyte of ASCII before the bad byte.
+    auto body = std::make_shared<std::string>(std::string(512 << 10, ' ') + Genuine(req));
+    *body = std::regex_replace(*body, std::regex(R"("campaign_name":")"),
+                               "\"campaign_name\":\"late \xff ");
+    res.set_chunked_content_provider("application/json; charset=utf-8",
+                                     [body](size_t offset, httplib::DataSink& sink) {
+                                       size_t n = std::min<size_t>(16 << 10, body->size() - offset);
+                                       sink.write(body->data() + offset, n);
+                                       if (offset + n == body->size()) sink.done();
+                                       return true;
+                                     });
+    return true;
+  });
+  TapRun run = Run("{}");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  Messages m = Parse(run);
+  ASSERT_EQ(m.records["campaigns"].size(), 5u);
+  for (const rapidjson::Value* record : m.records["campaigns"]) {
+    std::string name = (*record)["campaign_name"].GetString();
+    EXPECT_EQ(name.rfind("late \xEF\xBF\xBD ", 0), 0u) << name;
+  }
+  EXPECT_NE(run.err.find("invalid character(s)"), std::string::npos) << run.err;
 }
 
 // 2. Page 1 says 3 pages, page 2 has no page_info: an error, not an early end.

@@ -30,6 +30,49 @@ TEST(Json, IsValidUtf8AcceptsWellFormedTextOnly) {
   for (const Case& c : cases) EXPECT_EQ(IsValidUtf8(c.text), c.valid) << c.text;
 }
 
+TEST(Json, Utf8ValidPrefixStopsBeforeABadOrCutCharacter) {
+  EXPECT_EQ(Utf8ValidPrefix(""), 0u);
+  EXPECT_EQ(Utf8ValidPrefix("caf\xC3\xA9"), 5u);
+  EXPECT_EQ(Utf8ValidPrefix("caf\xC3"), 3u);            // cut: the next chunk completes it
+  EXPECT_EQ(Utf8ValidPrefix("ab\xF0\x9F\x98"), 2u);     // cut after three of four bytes
+  EXPECT_EQ(Utf8ValidPrefix("ab\xFF cd"), 2u);          // invalid
+  EXPECT_EQ(Utf8ValidPrefix("ab\xE0\x80\xAF cd"), 2u);  // overlong
+  // A bad byte at every place of texts around the 64-byte blocks.
+  for (size_t n = 1; n <= 200; ++n) {
+    for (size_t at = 0; at < n; ++at) {
+      std::string text(n, 'a');
+      text[at] = '\xFF';
+      EXPECT_EQ(Utf8ValidPrefix(text), at) << n << " " << at;
+    }
+  }
+}
+
+TEST(Json, Utf8CheckerTakesCharactersCutBetweenChunks) {
+  auto check = [](const std::vector<std::string>& chunks) {
+    Utf8Checker checker;
+    std::string text;
+    for (const std::string& chunk : chunks) checker.Grew(text += chunk);
+    return checker.Valid(text);
+  };
+  EXPECT_TRUE(check({}));
+  EXPECT_TRUE(check({"caf", "\xC3", "\xA9 ok"}));
+  EXPECT_TRUE(check({"a\xF0", "\x9F", "\x98", "\x80"}));  // U+1F600 in four chunks
+  EXPECT_FALSE(check({"caf\xC3"}));                       // ends cut
+  EXPECT_FALSE(check({"a\xFF", "bcdef"}));                // invalid, then more
+  EXPECT_FALSE(check({"a\xC3", "b"}));                    // a lead byte without its byte
+  EXPECT_FALSE(check({"ok", "\xED\xA0\x80"}));            // a surrogate
+}
+
+TEST(Json, APageSeenToBeUtf8IsNotValidatedAgain) {
+  // The caller's word is taken: the check was made as the bytes arrived (HTTP transport).
+  std::string text = R"({"a":"x"})";
+  long long replaced = -1;
+  auto doc = ParseJsonInPlace(text, "page", &replaced, /*valid_utf8=*/true);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(replaced, 0);
+  EXPECT_STREQ((*doc)["a"].GetString(), "x");
+}
+
 TEST(Json, NumbersWithVeryManyDigitsAreRead) {
   // RapidJSON 1.1's full-precision path read out of bounds on such a number (fuzz_settings).
   std::string text = "0." + std::string(400, '0') + "5690648327";
