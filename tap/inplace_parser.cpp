@@ -182,7 +182,9 @@ bool InPlaceParser::Items(char close, rapidjson::ParseErrorCode missing, Item it
   return true;
 }
 
-bool InPlaceParser::Object() {
+// Flattened: a page is mostly objects, and the calls per member (Key, Value, the document's
+// handlers) cost more than their work (measured: about 2% of a sync's CPU).
+[[gnu::flatten]] bool InPlaceParser::Object() {
   doc_->StartObject();
   std::vector<std::string>& expected = expected_keys_[std::min(depth_, kMaxJsonDepth)];
   size_t index = 0;

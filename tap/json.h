@@ -103,6 +103,15 @@ class JsonTokenSink {
   explicit JsonTokenSink(rapidjson::StringBuffer& out) : out_(out) {}
 
   void Raw(std::string_view text) { CopyShort(out_.Push(text.size()), text.data(), text.size()); }
+  /// Bytes readable after any text passed to Padded.
+  static constexpr size_t kPadding = 32;
+  /// Raw, for `n` bytes at `p` followed by kPadding readable ones (a padded table): a short text
+  /// is copied as one block of fixed size, without branching on its length.
+  void Padded(const char* p, size_t n) {
+    if (n > kPadding) return Raw({p, n});
+    out_.Reserve(kPadding);
+    std::memcpy(out_.PushUnsafe(n), p, kPadding);
+  }
   bool Null() { return Raw("null"), true; }
   bool Bool(bool b) { return Raw(b ? std::string_view("true") : "false"), true; }
   bool RawValue(const char* json, size_t n, rapidjson::Type /*type*/) {

@@ -168,11 +168,13 @@ Shape CompileShape(const rapidjson::Value& schema) {
 Transformer::Transformer(Shape shape) : shape_(std::move(shape)) {
   for (size_t i = 0; i < shape_.names.size(); ++i) {
     index_.emplace(shape_.names[i], i);
-    std::string head = i == 0 ? "" : ",";
-    head += JsonQuote(shape_.names[i]);
-    head += ':';
-    member_heads_.push_back(std::move(head));
+    head_starts_.push_back(static_cast<uint32_t>(heads_.size()));
+    if (i > 0) heads_.append(",");
+    heads_.append(JsonQuote(shape_.names[i]));
+    heads_.append(":");
   }
+  head_starts_.push_back(static_cast<uint32_t>(heads_.size()));
+  heads_.append(JsonTokenSink::kPadding, ' ');
   slots_.resize(shape_.names.size());
   injected_.resize(shape_.names.size());
 }
@@ -314,7 +316,7 @@ void Transformer::AppendBound(rapidjson::StringBuffer& buffer) {
   JsonTokenSink out(buffer);
   out.Raw("{");
   for (size_t i = 0; i < shape_.names.size(); ++i) {
-    out.Raw(member_heads_[i]);
+    out.Padded(heads_.data() + head_starts_[i], head_starts_[i + 1] - head_starts_[i]);
     const rapidjson::Value* v = slots_[i];
     if (injected_[i]) {
       out.String(injected_[i]->data(), static_cast<rapidjson::SizeType>(injected_[i]->size()));

@@ -128,7 +128,10 @@ class Transformer {
   size_t LookUpSlot(size_t position, std::string_view name);
 
   std::unordered_map<std::string_view, size_t> index_;  // top-level property -> position
-  std::vector<std::string> member_heads_;  // by position: a comma (but first), the key, ':'
+  // By position, a comma (but first), the key and ':', one after another in `heads_` (padded
+  // for JsonTokenSink::Padded) from head_starts_[i] to head_starts_[i + 1].
+  std::string heads_;
+  std::vector<uint32_t> head_starts_;
   std::vector<std::optional<std::string>> injected_;  // by position
   size_t local_time_slot_ = kNoSlot;
   TimeZone local_zone_ = TimeZone::Utc();

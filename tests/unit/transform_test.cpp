@@ -196,6 +196,26 @@ TEST(Transformer, WritesARecordAsOneValueOfTheMessageAroundIt) {
   EXPECT_TRUE(w.IsComplete());
 }
 
+TEST(Transformer, KeysOfEveryLengthAreWrittenWhole) {
+  // Member heads are copied as fixed blocks up to JsonTokenSink::kPadding bytes: keys on both
+  // sides of it, first, between and last, and one that needs escaping.
+  std::string schema = R"({"properties":{)", row = "{", expected = "{";
+  std::vector<std::string> keys = {"a",
+                                   std::string(28, 'b'),
+                                   std::string(29, 'c'),
+                                   std::string(31, 'd'),
+                                   std::string(60, 'e'),
+                                   "q\"uote",
+                                   "z"};
+  for (size_t i = 0; i < keys.size(); ++i) {
+    std::string key = JsonQuote(keys[i]), sep = i > 0 ? "," : "";
+    schema += sep + key + R"(:{"type":"integer"})";
+    row += sep + key + ":" + std::to_string(i);
+    expected += sep + key + ":" + std::to_string(i);
+  }
+  EXPECT_EQ(Convert((schema + "}}").c_str(), (row + "}").c_str()), expected + "}");
+}
+
 TEST(Transformer, RejectsRowsThatAreNotObjects) {
   auto schema = ParseJson(R"({"properties":{}})", "s");
   Transformer t(CompileShape(*schema));
