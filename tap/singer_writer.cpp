@@ -97,14 +97,27 @@ void SingerWriter::FormatBound(std::string* out, std::string_view stream, Transf
 // a line that has the same shape every time.
 void SingerWriter::FormatBound(rapidjson::StringBuffer* out, std::string_view stream,
                                Transformer& transformer, std::string_view time_extracted) {
+  FormatBound(out, Frame(stream, time_extracted), transformer);
+}
+
+SingerWriter::RecordFrame SingerWriter::Frame(std::string_view stream,
+                                              std::string_view time_extracted) {
+  RecordFrame frame;
+  frame.head.append(R"({"type":"RECORD","stream":)");
+  frame.head.append(JsonQuote(stream));
+  frame.head.append(R"(,"record":)");
+  frame.tail.append(R"(,"time_extracted":)");
+  frame.tail.append(JsonQuote(time_extracted));
+  frame.tail.append("}\n");
+  return frame;
+}
+
+void SingerWriter::FormatBound(rapidjson::StringBuffer* out, const RecordFrame& frame,
+                               Transformer& transformer) {
   JsonTokenSink line(*out);
-  line.Raw(R"({"type":"RECORD","stream":)");
-  line.String(stream.data(), static_cast<rapidjson::SizeType>(stream.size()));
-  line.Raw(R"(,"record":)");
+  line.Raw(frame.head);
   transformer.AppendBound(*out);
-  line.Raw(R"(,"time_extracted":)");
-  line.String(time_extracted.data(), static_cast<rapidjson::SizeType>(time_extracted.size()));
-  line.Raw("}\n");
+  line.Raw(frame.tail);
 }
 
 void SingerWriter::WriteRecordLines(std::string_view stream, std::string_view lines,

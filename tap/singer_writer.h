@@ -47,6 +47,16 @@ class SingerWriter {
   static void FormatBound(rapidjson::StringBuffer* out, std::string_view stream,
                           Transformer& transformer, std::string_view time_extracted);
 
+  /// The text of a RECORD line before and after its record, for one stream and time_extracted:
+  /// laid out once for the many lines that share it.
+  struct RecordFrame {
+    std::string head, tail;
+  };
+  static RecordFrame Frame(std::string_view stream, std::string_view time_extracted);
+  /// FormatBound in a frame.
+  static void FormatBound(rapidjson::StringBuffer* out, const RecordFrame& frame,
+                          Transformer& transformer);
+
   /// Writes `count` RECORD lines of `stream` prepared by FormatRecord.
   void WriteRecordLines(std::string_view stream, std::string_view lines, long long count);
 

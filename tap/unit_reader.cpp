@@ -117,7 +117,8 @@ UnitReader::UnitReader(ApiClient& api, OutputQueue& out, Env& env, const WorkUni
       unit_(unit),
       transformer_(shape),
       signpost_(signpost),
-      shared_(shared) {
+      shared_(shared),
+      frame_(SingerWriter::Frame(unit.stream->def->name, extracted_)) {
   const StreamDef& d = def();
   if (d.Injects("advertiser_id")) transformer_.SetInjected("advertiser_id", unit.advertiser());
   if (!d.replication_fallback.empty()) {
@@ -154,7 +155,10 @@ Result<bool> UnitReader::MayHaveRows(size_t series) {
   return !(*ids)->empty();
 }
 
-void UnitReader::StartPage() { extracted_ = FormatRfc3339(env_.WallNow()); }
+void UnitReader::StartPage() {
+  extracted_ = FormatRfc3339(env_.WallNow());
+  frame_ = SingerWriter::Frame(def().name, extracted_);
+}
 
 Pager UnitReader::Pages(ApiRequest request) {
   return Pager(api_, std::move(request), def().list_key, unit_.requests->paged);
@@ -188,7 +192,7 @@ Status UnitReader::EmitBound() {
   }
   // A piece's lines grow to kPieceBytes: reserved at once, not by doubling copies.
   if (piece_.lines.GetSize() == 0) piece_.lines.Reserve(kPieceBytes + kPieceSlack);
-  SingerWriter::FormatBound(&piece_.lines, def().name, transformer_, extracted_);
+  SingerWriter::FormatBound(&piece_.lines, frame_, transformer_);
   ++piece_.records;
   ++records_;
   if (piece_.lines.GetSize() > kPieceBytes) Flush(false, std::nullopt);

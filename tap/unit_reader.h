@@ -14,6 +14,7 @@
 #include "tap/pager.h"
 #include "tap/plan.h"
 #include "tap/reconciliation.h"
+#include "tap/singer_writer.h"
 #include "tap/transform.h"
 
 namespace tap {
@@ -95,6 +96,7 @@ class UnitReader {
   ReaderShared shared_;
   std::optional<SpendTally> spend_;
   std::string extracted_;
+  SingerWriter::RecordFrame frame_;  // of this stream's lines, with extracted_
   OutputQueue::Piece piece_;
   long long records_ = 0;
 };

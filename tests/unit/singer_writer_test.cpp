@@ -43,6 +43,25 @@ TEST(SingerWriter, WritesOneMessagePerLine) {
   std::fclose(f);
 }
 
+TEST(SingerWriter, AFramedRecordLineIsTheSameLine) {
+  auto schema = ParseJson(R"({"type":"object","properties":{"id":{"type":"string"}}})", "s");
+  Transformer t(CompileShape(*schema));
+  auto row = ParseJson(R"({"id":"7"})", "row", true);
+  const rapidjson::Value* parts[] = {&*row};
+  ASSERT_TRUE(t.Bind(parts));
+  // A stream name that needs escaping, framed once and used for two lines.
+  SingerWriter::RecordFrame frame = SingerWriter::Frame("a\"d\u00e9", "2024-01-01T00:00:00Z");
+  rapidjson::StringBuffer framed, direct;
+  SingerWriter::FormatBound(&framed, frame, t);
+  SingerWriter::FormatBound(&framed, frame, t);
+  SingerWriter::FormatBound(&direct, "a\"d\u00e9", t, "2024-01-01T00:00:00Z");
+  std::string line = R"({"type":"RECORD","stream":"a\"d\u00E9","record":{"id":"7"},)"
+                     R"("time_extracted":"2024-01-01T00:00:00Z"})"
+                     "\n";
+  EXPECT_EQ(std::string(framed.GetString(), framed.GetSize()), line + line);
+  EXPECT_EQ(std::string(direct.GetString(), direct.GetSize()), line);
+}
+
 TEST(SingerWriter, RecordBeforeSchemaIsABug) {
   std::FILE* f = std::tmpfile();
   SingerWriter writer(f);
