@@ -118,7 +118,7 @@ UnitReader::UnitReader(ApiClient& api, OutputQueue& out, Env& env, const WorkUni
       transformer_(shape),
       signpost_(signpost),
       shared_(shared),
-      frame_(SingerWriter::Frame(unit.stream->def->name, extracted_)) {
+      frame_(SingerWriter::Frame(unit.stream->def->name, "")) {
   const StreamDef& d = def();
   if (d.Injects("advertiser_id")) transformer_.SetInjected("advertiser_id", unit.advertiser());
   if (!d.replication_fallback.empty()) {
@@ -156,8 +156,7 @@ Result<bool> UnitReader::MayHaveRows(size_t series) {
 }
 
 void UnitReader::StartPage() {
-  extracted_ = FormatRfc3339(env_.WallNow());
-  frame_ = SingerWriter::Frame(def().name, extracted_);
+  frame_ = SingerWriter::Frame(def().name, FormatRfc3339(env_.WallNow()));
 }
 
 Pager UnitReader::Pages(ApiRequest request) {

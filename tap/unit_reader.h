@@ -95,8 +95,8 @@ class UnitReader {
   Timestamp signpost_;
   ReaderShared shared_;
   std::optional<SpendTally> spend_;
-  std::string extracted_;
-  SingerWriter::RecordFrame frame_;  // of this stream's lines, with extracted_
+  // The text around this stream's records, with their time_extracted (StartPage).
+  SingerWriter::RecordFrame frame_;
   OutputQueue::Piece piece_;
   long long records_ = 0;
 };
