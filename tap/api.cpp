@@ -241,8 +241,9 @@ Result<ApiResponse> Api::Get(const ApiRequest& request) {
   auto text = std::make_unique<std::string>(std::move(response.body));
   size_t bytes = text->size();
   long long mended = 0;
+  std::unique_ptr<RowTable> rows;
   auto parsed = ParseJsonInPlace(*text, fmt::format("the response of {}", where), &mended,
-                                 response.valid_utf8);
+                                 response.valid_utf8, request.rows, &rows);
   if (!parsed.ok() || !parsed->IsObject()) {
     // A truncated or non-JSON body is an infrastructure fault worth retrying.
     return Status::Error(
@@ -257,7 +258,7 @@ Result<ApiResponse> Api::Get(const ApiRequest& request) {
         where, mended);
   }
   ApiResponse out{std::move(slot), std::move(text), std::move(parsed).value(),
-                  response.Header(kThrottleHeader)};
+                  response.Header(kThrottleHeader), std::move(rows)};
   long long code = ToInteger(FindMember(out.body, "code"));
   const rapidjson::Value* message = FindMember(out.body, "message");
   const rapidjson::Value* request_id = FindMember(out.body, "request_id");

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tap/http.h"
+#include "tap/row_table.h"
 #include "tap/secret.h"
 #include "tap/status.h"
 #include "tap/timestamp.h"
@@ -32,6 +33,9 @@ struct ApiRequest {
   /// Whether the caller can make the request smaller (a report window of several days), so
   /// repeated timeouts hand it back instead of resending it unchanged.
   bool reducible = false;
+  /// The rows of the response's list go into a table of this layout (ApiResponse::rows), not
+  /// into its document. Not part of the URL; the layout outlives the request.
+  const RowLayout* rows = nullptr;
 
   /// The value of parameter `name`, or an empty string.
   std::string Param(std::string_view name) const;
@@ -109,6 +113,8 @@ struct ApiResponse {
   rapidjson::Document body;
   /// TikTok's X-Tt-Ads-Throttle warning: the report was cut to its newest ids (§9.1).
   std::string throttle = {};
+  /// With ApiRequest::rows: the rows of the list, whose array in `body` is then empty.
+  std::unique_ptr<RowTable> rows = nullptr;
   /// The envelope's `data` object (an empty object when absent).
   const rapidjson::Value& data() const;
 };

@@ -99,6 +99,68 @@ char SimpleEscape(char e) {
   }
 }
 
+// Decodes a string's escapes in place (no escape is shorter than what it stands for), from its
+// first escape (or error) to its closing quote.
+struct Unescaper {
+  char* p;  // the next byte to read
+  const char* end;
+  long long mended = 0;  // unpaired surrogate escapes, read as U+FFFD
+  ParseErrorCode error = rapidjson::kParseErrorNone;
+  const char* at = nullptr;
+
+  // Decodes from `out` (where p starts): the end of the decoded text, NUL-terminated, with p
+  // after the closing quote; nullptr on an error.
+  char* Run(char* out) {
+    while (p < end && *p != '"') {
+      if (*p == '\\') {
+        if (!Escape(&out)) return nullptr;
+      } else if (static_cast<unsigned char>(*p) < 0x20) {
+        return Fail(rapidjson::kParseErrorStringEscapeInvalid, p);
+      } else {
+        char* stop = ScanPlain(p, end);
+        std::memmove(out, p, static_cast<size_t>(stop - p));
+        out += stop - p;
+        p = stop;
+      }
+    }
+    if (p == end) return Fail(rapidjson::kParseErrorStringMissQuotationMark, p);
+    *out = '\0';
+    ++p;
+    return out;
+  }
+
+  char* Fail(ParseErrorCode code, const char* where) {
+    error = code;
+    at = where;
+    return nullptr;
+  }
+
+  bool Escape(char** out) {
+    const char* start = p;
+    if (end - p < 2) return Fail(rapidjson::kParseErrorStringEscapeInvalid, start);
+    if (char simple = SimpleEscape(p[1]); simple != 0) {
+      *(*out)++ = simple;
+      p += 2;
+      return true;
+    }
+    if (p[1] != 'u') return Fail(rapidjson::kParseErrorStringEscapeInvalid, start);
+    int unit = end - p >= 6 ? Hex4(p + 2) : -1;
+    if (unit < 0) return Fail(rapidjson::kParseErrorStringUnicodeEscapeInvalidHex, start);
+    p += 6;
+    auto cp = static_cast<unsigned>(unit);
+    int low = end - p >= 6 && p[0] == '\\' && p[1] == 'u' ? Hex4(p + 2) : -1;
+    if (cp >= 0xD800 && cp <= 0xDBFF && low >= 0xDC00 && low <= 0xDFFF) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<unsigned>(low) - 0xDC00);
+      p += 6;
+    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+      cp = 0xFFFD;  // unpaired: no character, and not valid UTF-8 as it stands
+      ++mended;
+    }
+    *out = EncodeUtf8(cp, *out);
+    return true;
+  }
+};
+
 }  // namespace
 
 rapidjson::ParseResult InPlaceParser::Parse(rapidjson::Document& doc) {
@@ -133,6 +195,7 @@ bool InPlaceParser::Fail(ParseErrorCode code, const char* at) {
   *stop = '\0';
   p_ = stop + 1;
   auto length = static_cast<rapidjson::SizeType>(stop - start);
+  string_ = {start, length};
   return doc_->String(start, length, false);
 }
 
@@ -186,20 +249,26 @@ bool InPlaceParser::Items(char close, rapidjson::ParseErrorCode missing, Item it
 // handlers) cost more than their work (measured: about 2% of a sync's CPU).
 [[gnu::flatten]] bool InPlaceParser::Object() {
   doc_->StartObject();
-  std::vector<std::string>& expected = expected_keys_[std::min(depth_, kMaxJsonDepth)];
+  auto depth = static_cast<size_t>(std::min(depth_, kMaxJsonDepth));
+  if (depth >= expected_keys_.size()) expected_keys_.resize(depth + 1);
+  std::vector<std::string>& expected = expected_keys_[depth];
   size_t index = 0;
-  auto member = [&] {
-    if (!At('"')) return Fail(rapidjson::kParseErrorObjectMissName, p_);
-    if (!Key(expected, index++)) return false;
-    SkipSpace();
-    if (!At(':')) return Fail(rapidjson::kParseErrorObjectMissColon, p_);
-    ++p_;
-    SkipSpace();
-    return Value();
-  };
+  auto member = [&] { return Member(expected, index++); };
   rapidjson::SizeType members = 0;
   return Items('}', rapidjson::kParseErrorObjectMissCommaOrCurlyBracket, member, &members) &&
          doc_->EndObject(members);
+}
+
+[[gnu::always_inline]] inline bool InPlaceParser::Member(std::vector<std::string>& expected,
+                                                         size_t index) {
+  if (!At('"')) return Fail(rapidjson::kParseErrorObjectMissName, p_);
+  if (!Key(expected, index)) return false;
+  SkipSpace();
+  if (!At(':')) return Fail(rapidjson::kParseErrorObjectMissColon, p_);
+  ++p_;
+  SkipSpace();
+  if (table_ != nullptr && depth_ <= 2 && Diverts()) return Rows();
+  return Value();
 }
 
 bool InPlaceParser::Array() {
@@ -224,6 +293,7 @@ bool InPlaceParser::Key(std::vector<std::string>& expected, size_t index) {
       char* start = p_ + 1;
       start[n] = '\0';
       p_ += n + 2;
+      string_ = {start, n};
       return doc_->String(start, static_cast<rapidjson::SizeType>(n), false);
     }
   } else {
@@ -237,91 +307,283 @@ bool InPlaceParser::Key(std::vector<std::string>& expected, size_t index) {
   return true;
 }
 
-// The rest of a string from its first escape (or error) at `out`: decoded in place, since no
-// escape is shorter than what it stands for.
+// The rest of a string from its first escape (or error) at `out`: decoded in place.
 bool InPlaceParser::Escaped(char* start, char* out) {
-  p_ = out;
-  while (p_ < end_ && *p_ != '"') {
-    if (*p_ == '\\') {
-      if (!Escape(&out)) return false;
-    } else if (static_cast<unsigned char>(*p_) < 0x20) {
-      return Fail(rapidjson::kParseErrorStringEscapeInvalid, p_);
-    } else {
-      char* stop = ScanPlain(p_, end_);
-      std::memmove(out, p_, static_cast<size_t>(stop - p_));
-      out += stop - p_;
-      p_ = stop;
-    }
-  }
-  if (p_ == end_) return Fail(rapidjson::kParseErrorStringMissQuotationMark, p_);
-  *out = '\0';
-  ++p_;
-  auto length = static_cast<rapidjson::SizeType>(out - start);
+  Unescaper decode{out, end_};
+  char* decoded = decode.Run(out);
+  mended_ += decode.mended;
+  if (decoded == nullptr) return Fail(decode.error, decode.at);
+  p_ = decode.p;
+  auto length = static_cast<rapidjson::SizeType>(decoded - start);
+  string_ = {start, length};
   return doc_->String(start, length, false);
 }
 
-bool InPlaceParser::Escape(char** out) {
-  const char* at = p_;
-  if (end_ - p_ < 2) return Fail(rapidjson::kParseErrorStringEscapeInvalid, at);
-  if (char simple = SimpleEscape(p_[1]); simple != 0) {
-    *(*out)++ = simple;
-    p_ += 2;
-    return true;
+// The end of the number token at `p`, or nullptr with the error and where it is.
+char* InPlaceParser::NumberEnd(char* p, ParseErrorCode* code, char** at) const {
+  auto digit = [&] { return p < end_ && IsDigit(*p); };
+  auto fail = [&](ParseErrorCode c, char* where) -> char* {
+    *code = c;
+    *at = where;
+    return nullptr;
+  };
+  char* start = p;
+  if (p < end_ && *p == '-') ++p;
+  if (p < end_ && *p == '0') {
+    ++p;
+  } else if (digit()) {
+    while (digit()) ++p;
+  } else {
+    return fail(rapidjson::kParseErrorValueInvalid, start);
   }
-  if (p_[1] != 'u') return Fail(rapidjson::kParseErrorStringEscapeInvalid, at);
-  int unit = end_ - p_ >= 6 ? Hex4(p_ + 2) : -1;
-  if (unit < 0) return Fail(rapidjson::kParseErrorStringUnicodeEscapeInvalidHex, at);
-  p_ += 6;
-  auto cp = static_cast<unsigned>(unit);
-  int low = end_ - p_ >= 6 && p_[0] == '\\' && p_[1] == 'u' ? Hex4(p_ + 2) : -1;
-  if (cp >= 0xD800 && cp <= 0xDBFF && low >= 0xDC00 && low <= 0xDFFF) {
-    cp = 0x10000 + ((cp - 0xD800) << 10) + (static_cast<unsigned>(low) - 0xDC00);
-    p_ += 6;
-  } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-    cp = 0xFFFD;  // unpaired: no character, and not valid UTF-8 as it stands
-    ++mended_;
+  if (p < end_ && *p == '.') {
+    ++p;
+    if (!digit()) return fail(rapidjson::kParseErrorNumberMissFraction, p);
+    while (digit()) ++p;
   }
-  *out = EncodeUtf8(cp, *out);
-  return true;
+  if (p < end_ && (*p == 'e' || *p == 'E')) {
+    ++p;
+    if (p < end_ && (*p == '+' || *p == '-')) ++p;
+    if (!digit()) return fail(rapidjson::kParseErrorNumberMissExponent, p);
+    while (digit()) ++p;
+  }
+  return p;
 }
 
 bool InPlaceParser::Number() {
+  ParseErrorCode code = rapidjson::kParseErrorNone;
+  char* at = nullptr;
+  char* end = NumberEnd(p_, &code, &at);
+  if (end == nullptr) return Fail(code, at);
   char* start = p_;
-  if (At('-')) ++p_;
-  if (At('0')) {
-    ++p_;
-  } else if (p_ < end_ && IsDigit(*p_)) {
-    while (p_ < end_ && IsDigit(*p_)) ++p_;
-  } else {
-    return Fail(rapidjson::kParseErrorValueInvalid, start);
+  p_ = end;
+  number_ends_.push_back(end);
+  return doc_->RawNumber(start, static_cast<rapidjson::SizeType>(end - start), false);
+}
+
+namespace {
+constexpr std::string_view kLiterals[] = {"true", "false", "null"};
+}  // namespace
+
+// The length of the literal (true, false or null) at p_, or 0.
+size_t InPlaceParser::LiteralLength() const {
+  for (std::string_view word : kLiterals) {
+    if (static_cast<size_t>(end_ - p_) >= word.size() &&
+        std::memcmp(p_, word.data(), word.size()) == 0) {
+      return word.size();
+    }
   }
-  if (At('.')) {
-    ++p_;
-    if (p_ == end_ || !IsDigit(*p_)) return Fail(rapidjson::kParseErrorNumberMissFraction, p_);
-    while (p_ < end_ && IsDigit(*p_)) ++p_;
-  }
-  if (At('e') || At('E')) {
-    ++p_;
-    if (At('+') || At('-')) ++p_;
-    if (p_ == end_ || !IsDigit(*p_)) return Fail(rapidjson::kParseErrorNumberMissExponent, p_);
-    while (p_ < end_ && IsDigit(*p_)) ++p_;
-  }
-  number_ends_.push_back(p_);
-  return doc_->RawNumber(start, static_cast<rapidjson::SizeType>(p_ - start), false);
+  return 0;
 }
 
 bool InPlaceParser::Literal() {
-  static constexpr std::string_view kWords[] = {"true", "false", "null"};
-  for (std::string_view word : kWords) {
-    if (static_cast<size_t>(end_ - p_) < word.size() ||
-        std::memcmp(p_, word.data(), word.size()) != 0) {
-      continue;
-    }
-    p_ += word.size();
-    if (word == "null") return doc_->Null();
-    return doc_->Bool(word == "true");
+  size_t n = LiteralLength();
+  if (n == 0) return Fail(rapidjson::kParseErrorValueInvalid, p_);
+  char first = *p_;
+  p_ += n;
+  return first == 'n' ? doc_->Null() : doc_->Bool(first == 't');
+}
+
+void InPlaceParser::DivertRows(const RowLayout* layout, RowTable* table) {
+  layout_ = layout;
+  table_ = table;
+  row_hints_.assign(layout->parts().size(), {});
+}
+
+// Whether the value that follows a member's key is the rows to divert: the first `<list>`
+// member of the root's first `data` member, when it is an array.
+bool InPlaceParser::Diverts() {
+  if (depth_ == 1) {
+    in_data_ = !data_seen_ && string_ == "data";
+    data_seen_ = data_seen_ || in_data_;
+    return false;
   }
-  return Fail(rapidjson::kParseErrorValueInvalid, p_);
+  if (!in_data_ || list_seen_ || string_ != layout_->list()) return false;
+  list_seen_ = true;
+  return At('[');
+}
+
+// The diverted rows, into the table; the document gets an empty array in their place. Not
+// inlined into Object: one page has one such array.
+[[gnu::noinline]] bool InPlaceParser::Rows() {
+  diverted_ = true;
+  doc_->StartArray();
+  rapidjson::SizeType rows = 0;
+  return Items(
+             ']', rapidjson::kParseErrorArrayMissCommaOrSquareBracket, [&] { return Row(); },
+             &rows) &&
+         doc_->EndArray(0);
+}
+
+bool InPlaceParser::Row() {
+  char* start = p_;
+  if (TableRow(table_->AddRow())) return true;
+  table_->ClearLast();
+  p_ = start;
+  return DocumentRow();
+}
+
+// A row of the layout's shape into `values`; false, with the text unchanged, for anything else.
+bool InPlaceParser::TableRow(rapidjson::Value* values) {
+  if (!At('{')) return false;
+  ++p_;
+  SkipSpace();
+  row_ends_.clear();
+  row_mended_ = 0;
+  if (!At('}')) {
+    for (size_t next = 0;;) {
+      size_t part = RowPart(next);
+      if (part == RowLayout::kNoSlot) return false;
+      SkipSpace();
+      if (!At(':')) return false;
+      ++p_;
+      SkipSpace();
+      if (!PartMembers(part, values)) return false;
+      next = part + 1;
+      SkipSpace();
+      if (At('}')) break;
+      if (!At(',')) return false;
+      ++p_;
+      SkipSpace();
+    }
+  }
+  ++p_;
+  // Terminated like every string and number of the document (their values end there).
+  for (char* end : row_ends_) *end = '\0';
+  mended_ += row_mended_;
+  return true;
+}
+
+// The part whose plain key is at p_, at or after part `from` (parts come once, in order), or
+// kNoSlot.
+size_t InPlaceParser::RowPart(size_t from) {
+  const std::vector<std::string>& parts = layout_->parts();
+  for (size_t k = from; k < parts.size() && At('"'); ++k) {
+    size_t n = parts[k].size();
+    if (static_cast<size_t>(end_ - p_) > n + 1 && p_[n + 1] == '"' &&
+        std::memcmp(p_ + 1, parts[k].data(), n) == 0) {
+      p_ += n + 2;
+      return k;
+    }
+  }
+  return RowLayout::kNoSlot;
+}
+
+// The members of a row's part: plain keys, each to its slot, with a plain string, a number or
+// a literal.
+bool InPlaceParser::PartMembers(size_t part, rapidjson::Value* values) {
+  if (!At('{')) return false;
+  ++p_;
+  SkipSpace();
+  if (At('}')) return ++p_, true;
+  rapidjson::Value dropped;
+  for (size_t index = 0;; ++index) {
+    size_t slot = RowLayout::kNoSlot;
+    if (!At('"') || !RowKey(part, index, &slot)) return false;
+    SkipSpace();
+    if (!At(':')) return false;
+    ++p_;
+    SkipSpace();
+    if (!RowValue(slot != RowLayout::kNoSlot ? values[slot] : dropped)) return false;
+    SkipSpace();
+    if (At('}')) return ++p_, true;
+    if (!At(',')) return false;
+    ++p_;
+    SkipSpace();
+  }
+}
+
+// A plain key at p_, first compared with the key at its place in the previous row (as Key()).
+bool InPlaceParser::RowKey(size_t part, size_t index, size_t* slot) {
+  std::vector<KeyHint>& hints = row_hints_[part];
+  if (index < hints.size()) {
+    const std::string& key = hints[index].key;
+    size_t n = key.size();
+    if (static_cast<size_t>(end_ - p_) > n + 1 && p_[n + 1] == '"' &&
+        SameBytes(p_ + 1, key.data(), n)) {
+      *slot = hints[index].slot;
+      p_ += n + 2;
+      return true;
+    }
+  } else {
+    hints.emplace_back();
+  }
+  char* start = p_ + 1;
+  char* stop = ScanPlain(start, end_);
+  if (stop == end_ || *stop != '"') return false;
+  std::string_view key(start, static_cast<size_t>(stop - start));
+  hints[index] = {std::string(key), layout_->Slot(key)};
+  *slot = hints[index].slot;
+  p_ = stop + 1;
+  return true;
+}
+
+// A plain string, a number or a literal at p_ into `value` (strings and numbers as the string
+// values Value() gives them).
+bool InPlaceParser::RowValue(rapidjson::Value& value) {
+  char* start = p_;
+  char* end = nullptr;
+  if (At('"')) {
+    ++start;
+    end = ScanPlain(start, end_);
+    if (end != end_ && *end == '\\') return EscapedRowValue(start, end, value);
+    if (end == end_ || *end != '"') return false;
+    p_ = end + 1;
+  } else if (size_t n = LiteralLength(); n > 0) {
+    if (*p_ == 'n') {
+      value.SetNull();
+    } else {
+      value.SetBool(*p_ == 't');
+    }
+    p_ += n;
+    return true;
+  } else {
+    ParseErrorCode code = rapidjson::kParseErrorNone;
+    char* at = nullptr;
+    end = NumberEnd(p_, &code, &at);
+    if (end == nullptr) return false;
+    p_ = end;
+  }
+  SetStringRef(value, start, static_cast<rapidjson::SizeType>(end - start));
+  row_ends_.push_back(end);
+  return true;
+}
+
+// A string of a row with escapes (its first at `escape`), decoded in a copy in the table's
+// memory: the text stays as it is until the whole row is read.
+bool InPlaceParser::EscapedRowValue(char* start, char* escape, rapidjson::Value& value) {
+  char* close = escape;
+  while (close != end_ && *close == '\\') close = ScanPlain(std::min(close + 2, end_), end_);
+  if (close == end_ || *close != '"') return false;
+  size_t n = static_cast<size_t>(close - start) + 1;
+  char* copy = static_cast<char*>(table_->allocator().Malloc(n));
+  std::memcpy(copy, start, n);
+  Unescaper decode{copy + (escape - start), copy + n};
+  char* decoded = decode.Run(decode.p);
+  if (decoded == nullptr) return false;
+  row_mended_ += decode.mended;
+  SetStringRef(value, copy, static_cast<rapidjson::SizeType>(decoded - copy));
+  p_ = close + 1;
+  return true;
+}
+
+// A row of another shape (or not JSON at all), read as Value() reads any value, and kept whole.
+bool InPlaceParser::DocumentRow() {
+  InPlaceParser row(p_, static_cast<size_t>(end_ - p_));
+  row.depth_ = depth_;
+  rapidjson::Document doc(&table_->allocator());
+  row.doc_ = &doc;
+  auto generate = [&](rapidjson::Document&) { return row.Value(); };
+  doc.Populate(generate);
+  mended_ += row.mended_;
+  number_ends_.insert(number_ends_.end(), row.number_ends_.begin(), row.number_ends_.end());
+  if (row.error_.IsError()) {
+    too_deep_ = row.too_deep_;
+    return Fail(row.error_.Code(), p_ + row.error_.Offset());
+  }
+  p_ = row.p_;
+  table_->KeepDocument(std::move(doc));
+  return true;
 }
 
 }  // namespace tap

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tap/json_guard.h"
+#include "tap/row_table.h"
 
 namespace tap {
 
@@ -22,10 +23,19 @@ namespace tap {
 /// MendSurrogates would write it; mended() counts them. Nesting deeper than kMaxJsonDepth fails.
 class InPlaceParser {
  public:
-  InPlaceParser(char* text, size_t size) : p_(text), begin_(text), end_(text + size) {}
+  InPlaceParser(char* text, size_t size) : p_(text), begin_(text), end_(text + size) {
+    // Grown as objects nest (Object), never moved: an outer object holds its depth's keys.
+    expected_keys_.reserve(kMaxJsonDepth + 1);
+  }
 
   /// Parses the whole text into `doc`; the error code and offset when it is not one JSON value.
   rapidjson::ParseResult Parse(rapidjson::Document& doc);
+  /// The rows of the first `data.<layout.list()>` array of the root object go into `table`
+  /// instead of `doc`, where that array is left empty. The rows are checked as any other JSON
+  /// (an error in a row fails the parse); a row of another shape is kept whole (RowTable).
+  void DivertRows(const RowLayout* layout, RowTable* table);
+  /// Whether rows went into the table: the document's `data.<list>` is the array they left.
+  bool diverted() const { return diverted_; }
   /// Whether it failed by nesting deeper than kMaxJsonDepth.
   bool too_deep() const { return too_deep_; }
   /// How many unpaired surrogate escapes were read as U+FFFD.
@@ -38,11 +48,23 @@ class InPlaceParser {
   template <typename Item>
   bool Items(char close, rapidjson::ParseErrorCode missing, Item item, rapidjson::SizeType* count);
   bool Key(std::vector<std::string>& expected, size_t index);
+  bool Member(std::vector<std::string>& expected, size_t index);
+  bool Diverts();
+  bool Rows();
+  bool Row();
+  bool TableRow(rapidjson::Value* values);
+  size_t RowPart(size_t from);
+  bool PartMembers(size_t part, rapidjson::Value* values);
+  bool RowKey(size_t part, size_t index, size_t* slot);
+  bool RowValue(rapidjson::Value& value);
+  bool EscapedRowValue(char* start, char* escape, rapidjson::Value& value);
+  bool DocumentRow();
   bool String();
   bool Escaped(char* start, char* out);
-  bool Escape(char** out);
   bool Number();
+  char* NumberEnd(char* p, rapidjson::ParseErrorCode* code, char** at) const;
   bool Literal();
+  size_t LiteralLength() const;
   bool Enter();
   bool Fail(rapidjson::ParseErrorCode code, const char* at);
   bool At(char c) const { return p_ < end_ && *p_ == c; }
@@ -52,10 +74,22 @@ class InPlaceParser {
   char* const begin_;
   char* const end_;
   rapidjson::Document* doc_ = nullptr;
-  std::vector<std::vector<std::string>> expected_keys_ =
-      std::vector<std::vector<std::string>>(kMaxJsonDepth + 1);  // by depth: Key()
+  std::vector<std::vector<std::string>> expected_keys_;  // by depth: Key()
   std::vector<char*> number_ends_;  // terminated once parsed: the byte there ends the token
   int depth_ = 0;
+  std::string_view string_;  // the string read last, decoded
+  // DivertRows: where the rows go, whether the parser is inside the root's first `data`, and
+  // whether its rows were diverted already.
+  const RowLayout* layout_ = nullptr;
+  RowTable* table_ = nullptr;
+  bool in_data_ = false, data_seen_ = false, list_seen_ = false, diverted_ = false;
+  struct KeyHint {
+    std::string key;
+    size_t slot;
+  };
+  std::vector<std::vector<KeyHint>> row_hints_;  // by part, by position: Key() for row members
+  std::vector<char*> row_ends_;                  // a table row's values, terminated once it fits
+  long long row_mended_ = 0;  // a table row's unpaired surrogates, counted once it fits
   bool too_deep_ = false;
   long long mended_ = 0;
   rapidjson::ParseResult error_;

@@ -276,7 +276,9 @@ long long MendText(std::string& text, bool quote_huge) {
 }  // namespace
 
 Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view what,
-                                             long long* replaced, bool valid_utf8) {
+                                             long long* replaced, bool valid_utf8,
+                                             const RowLayout* layout,
+                                             std::unique_ptr<RowTable>* rows) {
   // RapidJSON's own validation decodes every character, a tenth of a sync's CPU; validating
   // the whole page first, ASCII at full speed, gives the same guarantee.
   // Numbers beyond double range and unpaired surrogate escapes need no mending here: the parser
@@ -285,9 +287,12 @@ Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view
   if (!valid_utf8 && !IsValidUtf8(text)) text = RepairUtf8(text, &mended);
   rapidjson::Document doc;
   InPlaceParser parser(text.data(), text.size());
+  auto table = layout != nullptr ? std::make_unique<RowTable>(layout->width()) : nullptr;
+  if (table) parser.DivertRows(layout, table.get());
   rapidjson::ParseResult result = parser.Parse(doc);
   if (parser.too_deep()) return TooDeep(what);
   if (result.IsError()) return ParseError(result, what);
+  if (rows != nullptr) *rows = parser.diverted() ? std::move(table) : nullptr;
   if (replaced != nullptr) *replaced = mended + parser.mended();
   return doc;
 }

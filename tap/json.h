@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "tap/json_guard.h"
+#include "tap/row_table.h"
 #include "tap/status.h"
 
 namespace tap {
@@ -57,6 +59,24 @@ inline void CopyShort(char* to, const char* from, size_t n) {
   } else {
     std::memcpy(to, from, n);
   }
+}
+
+/// Makes `value` (which owns no memory: a null, a boolean or such a string) a string that refers
+/// to `s` (not copied): what value.SetString(StringRef(s, n)) makes, written as two words.
+/// RapidJSON keeps the type in the top bytes of the pointer's word and sets it by a narrow store
+/// and then a read of the whole word, which the CPU cannot forward: a stall on every value of a
+/// table row (measured: half the time of reading one).
+inline void SetStringRef(rapidjson::Value& value, const char* s, rapidjson::SizeType n) {
+#if RAPIDJSON_48BITPOINTER_OPTIMIZATION
+  // RapidJSON's constant-string flags (kStringType | kStringFlag) in the top 16 bits; the layout
+  // is checked against SetString by Json.SetStringRefMakesWhatSetStringMakes.
+  static_assert(sizeof(rapidjson::Value) == 16);
+  constexpr uint64_t kConstString = uint64_t{0x0405} << 48;
+  const uint64_t words[2] = {n, kConstString | reinterpret_cast<uintptr_t>(s)};
+  std::memcpy(static_cast<void*>(&value), words, sizeof(words));
+#else
+  value.SetString(rapidjson::StringRef(s, n));
+#endif
 }
 
 /// Whether the `n` bytes at `a` and `b` are the same: one to four word compares for a key,
@@ -180,10 +200,13 @@ Result<rapidjson::Document> ParseJson(std::string_view text, std::string_view wh
 /// the tap does not control: invalid UTF-8 and unpaired surrogate escapes are read as U+FFFD
 /// (counted in `*replaced`), numbers beyond double range as strings; nesting deeper than
 /// kMaxJsonDepth is an error. `valid_utf8`: the caller has seen that `text` is well-formed UTF-8
-/// (as it arrived, while it was still in cache), so it is not validated again.
+/// (as it arrived, while it was still in cache), so it is not validated again. With `layout`,
+/// the rows of `data.<layout.list()>` go into `*rows` instead (InPlaceParser::DivertRows); it is
+/// nullptr when the document has no such array.
 Result<rapidjson::Document> ParseJsonInPlace(std::string& text, std::string_view what,
-                                             long long* replaced = nullptr,
-                                             bool valid_utf8 = false);
+                                             long long* replaced = nullptr, bool valid_utf8 = false,
+                                             const RowLayout* layout = nullptr,
+                                             std::unique_ptr<RowTable>* rows = nullptr);
 
 /// Reads and parses a JSON file; a missing or unreadable file is an kInvalidInput error.
 Result<rapidjson::Document> ReadJsonFile(const std::string& path, std::string_view what);

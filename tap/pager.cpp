@@ -47,10 +47,12 @@ long long MostPages(const PageInfo& info, const ApiRequest& request) {
 }
 
 // Identifies a page by its first and last rows: a server repeating a page repeats both.
-uint64_t Fingerprint(const rapidjson::Value* list) {
-  if (list == nullptr || !list->IsArray() || list->Empty()) return 0;
-  std::string text = ToJson((*list)[0]) + ToJson((*list)[list->Size() - 1]);
-  uint64_t h = 1469598103934665603ULL ^ list->Size();
+uint64_t Fingerprint(const rapidjson::Value* list, const RowTable* table) {
+  size_t rows = table != nullptr ? table->size() : list != nullptr ? list->Size() : 0;
+  if (rows == 0) return 0;
+  std::string text = table != nullptr ? table->Text(0) + table->Text(rows - 1)
+                                      : ToJson((*list)[0]) + ToJson((*list)[rows - 1]);
+  uint64_t h = 1469598103934665603ULL ^ rows;
   for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
   return h == 0 ? 1 : h;
 }
@@ -82,7 +84,7 @@ Status Pager::Check(const ApiResponse& response, long long number) const {
                     info->total_page, info->total_number, PageSize(*info, request_)));
   }
   if (number > 1 && previous_ != 0 &&
-      Fingerprint(ListOf(response.data(), list_key_)) == previous_) {
+      Fingerprint(ListOf(response.data(), list_key_), response.rows.get()) == previous_) {
     return transient(fmt::format("repeats the rows of page {}", number - 1));
   }
   return Status::Ok();
@@ -118,12 +120,17 @@ Status Pager::Next(std::optional<Page>* page) {
     if (!info || info->total_number != 0) return NoList(request, list_key_);
     list = nullptr;
   }
-  done_ = !paged_ || list == nullptr || list->Empty() || !info || next_ >= info->total_page;
-  if (next_ == 1 && info) cap_ = std::max(MostPages(*info, request_), info->total_page);
-  previous_ = Fingerprint(list);
   *page = Page{std::move(response).value(), list, next_, info ? info->total_number : 0};
+  done_ = !paged_ || (*page)->size() == 0 || !info || next_ >= info->total_page;
+  if (next_ == 1 && info) cap_ = std::max(MostPages(*info, request_), info->total_page);
+  previous_ = Fingerprint(list, (*page)->table());
   ++next_;
   return Status::Ok();
+}
+
+size_t Page::size() const {
+  if (table() != nullptr) return table()->size();
+  return rows != nullptr ? rows->Size() : 0;
 }
 
 Status ReadPages(ApiClient& api, const ApiRequest& request, std::string_view list_key, bool paged,

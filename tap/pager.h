@@ -18,6 +18,11 @@ struct Page {
   long long number = 1;
   long long total_number = 0;  // as page_info announced it (0 when absent)
 
+  /// The rows as a table when the request asked for one (ApiRequest::rows); `rows` is then
+  /// empty.
+  const RowTable* table() const { return response.rows.get(); }
+  /// How many rows the page has, in `rows` or its table.
+  size_t size() const;
   /// Whether TikTok warned that the report behind the page was cut to its newest ids.
   bool truncated() const { return !response.throttle.empty(); }
 };

@@ -116,8 +116,22 @@ Status EmitBoundRow(UnitReader& r, Coverage& c) {
   return Status::Ok();
 }
 
+// The rows of a page read into a table: each by its values, or as the document it was kept as.
+Status EmitTable(UnitReader& r, const RowTable& table, Coverage& c) {
+  for (size_t i = 0; i < table.size(); ++i) {
+    if (const rapidjson::Value* row = table.Document(i)) {
+      if (Status s = r.Bind(*row); !s.ok()) return s;
+    } else {
+      r.transformer().BindValues(table.Values(i));
+    }
+    if (Status s = EmitBoundRow(r, c); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 Status EmitRows(UnitReader& r, Page& page, Coverage& c) {
   c.See(page);
+  if (page.table() != nullptr) return EmitTable(r, *page.table(), c);
   if (page.rows == nullptr) return Status::Ok();
   for (const rapidjson::Value& row : page.rows->GetArray()) {
     if (Status s = r.Bind(row); !s.ok()) return s;
@@ -277,8 +291,10 @@ Status ReadMerged(UnitReader& r, const Query& q, Coverage& c) {
 
 Status ReadQuery(UnitReader& r, const Query& q, Coverage& c) {
   if (r.unit().requests->metric_groups.size() > 1) return ReadMerged(r, q, c);
-  return r.ReadPages(ReportRequest(r.unit(), 0, q),
-                     [&](Page& page) { return EmitRows(r, page, c); });
+  // One group: its rows are written as they are, read straight into a table.
+  ApiRequest request = ReportRequest(r.unit(), 0, q);
+  request.rows = &*r.row_layout();
+  return r.ReadPages(request, [&](Page& page) { return EmitRows(r, page, c); });
 }
 
 // The ids of the series' objects that `c` did not cover.
@@ -358,6 +374,9 @@ using SeriesReader = Status (*)(UnitReader& r, size_t series);
 
 Status ReadReportWith(UnitReader& r, SeriesReader read_series) {
   const WorkUnit& unit = r.unit();
+  // Read as ReportRow reads a row: its dimensions, then its metrics.
+  r.row_layout().emplace(r.def().list_key, std::vector<std::string>{"dimensions", "metrics"},
+                         r.transformer().names());
   if (r.def().report->granularity == Granularity::kHour) {
     r.transformer().SetLocalTime("stat_time_hour", unit.zone);
   }

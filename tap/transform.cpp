@@ -254,12 +254,24 @@ bool Transformer::Bind(std::span<const rapidjson::Value* const> parts) {
       }
     }
   }
+  ApplyFallback();
+  return true;
+}
+
+void Transformer::BindValues(const rapidjson::Value* values) {
+  // A null value reads as an absent one everywhere (Present, AppendBound): no need to tell them
+  // apart.
+  for (size_t i = 0; i < slots_.size(); ++i) slots_[i] = &values[i];
+  fallback_value_ = nullptr;
+  ApplyFallback();
+}
+
+void Transformer::ApplyFallback() {
   if (fallback_for_ != kNoSlot && !Present(slots_[fallback_for_])) {
     const rapidjson::Value* fallback =
         fallback_slot_ != kNoSlot ? slots_[fallback_slot_] : fallback_value_;
     if (Present(fallback)) slots_[fallback_for_] = fallback;
   }
-  return true;
 }
 
 const rapidjson::Value* Transformer::Bound(std::string_view property) const {

@@ -75,6 +75,11 @@ class Transformer {
   /// Reads `parts` as the current row, for a caller that looks at it before writing it.
   /// False when a part is not an object.
   bool Bind(std::span<const rapidjson::Value* const> parts);
+  /// The same for a row already read by slot (a RowTable row of a RowLayout of names()): one
+  /// value per property, null where the row has none.
+  void BindValues(const rapidjson::Value* values);
+  /// The record's properties, in their order (their positions are the slots).
+  const std::vector<std::string>& names() const { return shape_.names; }
   /// The current row's value of schema property `property`, after its fallback; nullptr when
   /// the row has none (absent, null or "").
   const rapidjson::Value* Bound(std::string_view property) const;
@@ -125,6 +130,7 @@ class Transformer {
 
   Shape shape_;
   size_t SlotOf(size_t position, std::string_view name);
+  void ApplyFallback();
   size_t LookUpSlot(size_t position, std::string_view name);
 
   std::unordered_map<std::string_view, size_t> index_;  // top-level property -> position

@@ -60,6 +60,8 @@ class UnitReader {
   const std::string* AdvertiserRow(const std::string& id) const;
   /// Reconciled report streams: the unit's daily spend (see ReconciledLevel).
   std::optional<SpendTally>& spend() { return spend_; }
+  /// How pages whose rows are read into tables lay them out (ApiRequest::rows); unset: none.
+  std::optional<RowLayout>& row_layout() { return row_layout_; }
   long long records() const { return records_; }
   const std::map<std::string, Transformer::Issue>& issues() const { return transformer_.issues(); }
 
@@ -95,6 +97,7 @@ class UnitReader {
   Timestamp signpost_;
   ReaderShared shared_;
   std::optional<SpendTally> spend_;
+  std::optional<RowLayout> row_layout_;
   // The text around this stream's records, with their time_extracted (StartPage).
   SingerWriter::RecordFrame frame_;
   OutputQueue::Piece piece_;

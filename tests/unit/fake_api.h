@@ -29,9 +29,11 @@ class FakeApi : public ApiClient {
       text = handler_(request);
     }
     auto owned = std::make_unique<std::string>(std::move(text));
-    auto parsed = ParseJsonInPlace(*owned, "fake response");
+    std::unique_ptr<RowTable> rows;
+    auto parsed = ParseJsonInPlace(*owned, "fake response", nullptr, false, request.rows, &rows);
     if (!parsed.ok()) return Status::Error(ErrorKind::kTransient, "bad fake body");
     ApiResponse out{PageSlots::Slot(), std::move(owned), std::move(parsed).value()};
+    out.rows = std::move(rows);
     if (throttle_) out.throttle = throttle_(request);
     const rapidjson::Value* code = FindMember(out.body, "code");
     long long c = code != nullptr && code->IsString() ? std::stoll(code->GetString()) : 0;

@@ -168,5 +168,165 @@ TEST(InPlaceParser, TerminatesEveryStringAndNumberWhereItEnds) {
   EXPECT_STREQ(doc["n"][1].GetString(), "4");
 }
 
+// Diverted rows (DivertRows): the layout of a report row, three properties.
+const std::vector<std::string> kNames = {"ad_id", "spend", "name"};
+
+// A row of the table as text: "T:" and its non-null values by property, or "D:" and the JSON
+// of the document it was kept as.
+std::string RowText(const RowTable& table, size_t i) {
+  if (const rapidjson::Value* row = table.Document(i)) return "D:" + ToJson(*row);
+  std::string out = "T:";
+  const rapidjson::Value* values = table.Values(i);
+  for (size_t slot = 0; slot < table.width(); ++slot) {
+    if (!values[slot].IsNull()) out += " " + kNames[slot] + "=" + ToJson(values[slot]);
+  }
+  return out;
+}
+
+// `text` parsed with its data.list rows diverted: the document's JSON (or the error, as
+// InPlace), then each row (RowText), or " (not diverted)".
+std::string Diverted(std::string text, long long* mended = nullptr) {
+  RowLayout layout("list", {"dimensions", "metrics"}, kNames);
+  RowTable table(layout.width());
+  rapidjson::Document doc;
+  InPlaceParser parser(text.data(), text.size());
+  parser.DivertRows(&layout, &table);
+  rapidjson::ParseResult result = parser.Parse(doc);
+  if (mended != nullptr) *mended = parser.mended();
+  if (result.IsError()) {
+    return "error " + std::to_string(result.Code()) + " at " + std::to_string(result.Offset());
+  }
+  std::string out = ToJson(doc);
+  if (!parser.diverted()) return out + " (not diverted)";
+  for (size_t i = 0; i < table.size(); ++i) out += "\n" + RowText(table, i);
+  return out;
+}
+
+std::string Page(const std::string& rows) {
+  return R"({"code":0,"data":{"list":[)" + rows + R"(],"page_info":{"page":1}}})";
+}
+
+TEST(InPlaceParser, DivertsReportRowsIntoATableBySlot) {
+  EXPECT_EQ(Diverted(Page(R"({"dimensions":{"ad_id":"1"},"metrics":{"spend":"2.5","name":"a",)"
+                          R"("other":"x"}},{"dimensions":{"ad_id":"3"},"metrics":{"name":null,)"
+                          R"("spend":4}}, {"metrics":{"spend":-1e3,"name":true}} ,{})")),
+            R"({"code":"0","data":{"list":[],"page_info":{"page":"1"}}})"
+            "\nT: ad_id=\"1\" spend=\"2.5\" name=\"a\""
+            "\nT: ad_id=\"3\" spend=\"4\""
+            "\nT: spend=\"-1e3\" name=true"
+            "\nT:");
+  EXPECT_EQ(Diverted(Page("")), R"({"code":"0","data":{"list":[],"page_info":{"page":"1"}}})");
+}
+
+TEST(InPlaceParser, DecodesEscapedStringsOfATableRowInACopy) {
+  long long mended = 0;
+  std::string text =
+      Page(R"({"dimensions":{"ad_id":"1"},"metrics":{"name":"Ad \"40\" \u00e9t\u00e9 \ud800"}})");
+  EXPECT_EQ(Diverted(text, &mended), R"({"code":"0","data":{"list":[],"page_info":{"page":"1"}}})"
+                                     "\nT: ad_id=\"1\" name=\"Ad \\\"40\\\" \\u00E9t\\u00E9 "
+                                     "\\uFFFD\"");
+  EXPECT_EQ(mended, 1);
+}
+
+// Whatever is not a row of the layout's shape is kept as the document RapidJSON would read, so
+// that it is read as any other row is; a row that fails the table after reading an unpaired
+// surrogate counts it once.
+TEST(InPlaceParser, KeepsRowsOfAnotherShapeAsDocuments) {
+  const std::vector<std::string> rows = {
+      R"({"dimensions":{"ad_id":"1"},"metrics":{"spend":{"nested":"2"}}})",
+      R"({"dimensions":{"ad_id":"1"},"metrics":{"spend":["2"]}})",
+      R"({"dimensions":{"ad_id":"1"},"extra":"x"})",
+      R"({"metrics":{"spend":"2"},"dimensions":{"ad_id":"1"}})",
+      R"({"dimensions":{"ad_id":"1"},"dimensions":{"ad_id":"2"}})",
+      R"({"dimensions":null,"metrics":{"spend":"2"}})",
+      R"({"dimensions":{"ad\u005fid":"1"}})",
+      R"({"dimen\u0073ions":{"ad_id":"1"}})",
+      R"({"dimensions":{"ad_id":"\ud800"},"metrics":{"spend":{}}})",
+      R"(17)",
+      R"("row")",
+      R"(null)",
+      R"([{"dimensions":{"ad_id":"1"}}])",
+  };
+  for (const std::string& row : rows) {
+    long long mended = 0;
+    std::string want = InPlace(row);
+    EXPECT_EQ(Diverted(Page(row), &mended),
+              R"({"code":"0","data":{"list":[],"page_info":{"page":"1"}}})"
+              "\nD:" +
+                  want)
+        << row;
+    EXPECT_EQ(mended, row.find("\\ud800") != std::string::npos ? 1 : 0) << row;
+  }
+}
+
+TEST(InPlaceParser, DivertsOnlyTheRootsFirstDataList) {
+  const std::string row = R"({"dimensions":{"ad_id":"1"}})";
+  EXPECT_EQ(
+      Diverted(R"({"data":{"list":[)" + row + R"(],"list":[)" + row + R"(]},"data":{"list":[1]}})"),
+      R"({"data":{"list":[],"list":[{"dimensions":{"ad_id":"1"}}]},"data":{"list":["1"]}})"
+      "\nT: ad_id=\"1\"");
+  // The first list is not an array: FindMember finds it, so no other is diverted.
+  EXPECT_EQ(Diverted(R"({"data":{"list":null,"list":[)" + row + "]}}"),
+            R"({"data":{"list":null,"list":[{"dimensions":{"ad_id":"1"}}]}} (not diverted))");
+  EXPECT_EQ(Diverted(R"({"data":"x","data":{"list":[)" + row + "]}}"),
+            R"({"data":"x","data":{"list":[{"dimensions":{"ad_id":"1"}}]}} (not diverted))");
+  EXPECT_EQ(Diverted(R"([{"data":{"list":[1]}}])"), R"([{"data":{"list":["1"]}}] (not diverted))");
+  EXPECT_EQ(Diverted(R"({"x":{"data":{"list":[1]}}})"),
+            R"({"x":{"data":{"list":["1"]}}} (not diverted))");
+  EXPECT_EQ(Diverted(R"({"data":{"x":{"list":[1]}}})"),
+            R"({"data":{"x":{"list":["1"]}}} (not diverted))");
+}
+
+// A malformed row fails the parse where the parse without a table fails: same error, same
+// offset, whether it breaks in a part, in a value or between rows.
+TEST(InPlaceParser, ADivertedPageFailsWhereItsDocumentFails) {
+  const std::vector<std::string> rows = {
+      R"({"dimensions":{"ad_id":"1"},"metrics":{"spend":"2"})",
+      R"({"dimensions":{"ad_id":"1",},"metrics":{}})",
+      R"({"dimensions":{"ad_id":01}})",
+      R"({"dimensions":{"ad_id":1.}})",
+      R"({"dimensions":{"ad_id":"bad \x"}})",
+      R"({"dimensions":{"ad_id":"tab	"}})",
+      R"({"dimensions":{"ad_id":tru}})",
+      R"({"dimensions":{"ad_id" "1"}})",
+      R"({"dimensions":{"ad_id":"1"}} {"dimensions":{}})",
+      R"({"dimensions":{"ad_id":"1"}},)",
+      R"({"dimensions":{"ad_id":"1"},})",
+      R"({"dimensions":{"ad_id":"\u12G4"}})",
+      R"({"dimensions":{"ad_id":"open)",
+  };
+  for (const std::string& row : rows) {
+    std::string text = Page(row);
+    std::string want = InPlace(text);
+    ASSERT_EQ(want.rfind("error", 0), 0u) << row;
+    EXPECT_EQ(Diverted(text), want) << row;
+  }
+  std::string deep = Page(std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']'));
+  RowLayout layout("list", {"dimensions", "metrics"}, kNames);
+  RowTable table(layout.width());
+  rapidjson::Document doc;
+  InPlaceParser parser(deep.data(), deep.size());
+  parser.DivertRows(&layout, &table);
+  EXPECT_TRUE(parser.Parse(doc).IsError());
+  EXPECT_TRUE(parser.too_deep());
+}
+
+// Plain values point into the text, terminated there like every value of a document.
+TEST(InPlaceParser, TableValuesPointIntoTheTextTerminated) {
+  std::string text = Page(R"({"dimensions":{"ad_id":"17"},"metrics":{"spend":2.50}})");
+  RowLayout layout("list", {"dimensions", "metrics"}, kNames);
+  RowTable table(layout.width());
+  rapidjson::Document doc;
+  InPlaceParser parser(text.data(), text.size());
+  parser.DivertRows(&layout, &table);
+  ASSERT_FALSE(parser.Parse(doc).IsError());
+  ASSERT_EQ(table.size(), 1u);
+  const rapidjson::Value* values = table.Values(0);
+  EXPECT_STREQ(values[0].GetString(), "17");
+  EXPECT_STREQ(values[1].GetString(), "2.50");
+  EXPECT_GE(values[0].GetString(), text.data());
+  EXPECT_LT(values[0].GetString(), text.data() + text.size());
+}
+
 }  // namespace
 }  // namespace tap

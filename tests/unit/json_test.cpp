@@ -73,6 +73,26 @@ TEST(Json, APageSeenToBeUtf8IsNotValidatedAgain) {
   EXPECT_STREQ((*doc)["a"].GetString(), "x");
 }
 
+// SetStringRef writes RapidJSON's layout itself: it must be byte for byte what SetString makes
+// (the length and the flagged pointer; the 4 bytes between are RapidJSON's unused hash, left
+// as they were by SetString).
+TEST(Json, SetStringRefMakesWhatSetStringMakes) {
+  const char text[] = "a string of the text";
+  for (rapidjson::SizeType n : {0u, 1u, 8u, 13u, 20u}) {
+    rapidjson::Value theirs, ours(true);
+    theirs.SetString(rapidjson::StringRef(text, n));
+    SetStringRef(ours, text, n);
+    const auto* a = reinterpret_cast<const char*>(&theirs);
+    const auto* b = reinterpret_cast<const char*>(&ours);
+    EXPECT_EQ(std::memcmp(a, b, 4), 0) << n;
+    EXPECT_EQ(std::memcmp(a + 8, b + 8, 8), 0) << n;
+    EXPECT_TRUE(ours.IsString());
+    EXPECT_EQ(ours.GetString(), text);
+    EXPECT_EQ(ours.GetStringLength(), n);
+    EXPECT_TRUE(ours == theirs);
+  }
+}
+
 TEST(Json, NumbersWithVeryManyDigitsAreRead) {
   // RapidJSON 1.1's full-precision path read out of bounds on such a number (fuzz_settings).
   std::string text = "0." + std::string(400, '0') + "5690648327";

@@ -110,6 +110,42 @@ TEST(Pager, APageRepeatingThePreviousOneIsAnError) {
       << status.message();
 }
 
+// Pages read into tables (ApiRequest::rows) end and repeat as pages read into documents do.
+TEST(Pager, PagesOfTablesEndAndRepeatAsDocumentsDo) {
+  RowLayout layout("list", {"part"}, {"id"});
+  auto rows = [](long long page, long long last) {
+    if (page > last) return std::string("[]");
+    return fmt::format(R"([{{"part":{{"id":"{0}-0"}}}},{{"part":{{"id":"{0}-1"}}}}])", page);
+  };
+  auto read = [&](FakeApi& api, Status* status) {
+    std::vector<std::string> ids;
+    ApiRequest request{"x/get/", {{"advertiser_id", "7"}}};
+    request.rows = &layout;
+    *status = ReadPages(api, request, "list", true, [&](Page& page) {
+      EXPECT_NE(page.table(), nullptr);
+      EXPECT_TRUE(page.rows->Empty());
+      for (size_t i = 0; i < page.size(); ++i)
+        ids.emplace_back(page.table()->Values(i)->GetString());
+      return Status::Ok();
+    });
+    return ids;
+  };
+  FakeApi ending([&](const ApiRequest& r) {
+    return Envelope(ListPage("list", rows(PageOf(r), 2), PageOf(r), 18, 9));
+  });
+  Status status;
+  EXPECT_EQ(read(ending, &status), (std::vector<std::string>{"1-0", "1-1", "2-0", "2-1"}));
+  EXPECT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(ending.requests().size(), 3u);
+  FakeApi repeating([&](const ApiRequest& r) {
+    return Envelope(ListPage("list", rows(std::min(PageOf(r), 2LL), 9), PageOf(r), 18, 9));
+  });
+  read(repeating, &status);
+  EXPECT_NE(status.message().find("page 3 of x/get/ for advertiser 7 repeats the rows of page 2"),
+            std::string::npos)
+      << status.message();
+}
+
 // A server that always announces one more page is stopped at page 1's total, plus one.
 TEST(Pager, PagesAreCappedByWhatPageOneAnnounced) {
   FakeApi api([](const ApiRequest& r) {

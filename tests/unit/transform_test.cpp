@@ -216,6 +216,39 @@ TEST(Transformer, KeysOfEveryLengthAreWrittenWhole) {
   EXPECT_EQ(Convert((schema + "}}").c_str(), (row + "}").c_str()), expected + "}");
 }
 
+// A row read by slot (a RowTable row) is written as the same row read from its objects: a
+// null value as an absent one, injected values and the key check alike.
+TEST(Transformer, ARowBoundBySlotIsWrittenAsTheSameRowBoundFromObjects) {
+  auto schema = ParseJson(
+      R"({"type":"object","properties":{"advertiser_id":{"type":["null","string"]},)"
+      R"("ad_id":{"type":["null","string"]},"spend":{"type":["null","number"]},)"
+      R"("clicks":{"type":["null","integer"]},"day":{"type":["null","string"],"format":"date"}}})",
+      "schema");
+  ASSERT_TRUE(schema.ok());
+  Transformer transformer(CompileShape(*schema));
+  transformer.SetInjected("advertiser_id", "7");
+  transformer.SetKeys({"advertiser_id", "ad_id"});
+  auto row = ParseJson(R"({"ad_id":"1","spend":"2.50","clicks":"-","extra":"x"})", "row", true);
+  ASSERT_TRUE(row.ok());
+  rapidjson::StringBuffer from_objects, by_slot;
+  const rapidjson::Value* parts[] = {&*row};
+  ASSERT_TRUE(transformer.Bind(parts));
+  transformer.AppendBound(from_objects);
+  rapidjson::Value values[5];
+  values[1].SetString("1");
+  values[2].SetString("2.50");
+  values[3].SetString("-");
+  transformer.BindValues(values);
+  EXPECT_EQ(transformer.MissingKey(), "");
+  transformer.AppendBound(by_slot);
+  EXPECT_STREQ(by_slot.GetString(), from_objects.GetString());
+  EXPECT_STREQ(by_slot.GetString(),
+               R"({"advertiser_id":"7","ad_id":"1","spend":2.50,"clicks":null,"day":null})");
+  values[1].SetNull();
+  transformer.BindValues(values);
+  EXPECT_EQ(transformer.MissingKey(), "ad_id");
+}
+
 TEST(Transformer, RejectsRowsThatAreNotObjects) {
   auto schema = ParseJson(R"({"properties":{}})", "s");
   Transformer t(CompileShape(*schema));

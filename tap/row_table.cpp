@@ -1,0 +1,62 @@
+#include "tap/row_table.h"
+
+#include "tap/json.h"
+
+namespace tap {
+
+RowLayout::RowLayout(std::string list, std::vector<std::string> parts,
+                     const std::vector<std::string>& names)
+    : list_(std::move(list)), parts_(std::move(parts)), width_(names.size()) {
+  // The first of two equal names is the property (as Transformer::Position finds it).
+  for (size_t i = 0; i < names.size(); ++i) slots_.emplace(names[i], i);
+}
+
+size_t RowLayout::Slot(std::string_view name) const {
+  auto it = slots_.find(name);
+  return it != slots_.end() ? it->second : kNoSlot;
+}
+
+const rapidjson::Value* RowTable::Document(size_t i) const {
+  if (i >= document_of_.size() || document_of_[i] == 0) return nullptr;
+  return &documents_[document_of_[i] - 1];
+}
+
+const rapidjson::Value* RowTable::Values(size_t i) const {
+  return blocks_[i / kRowsPerBlock].get() + (i % kRowsPerBlock) * width_;
+}
+
+std::string RowTable::Text(size_t i) const {
+  if (const rapidjson::Value* row = Document(i)) return ToJson(*row);
+  std::string text;
+  const rapidjson::Value* values = Values(i);
+  for (size_t slot = 0; slot < width_; ++slot) {
+    const rapidjson::Value& v = values[slot];
+    // A type mark before each value: "" and null, or "true" and true, differ.
+    text += static_cast<char>('0' + v.GetType());
+    if (v.IsString()) text.append(v.GetString(), v.GetStringLength());
+    text += '\x1F';
+  }
+  return text;
+}
+
+rapidjson::Value* RowTable::AddRow() {
+  if (rows_ % kRowsPerBlock == 0) {
+    // Value-initialized: every value null.
+    blocks_.push_back(std::make_unique<rapidjson::Value[]>(kRowsPerBlock * width_));
+  }
+  ++rows_;
+  return const_cast<rapidjson::Value*>(Values(rows_ - 1));
+}
+
+void RowTable::ClearLast() {
+  rapidjson::Value* values = const_cast<rapidjson::Value*>(Values(rows_ - 1));
+  for (size_t slot = 0; slot < width_; ++slot) values[slot].SetNull();
+}
+
+void RowTable::KeepDocument(rapidjson::Value&& row) {
+  document_of_.resize(rows_, 0);
+  documents_.push_back(std::move(row));
+  document_of_[rows_ - 1] = static_cast<uint32_t>(documents_.size());
+}
+
+}  // namespace tap
