@@ -183,22 +183,31 @@ std::string RowText(const RowTable& table, size_t i) {
   return out;
 }
 
+// A parse of `text` with its data.list rows diverted into a table of kNames.
+struct DivertedParse {
+  explicit DivertedParse(std::string& text) : parser(text.data(), text.size()) {
+    parser.DivertRows(&layout, &table);
+    result = parser.Parse(doc);
+  }
+  RowLayout layout{"list", {"dimensions", "metrics"}, kNames};
+  RowTable table{layout.width()};
+  rapidjson::Document doc;
+  InPlaceParser parser;
+  rapidjson::ParseResult result;
+};
+
 // `text` parsed with its data.list rows diverted: the document's JSON (or the error, as
 // InPlace), then each row (RowText), or " (not diverted)".
 std::string Diverted(std::string text, long long* mended = nullptr) {
-  RowLayout layout("list", {"dimensions", "metrics"}, kNames);
-  RowTable table(layout.width());
-  rapidjson::Document doc;
-  InPlaceParser parser(text.data(), text.size());
-  parser.DivertRows(&layout, &table);
-  rapidjson::ParseResult result = parser.Parse(doc);
-  if (mended != nullptr) *mended = parser.mended();
-  if (result.IsError()) {
-    return "error " + std::to_string(result.Code()) + " at " + std::to_string(result.Offset());
+  DivertedParse parse(text);
+  if (mended != nullptr) *mended = parse.parser.mended();
+  if (parse.result.IsError()) {
+    return "error " + std::to_string(parse.result.Code()) + " at " +
+           std::to_string(parse.result.Offset());
   }
-  std::string out = ToJson(doc);
-  if (!parser.diverted()) return out + " (not diverted)";
-  for (size_t i = 0; i < table.size(); ++i) out += "\n" + RowText(table, i);
+  std::string out = ToJson(parse.doc);
+  if (!parse.parser.diverted()) return out + " (not diverted)";
+  for (size_t i = 0; i < parse.table.size(); ++i) out += "\n" + RowText(parse.table, i);
   return out;
 }
 
@@ -302,26 +311,18 @@ TEST(InPlaceParser, ADivertedPageFailsWhereItsDocumentFails) {
     EXPECT_EQ(Diverted(text), want) << row;
   }
   std::string deep = Page(std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']'));
-  RowLayout layout("list", {"dimensions", "metrics"}, kNames);
-  RowTable table(layout.width());
-  rapidjson::Document doc;
-  InPlaceParser parser(deep.data(), deep.size());
-  parser.DivertRows(&layout, &table);
-  EXPECT_TRUE(parser.Parse(doc).IsError());
-  EXPECT_TRUE(parser.too_deep());
+  DivertedParse parse(deep);
+  EXPECT_TRUE(parse.result.IsError());
+  EXPECT_TRUE(parse.parser.too_deep());
 }
 
 // Plain values point into the text, terminated there like every value of a document.
 TEST(InPlaceParser, TableValuesPointIntoTheTextTerminated) {
   std::string text = Page(R"({"dimensions":{"ad_id":"17"},"metrics":{"spend":2.50}})");
-  RowLayout layout("list", {"dimensions", "metrics"}, kNames);
-  RowTable table(layout.width());
-  rapidjson::Document doc;
-  InPlaceParser parser(text.data(), text.size());
-  parser.DivertRows(&layout, &table);
-  ASSERT_FALSE(parser.Parse(doc).IsError());
-  ASSERT_EQ(table.size(), 1u);
-  const rapidjson::Value* values = table.Values(0);
+  DivertedParse parse(text);
+  ASSERT_FALSE(parse.result.IsError());
+  ASSERT_EQ(parse.table.size(), 1u);
+  const rapidjson::Value* values = parse.table.Values(0);
   EXPECT_STREQ(values[0].GetString(), "17");
   EXPECT_STREQ(values[1].GetString(), "2.50");
   EXPECT_GE(values[0].GetString(), text.data());
