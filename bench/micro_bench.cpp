@@ -160,7 +160,7 @@ void BM_FormatTablePage(benchmark::State& state) {
     lines.clear();
     state.ResumeTiming();
     for (size_t i = 0; i < table->size(); ++i) {
-      f.transformer.BindValues(table->Values(i));
+      f.transformer.BindValues(table->Values(i), table->Forms(i));
       tap::SingerWriter::FormatBound(&lines, "ad_insights_daily", f.transformer,
                                      "2026-11-28T00:00:00Z");
     }

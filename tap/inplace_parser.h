@@ -52,11 +52,11 @@ class InPlaceParser {
   bool Diverts();
   bool Rows();
   bool Row();
-  bool TableRow(rapidjson::Value* values);
+  bool TableRow(rapidjson::Value* values, uint8_t* forms);
   size_t RowPart(size_t from);
-  bool PartMembers(size_t part, rapidjson::Value* values);
+  bool PartMembers(size_t part, rapidjson::Value* values, uint8_t* forms);
   bool RowKey(size_t part, size_t index, size_t* slot);
-  bool RowValue(rapidjson::Value& value);
+  bool RowValue(rapidjson::Value& value, uint8_t& form);
   bool EscapedRowValue(char* start, char* escape, rapidjson::Value& value);
   bool DocumentRow();
   bool String();

@@ -122,7 +122,7 @@ Status EmitTable(UnitReader& r, const RowTable& table, Coverage& c) {
     if (const rapidjson::Value* row = table.Document(i)) {
       if (Status s = r.Bind(*row); !s.ok()) return s;
     } else {
-      r.transformer().BindValues(table.Values(i));
+      r.transformer().BindValues(table.Values(i), table.Forms(i));
     }
     if (Status s = EmitBoundRow(r, c); !s.ok()) return s;
   }

@@ -1,5 +1,7 @@
 #include "tap/row_table.h"
 
+#include <algorithm>
+
 #include "tap/json.h"
 
 namespace tap {
@@ -39,18 +41,23 @@ std::string RowTable::Text(size_t i) const {
   return text;
 }
 
-rapidjson::Value* RowTable::AddRow() {
+const uint8_t* RowTable::Forms(size_t i) const {
+  return form_blocks_[i / kRowsPerBlock].get() + (i % kRowsPerBlock) * width_;
+}
+
+void RowTable::AddRow() {
   if (rows_ % kRowsPerBlock == 0) {
-    // Value-initialized: every value null.
+    // Value-initialized: every value null, every form 0.
     blocks_.push_back(std::make_unique<rapidjson::Value[]>(kRowsPerBlock * width_));
+    form_blocks_.push_back(std::make_unique<uint8_t[]>(kRowsPerBlock * width_));
   }
   ++rows_;
-  return const_cast<rapidjson::Value*>(Values(rows_ - 1));
 }
 
 void RowTable::ClearLast() {
-  rapidjson::Value* values = const_cast<rapidjson::Value*>(Values(rows_ - 1));
+  rapidjson::Value* values = LastValues();
   for (size_t slot = 0; slot < width_; ++slot) values[slot].SetNull();
+  std::fill_n(LastForms(), width_, uint8_t{0});
 }
 
 void RowTable::KeepDocument(rapidjson::Value&& row) {

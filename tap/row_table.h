@@ -40,6 +40,12 @@ class RowLayout {
   std::unordered_map<std::string, size_t, Hash, std::equal_to<>> slots_;
 };
 
+/// What a value of a table row is known to be, found while its row was read (0: not known): a
+/// JSON number as the Transformer writes a number as it is (no exponent, no leading zero, not
+/// "-0"), and also an integer. Only a value's first 15 bytes are looked at.
+inline constexpr uint8_t kNumberForm = 1;
+inline constexpr uint8_t kIntegerForm = 2;
+
 /// The rows of one page as a RowLayout reads them: each row its slots' values (string values
 /// point into the page's text; a value the row lacks is null, which the Transformer reads the
 /// same). A row of another shape (an escape in a string, a nested value, a member besides the
@@ -56,12 +62,16 @@ class RowTable {
   const rapidjson::Value* Document(size_t i) const;
   /// Row `i`'s values by slot (width() of them); all null for a row kept as a document.
   const rapidjson::Value* Values(size_t i) const;
+  /// Row `i`'s values' forms (kNumberForm, kIntegerForm), by slot.
+  const uint8_t* Forms(size_t i) const;
   /// Row `i` as text that two equal rows share and two different rows almost never do.
   std::string Text(size_t i) const;
 
   // For the parser.
-  /// A new row of nulls; its values.
-  rapidjson::Value* AddRow();
+  /// A new row of nulls, their forms 0.
+  void AddRow();
+  rapidjson::Value* LastValues() { return const_cast<rapidjson::Value*>(Values(rows_ - 1)); }
+  uint8_t* LastForms() { return const_cast<uint8_t*>(Forms(rows_ - 1)); }
   /// The last row again all null (its values were not taken).
   void ClearLast();
   /// The last row is `row`, parsed as a document with allocator().
@@ -73,6 +83,7 @@ class RowTable {
   size_t width_;
   size_t rows_ = 0;
   std::vector<std::unique_ptr<rapidjson::Value[]>> blocks_;
+  std::vector<std::unique_ptr<uint8_t[]>> form_blocks_;
   std::vector<uint32_t> document_of_;  // by row: 0, or 1 + its index in documents_
   std::vector<rapidjson::Value> documents_;
   rapidjson::MemoryPoolAllocator<> pool_;

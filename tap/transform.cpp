@@ -239,6 +239,7 @@ bool Transformer::Write(std::span<const rapidjson::Value* const> parts, JsonWrit
 
 bool Transformer::Bind(std::span<const rapidjson::Value* const> parts) {
   std::fill(slots_.begin(), slots_.end(), nullptr);
+  forms_ = nullptr;
   fallback_value_ = nullptr;
   size_t position = 0;
   for (const rapidjson::Value* part : parts) {
@@ -258,10 +259,11 @@ bool Transformer::Bind(std::span<const rapidjson::Value* const> parts) {
   return true;
 }
 
-void Transformer::BindValues(const rapidjson::Value* values) {
+void Transformer::BindValues(const rapidjson::Value* values, const uint8_t* forms) {
   // A null value reads as an absent one everywhere (Present, AppendBound): no need to tell them
   // apart.
   for (size_t i = 0; i < slots_.size(); ++i) slots_[i] = &values[i];
+  forms_ = forms;
   fallback_value_ = nullptr;
   ApplyFallback();
 }
@@ -300,9 +302,10 @@ namespace {
 
 // Most values of a report row are already what the schema wants: a string for a string, a
 // number's digits for a number. Those are written here, inline; false leaves the rest (nulls,
-// "-", dates, values to convert) to WriteValue.
+// "-", dates, values to convert) to WriteValue. `form`: what the value is known to be as a
+// number (RowTable::Forms; 0: not known).
 [[gnu::always_inline]] inline bool WriteAsItIs(const rapidjson::Value& v, ValueType type,
-                                               JsonTokenSink& out) {
+                                               uint8_t form, JsonTokenSink& out) {
   if (!v.IsString()) return false;
   std::string_view text(v.GetString(), v.GetStringLength());
   switch (type) {
@@ -310,6 +313,9 @@ namespace {
       return out.String(text.data(), v.GetStringLength());
     case ValueType::kNumber:
     case ValueType::kInteger:
+      if ((form & (type == ValueType::kInteger ? kIntegerForm : kNumberForm)) != 0) {
+        return out.RawValue(text.data(), text.size(), rapidjson::kNumberType);
+      }
       return WriteNumberAsItIs(text, type == ValueType::kInteger, out);
     default:
       return false;
@@ -336,7 +342,7 @@ void Transformer::AppendBound(rapidjson::StringBuffer& buffer) {
       out.Null();
     } else if (i == local_time_slot_ && v->IsString()) {
       WriteLocalTime(*v, shape_.names[i], out);
-    } else if (!WriteAsItIs(*v, shape_.children[i].type, out)) {
+    } else if (!WriteAsItIs(*v, shape_.children[i].type, forms_ != nullptr ? forms_[i] : 0, out)) {
       WriteValue(*v, shape_.children[i], shape_.names[i], out);
     }
   }

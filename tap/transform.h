@@ -76,8 +76,9 @@ class Transformer {
   /// False when a part is not an object.
   bool Bind(std::span<const rapidjson::Value* const> parts);
   /// The same for a row already read by slot (a RowTable row of a RowLayout of names()): one
-  /// value per property, null where the row has none.
-  void BindValues(const rapidjson::Value* values);
+  /// value per property, null where the row has none, and what each is known to be as a number
+  /// (RowTable::Forms).
+  void BindValues(const rapidjson::Value* values, const uint8_t* forms);
   /// The record's properties, in their order (their positions are the slots).
   const std::vector<std::string>& names() const { return shape_.names; }
   /// The current row's value of schema property `property`, after its fallback; nullptr when
@@ -142,6 +143,7 @@ class Transformer {
   size_t local_time_slot_ = kNoSlot;
   TimeZone local_zone_ = TimeZone::Utc();
   std::vector<const rapidjson::Value*> slots_;
+  const uint8_t* forms_ = nullptr;  // BindValues: the bound values' number forms
   std::vector<size_t> hints_;       // member position in the last row -> slot
   size_t fallback_for_ = kNoSlot;   // the slot that has a fallback
   size_t fallback_slot_ = kNoSlot;  // the fallback's slot, when it is in the schema

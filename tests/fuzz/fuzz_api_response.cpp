@@ -71,7 +71,7 @@ void CheckTableAgrees(std::string_view read, const tap::CatalogStream& cs) {
       if (object) tap::SingerWriter::FormatRecord(&got, "s", by_table, parts, "t");
     } else {
       if (!object) __builtin_trap();
-      by_table.BindValues(table->Values(i));
+      by_table.BindValues(table->Values(i), table->Forms(i));
       tap::SingerWriter::FormatBound(&got, "s", by_table, "t");
     }
     if (want != got) __builtin_trap();

@@ -316,6 +316,55 @@ TEST(InPlaceParser, ADivertedPageFailsWhereItsDocumentFails) {
   EXPECT_TRUE(parse.parser.too_deep());
 }
 
+// Each value's number form (RowTable::Forms) is what IsJsonNumber-style checks give: claimed
+// only for numbers written as they are, never for anything else; 0 where not known.
+TEST(InPlaceParser, TableRowsKnowWhichValuesAreNumbersAsWritten) {
+  const uint8_t both = kNumberForm | kIntegerForm;
+  const std::vector<std::pair<std::string, uint8_t>> cases = {
+      {R"("5")", both},
+      {R"("0")", both},
+      {R"("-12")", both},
+      {R"("2.50")", kNumberForm},
+      {R"("-0.5")", kNumberForm},
+      {R"("0.0")", kNumberForm},
+      {R"("5.000")", kNumberForm},
+      {R"("123456789012345")", both},
+      {R"("1234567890123456")", 0},  // more than 15 bytes: not known, checked when written
+      {R"("-0")", 0},
+      {R"("007")", 0},
+      {R"("00.5")", 0},
+      {R"("1.")", 0},
+      {R"(".5")", 0},
+      {R"("1e3")", 0},
+      {R"("-")", 0},
+      {R"("")", 0},
+      {R"("1.2.3")", 0},
+      {R"("+1")", 0},
+      {R"("--1")", 0},
+      {R"("1-")", 0},
+      {R"("1 ")", 0},
+      {R"("\u0031")", 0},
+      {R"("\u00e9")", 0},
+      {"\"\xC3\xA9\"", 0},
+      {R"(2.50)", kNumberForm},
+      {R"(-7)", both},
+      {R"(1e3)", 0},
+      {R"(true)", 0},
+      {R"(null)", 0},
+  };
+  for (const auto& [value, form] : cases) {
+    std::string text = Page(R"({"metrics":{"spend":)" + value + "}}");
+    DivertedParse parse(text);
+    ASSERT_FALSE(parse.result.IsError()) << value;
+    ASSERT_EQ(parse.table.size(), 1u) << value;
+    EXPECT_EQ(parse.table.Forms(0)[1], form) << value;
+  }
+  // A key given twice keeps the form of its last value.
+  std::string twice = Page(R"({"metrics":{"spend":"5","spend":"-"}})");
+  DivertedParse parse(twice);
+  EXPECT_EQ(parse.table.Forms(0)[1], 0);
+}
+
 // Plain values point into the text, terminated there like every value of a document.
 TEST(InPlaceParser, TableValuesPointIntoTheTextTerminated) {
   std::string text = Page(R"({"dimensions":{"ad_id":"17"},"metrics":{"spend":2.50}})");

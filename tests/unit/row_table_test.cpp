@@ -25,9 +25,12 @@ TEST(RowTable, RowsKeepTheirPlaceAndDocumentsTheirRow) {
   RowTable table(2);
   std::vector<const rapidjson::Value*> first_values;
   for (int i = 0; i < 200; ++i) {
-    rapidjson::Value* values = table.AddRow();
+    table.AddRow();
+    rapidjson::Value* values = table.LastValues();
     first_values.push_back(values);
     EXPECT_TRUE(values[0].IsNull() && values[1].IsNull());
+    EXPECT_EQ(table.LastForms()[0], 0);
+    table.LastForms()[0] = kNumberForm;
     SetStringRef(values[0], "id", 2);
     if (i == 70) {
       table.ClearLast();
@@ -43,23 +46,30 @@ TEST(RowTable, RowsKeepTheirPlaceAndDocumentsTheirRow) {
     EXPECT_EQ(table.Document(i) != nullptr, i == 70) << i;
   }
   EXPECT_TRUE(table.Values(70)[0].IsNull());
+  EXPECT_EQ(table.Forms(70)[0], 0) << "cleared with its values";
+  EXPECT_EQ(table.Forms(69)[0], kNumberForm);
   EXPECT_EQ(table.Text(70), R"({"kept":"1"})");
 }
 
 // Text tells rows apart by their values' types, not only by their text.
 TEST(RowTable, TextTellsTypesApart) {
   RowTable table(1);
-  table.AddRow();                          // null
-  SetStringRef(table.AddRow()[0], "", 0);  // ""
-  table.AddRow()[0].SetBool(true);         // true
-  SetStringRef(table.AddRow()[0], "true", 4);
+  auto add = [&] {
+    table.AddRow();
+    return table.LastValues();
+  };
+  add();                          // null
+  SetStringRef(add()[0], "", 0);  // ""
+  add()[0].SetBool(true);         // true
+  SetStringRef(add()[0], "true", 4);
   std::vector<std::string> texts;
   for (size_t i = 0; i < table.size(); ++i) texts.push_back(table.Text(i));
   for (size_t i = 0; i < texts.size(); ++i) {
     for (size_t j = i + 1; j < texts.size(); ++j) EXPECT_NE(texts[i], texts[j]) << i << " " << j;
   }
   RowTable same(1);
-  SetStringRef(same.AddRow()[0], "", 0);
+  same.AddRow();
+  SetStringRef(same.LastValues()[0], "", 0);
   EXPECT_EQ(same.Text(0), table.Text(1));
 }
 

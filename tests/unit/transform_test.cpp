@@ -238,15 +238,40 @@ TEST(Transformer, ARowBoundBySlotIsWrittenAsTheSameRowBoundFromObjects) {
   values[1].SetString("1");
   values[2].SetString("2.50");
   values[3].SetString("-");
-  transformer.BindValues(values);
+  transformer.BindValues(values, nullptr);
   EXPECT_EQ(transformer.MissingKey(), "");
   transformer.AppendBound(by_slot);
   EXPECT_STREQ(by_slot.GetString(), from_objects.GetString());
   EXPECT_STREQ(by_slot.GetString(),
                R"({"advertiser_id":"7","ad_id":"1","spend":2.50,"clicks":null,"day":null})");
   values[1].SetNull();
-  transformer.BindValues(values);
+  transformer.BindValues(values, nullptr);
   EXPECT_EQ(transformer.MissingKey(), "ad_id");
+}
+
+// A value known to be a number in the form written as it is (RowTable::Forms) is written as it
+// is; one whose form is not known is checked as before.
+TEST(Transformer, ANumberFormSkipsTheCheckNotTheConversion) {
+  auto schema = ParseJson(R"({"type":"object","properties":{"spend":{"type":["null","number"]},)"
+                          R"("clicks":{"type":["null","integer"]}}})",
+                          "schema");
+  ASSERT_TRUE(schema.ok());
+  Transformer transformer(CompileShape(*schema));
+  rapidjson::Value values[2];
+  auto write = [&](const char* spend, const char* clicks, uint8_t spend_form, uint8_t clicks_form) {
+    values[0].SetString(rapidjson::StringRef(spend));
+    values[1].SetString(rapidjson::StringRef(clicks));
+    const uint8_t forms[] = {spend_form, clicks_form};
+    transformer.BindValues(values, forms);
+    rapidjson::StringBuffer out;
+    transformer.AppendBound(out);
+    return std::string(out.GetString());
+  };
+  const uint8_t both = kNumberForm | kIntegerForm;
+  EXPECT_EQ(write("2.50", "7", kNumberForm, both), R"({"spend":2.50,"clicks":7})");
+  EXPECT_EQ(write("2.50", "7", 0, 0), R"({"spend":2.50,"clicks":7})");
+  // A decimal in an integer slot is converted (5.000 -> 5), its number form notwithstanding.
+  EXPECT_EQ(write("007", "5.000", 0, kNumberForm), R"({"spend":7,"clicks":5})");
 }
 
 TEST(Transformer, RejectsRowsThatAreNotObjects) {
