@@ -48,6 +48,7 @@ class InPlaceParser {
   template <typename Item>
   bool Items(char close, rapidjson::ParseErrorCode missing, Item item, rapidjson::SizeType* count);
   bool Key(std::vector<std::string>& expected, size_t index);
+  bool KeyAt(std::string_view key) const;
   bool Member(std::vector<std::string>& expected, size_t index);
   bool Diverts();
   bool Rows();
