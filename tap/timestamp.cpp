@@ -102,17 +102,56 @@ std::optional<Timestamp> ParseEpochSeconds(std::string_view digits) {
   return Timestamp{seconds{value}};
 }
 
+namespace {
+
+// `value` (0..10^width - 1) as `width` decimal digits at `out`, zero-padded.
+char* PutDigits(unsigned value, int width, char* out) {
+  for (int i = width - 1; i >= 0; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
+  return out + width;
+}
+
+// YYYY-MM-DD of `day` at `out` (10 bytes), or nullptr for a year without four digits.
+char* PutDate(std::chrono::sys_days day, char* out) {
+  std::chrono::year_month_day ymd{day};
+  int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) return nullptr;
+  out = PutDigits(static_cast<unsigned>(year), 4, out);
+  *out++ = '-';
+  out = PutDigits(static_cast<unsigned>(ymd.month()), 2, out);
+  *out++ = '-';
+  return PutDigits(static_cast<unsigned>(ymd.day()), 2, out);
+}
+
+}  // namespace
+
+// By hand, not fmt::format: a report row's date is written for every row (fmt took 7 % of a
+// sync's instructions).
 std::string FormatRfc3339(Timestamp t) {
   auto day = std::chrono::floor<days>(t);
-  std::chrono::year_month_day ymd{day};
   std::chrono::hh_mm_ss<seconds> tod{t - day};
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                     tod.hours().count(), tod.minutes().count(), tod.seconds().count());
+  char text[20];
+  char* out = PutDate(day, text);
+  if (out == nullptr) {
+    std::chrono::year_month_day ymd{day};
+    return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", static_cast<int>(ymd.year()),
+                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                       tod.hours().count(), tod.minutes().count(), tod.seconds().count());
+  }
+  *out++ = 'T';
+  out = PutDigits(static_cast<unsigned>(tod.hours().count()), 2, out);
+  *out++ = ':';
+  out = PutDigits(static_cast<unsigned>(tod.minutes().count()), 2, out);
+  *out++ = ':';
+  out = PutDigits(static_cast<unsigned>(tod.seconds().count()), 2, out);
+  *out++ = 'Z';
+  return {text, static_cast<size_t>(out - text)};
 }
 
 std::string FormatDate(Timestamp t) {
-  std::chrono::year_month_day ymd{std::chrono::floor<days>(t)};
+  auto day = std::chrono::floor<days>(t);
+  char text[10];
+  if (char* out = PutDate(day, text)) return {text, static_cast<size_t>(out - text)};
+  std::chrono::year_month_day ymd{day};
   return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(ymd.year()),
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
 }

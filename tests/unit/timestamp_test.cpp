@@ -1,5 +1,6 @@
 #include "tap/timestamp.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace tap {
@@ -56,6 +57,30 @@ TEST(EpochSeconds, ConvertsAdvertiserCreateTime) {
 
 TEST(FormatDate, IsTheUtcCalendarDay) {
   EXPECT_EQ(FormatDate(*ParseTimestamp("2024-03-01T23:59:59Z")), "2024-03-01");
+}
+
+// The digits written by hand are what fmt writes, from year 0 to 9999 and outside it.
+TEST(FormatDate, WritesWhatFmtWrites) {
+  auto by_fmt = [](Timestamp t, bool time) {
+    auto day = std::chrono::floor<std::chrono::days>(t);
+    std::chrono::year_month_day ymd{day};
+    std::chrono::hh_mm_ss<std::chrono::seconds> tod{t - day};
+    std::string date =
+        fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(ymd.year()),
+                    static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    if (!time) return date;
+    return date + fmt::format("T{:02d}:{:02d}:{:02d}Z", tod.hours().count(), tod.minutes().count(),
+                              tod.seconds().count());
+  };
+  const long long first = -62167219200LL - 86400LL * 400;  // before 0000-01-01
+  const long long last = 253402300799LL + 86400LL * 400;   // after 9999-12-31T23:59:59Z
+  for (long long s = first; s <= last; s += 86400LL * 37 + 3671) {
+    Timestamp t{std::chrono::seconds{s}};
+    ASSERT_EQ(FormatDate(t), by_fmt(t, false)) << s;
+    ASSERT_EQ(FormatRfc3339(t), by_fmt(t, true)) << s;
+  }
+  EXPECT_EQ(FormatRfc3339(Timestamp{std::chrono::seconds{0}}), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339(Timestamp{std::chrono::seconds{253402300799LL}}), "9999-12-31T23:59:59Z");
 }
 
 }  // namespace
