@@ -48,24 +48,43 @@ class InPlaceParser {
   template <typename Item>
   bool Items(char close, rapidjson::ParseErrorCode missing, Item item, rapidjson::SizeType* count);
   bool Key(std::vector<std::string>& expected, size_t index);
-  bool KeyAt(std::string_view key) const;
+  static bool KeyAt(const char* p, const char* end, std::string_view key);
   bool Member(std::vector<std::string>& expected, size_t index);
   bool Diverts();
   bool Rows();
   bool Row();
+  // Where a table row is read, and where its text ends. API text is compact: white space is
+  // looked for only where the expected byte is not there.
+  struct Cursor {
+    char* p;
+    char* end;
+    bool At(char c) const { return p < end && *p == c; }
+    /// Whether `c` is next, after any white space.
+    bool Sees(char c) {
+      if (At(c)) return true;
+      while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+      return At(c);
+    }
+    /// Sees(c), and then steps over it.
+    bool Take(char c) { return Sees(c) && (++p, true); }
+  };
+  struct KeyHint {
+    std::string key;
+    size_t slot;
+  };
   bool TableRow(rapidjson::Value* values, uint8_t* forms);
-  size_t RowPart(size_t from);
-  bool PartMembers(size_t part, rapidjson::Value* values, uint8_t* forms);
-  bool RowKey(size_t part, size_t index, size_t* slot);
-  bool RowValue(rapidjson::Value& value, uint8_t& form);
-  bool EscapedRowValue(char* start, char* escape, rapidjson::Value& value);
+  size_t RowPart(Cursor& c, size_t from) const;
+  bool PartMembers(Cursor& c, size_t part, rapidjson::Value* values, uint8_t* forms);
+  bool RowKey(Cursor& c, std::vector<KeyHint>& hints, size_t index, size_t* slot);
+  bool RowValue(Cursor& c, rapidjson::Value& value, uint8_t& form);
+  bool EscapedRowValue(Cursor& c, char* start, char* escape, rapidjson::Value& value);
   bool DocumentRow();
   bool String();
   bool Escaped(char* start, char* out);
   bool Number();
   char* NumberEnd(char* p, rapidjson::ParseErrorCode* code, char** at) const;
   bool Literal();
-  size_t LiteralLength() const;
+  static size_t LiteralLength(const char* p, const char* end);
   bool Enter();
   bool Fail(rapidjson::ParseErrorCode code, const char* at);
   bool At(char c) const { return p_ < end_ && *p_ == c; }
@@ -84,10 +103,6 @@ class InPlaceParser {
   const RowLayout* layout_ = nullptr;
   RowTable* table_ = nullptr;
   bool in_data_ = false, data_seen_ = false, list_seen_ = false, diverted_ = false;
-  struct KeyHint {
-    std::string key;
-    size_t slot;
-  };
   std::vector<std::vector<KeyHint>> row_hints_;  // by part, by position: Key() for row members
   std::vector<char*> row_ends_;                  // a table row's values, terminated once it fits
   long long row_mended_ = 0;  // a table row's unpaired surrogates, counted once it fits

@@ -141,6 +141,14 @@ class JsonTokenSink {
     return AppendJsonString(out_, s, n), true;
   }
   bool String(const char* s) { return String(s, static_cast<rapidjson::SizeType>(std::strlen(s))); }
+  /// A string of printable ASCII only (nothing to escape), between quotes as it is.
+  bool PlainString(const char* s, size_t n) {
+    char* out = out_.Push(n + 2);
+    out[0] = '"';
+    CopyShort(out + 1, s, n);
+    out[n + 1] = '"';
+    return true;
+  }
   rapidjson::StringBuffer& buffer() { return out_; }
 
  private:

@@ -302,14 +302,15 @@ namespace {
 
 // Most values of a report row are already what the schema wants: a string for a string, a
 // number's digits for a number. Those are written here, inline; false leaves the rest (nulls,
-// "-", dates, values to convert) to WriteValue. `form`: what the value is known to be as a
-// number (RowTable::Forms; 0: not known).
+// "-", dates, values to convert) to WriteValue. `form`: what the value is known to be, as a
+// number or as text with nothing to escape (RowTable::Forms; 0: not known).
 [[gnu::always_inline]] inline bool WriteAsItIs(const rapidjson::Value& v, ValueType type,
                                                uint8_t form, JsonTokenSink& out) {
   if (!v.IsString()) return false;
   std::string_view text(v.GetString(), v.GetStringLength());
   switch (type) {
     case ValueType::kString:
+      if ((form & kPlainForm) != 0) return out.PlainString(text.data(), text.size());
       return out.String(text.data(), v.GetStringLength());
     case ValueType::kNumber:
     case ValueType::kInteger:

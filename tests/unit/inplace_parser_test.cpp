@@ -227,6 +227,18 @@ TEST(InPlaceParser, DivertsReportRowsIntoATableBySlot) {
   EXPECT_EQ(Diverted(Page("")), R"({"code":"0","data":{"list":[],"page_info":{"page":"1"}}})");
 }
 
+// White space may stand between any two tokens of a row (the cursor looks for it only where
+// the expected byte is not next): such rows still go to the table.
+TEST(InPlaceParser, DivertsRowsWithWhiteSpaceBetweenTokens) {
+  EXPECT_EQ(Diverted(Page(" \n{ \"dimensions\" :\t{ \"ad_id\" : \"1\" } ,\r\n \"metrics\" : "
+                          "{ \"spend\" : 2.5 , \"name\" :  null , \"other\" : true } } , "
+                          "{\"metrics\":{ } } , { } ")),
+            R"({"code":"0","data":{"list":[],"page_info":{"page":"1"}}})"
+            "\nT: ad_id=\"1\" spend=\"2.5\""
+            "\nT:"
+            "\nT:");
+}
+
 TEST(InPlaceParser, DecodesEscapedStringsOfATableRowInACopy) {
   long long mended = 0;
   std::string text =
@@ -357,12 +369,42 @@ TEST(InPlaceParser, TableRowsKnowWhichValuesAreNumbersAsWritten) {
     DivertedParse parse(text);
     ASSERT_FALSE(parse.result.IsError()) << value;
     ASSERT_EQ(parse.table.size(), 1u) << value;
-    EXPECT_EQ(parse.table.Forms(0)[1], form) << value;
+    EXPECT_EQ(parse.table.Forms(0)[1] & both, form) << value;
   }
   // A key given twice keeps the form of its last value.
   std::string twice = Page(R"({"metrics":{"spend":"5","spend":"-"}})");
   DivertedParse parse(twice);
-  EXPECT_EQ(parse.table.Forms(0)[1], 0);
+  EXPECT_EQ(parse.table.Forms(0)[1] & both, 0);
+}
+
+// kPlainForm is claimed for text of printable ASCII only, at any length and wherever the
+// non-ASCII byte is; never for an escaped string or a literal.
+TEST(InPlaceParser, TableRowsKnowWhichStringsNeedNoEscaping) {
+  const std::vector<std::pair<std::string, bool>> cases = {
+      {R"("")", true},
+      {R"("Summer sale")", true},
+      {R"("2025-01-31 00:00:00")", true},              // 19 bytes
+      {R"("a name of exactly thirty-two b.")", true},  // 32 bytes
+      {R"("a name that is longer than thirty-three bytes, by far")", true},
+      {"\"caf\xC3\xA9\"", false},
+      {"\"\xC3\xA9 at the start of a long name of many bytes\"", false},
+      {"\"a long name of many bytes that ends with \xC3\xA9\"", false},
+      {"\"a name of sixteen bytes then \xC3\xA9\"", false},
+      {R"("tab\tescaped")", false},
+      {R"("\u0041")", false},
+      {R"(12.5)", true},
+      {R"(true)", false},
+      {R"(null)", false},
+  };
+  for (const auto& [value, plain] : cases) {
+    // At the end of the text too, where fewer than 16 bytes follow the value.
+    for (std::string text : {Page(R"({"metrics":{"spend":)" + value + "}}"),
+                             R"({"data":{"list":[{"metrics":{"spend":)" + value + "}}]}}"}) {
+      DivertedParse parse(text);
+      ASSERT_EQ(parse.table.size(), 1u) << value;
+      EXPECT_EQ((parse.table.Forms(0)[1] & kPlainForm) != 0, plain) << value;
+    }
+  }
 }
 
 // Plain values point into the text, terminated there like every value of a document.

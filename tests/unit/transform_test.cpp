@@ -274,6 +274,29 @@ TEST(Transformer, ANumberFormSkipsTheCheckNotTheConversion) {
   EXPECT_EQ(write("007", "5.000", 0, kNumberForm), R"({"spend":7,"clicks":5})");
 }
 
+// A string known to need no escaping (kPlainForm) is written between quotes as it is, the same
+// text the escaping writer gives it; one not known is escaped as before.
+TEST(Transformer, APlainStringIsWrittenAsTheEscapingWriterWritesIt) {
+  auto schema =
+      ParseJson(R"({"type":"object","properties":{"name":{"type":["null","string"]}}})", "schema");
+  ASSERT_TRUE(schema.ok());
+  Transformer transformer(CompileShape(*schema));
+  auto write = [&](const std::string& name, uint8_t form) {
+    rapidjson::Value value;
+    value.SetString(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+    transformer.BindValues(&value, &form);
+    rapidjson::StringBuffer out;
+    transformer.AppendBound(out);
+    return std::string(out.GetString());
+  };
+  for (std::string name : {"", "Summer sale", "2025-01-31 00:00:00",
+                           "a name that is longer than thirty-two bytes, by some way"}) {
+    EXPECT_EQ(write(name, kPlainForm), write(name, 0)) << name;
+    EXPECT_EQ(write(name, kPlainForm), R"({"name":")" + name + R"("})");
+  }
+  EXPECT_EQ(write("caf\xC3\xA9 \"x\"", 0), R"({"name":"caf\u00E9 \"x\""})");
+}
+
 TEST(Transformer, RejectsRowsThatAreNotObjects) {
   auto schema = ParseJson(R"({"properties":{}})", "s");
   Transformer t(CompileShape(*schema));
