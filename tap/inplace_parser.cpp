@@ -99,34 +99,6 @@ char SimpleEscape(char e) {
   }
 }
 
-// What the n bytes at `p` are as a number (kNumberForm, kIntegerForm; see RowTable), when n is
-// at most 15 and 16 bytes can be read from `p` before `end`; else 0. One load and a few mask
-// operations: it is done for every value of every table row.
-uint8_t FormOf(const char* p, size_t n, const char* end) {
-#if defined(__SSE2__)
-  if (n == 0 || n > 15 || end - p < 16) return 0;
-  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-  unsigned sign = p[0] == '-' ? 1U : 0U;  // the only other byte allowed besides one '.'
-  unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(digit)) & ((1U << n) - 1) & ~sign;
-  size_t first = sign;  // the first digit
-  if (n == first) return 0;
-  bool leading_zero = p[first] == '0';
-  if (other == 0) {
-    bool minus_zero = sign != 0 && n == 2 && leading_zero;
-    return (leading_zero && n - first > 1) || minus_zero ? 0 : kNumberForm | kIntegerForm;
-  }
-  if ((other & (other - 1)) != 0) return 0;  // more than one byte that is not a digit
-  auto dot = static_cast<size_t>(__builtin_ctz(other));
-  if (p[dot] != '.' || dot == first || dot == n - 1) return 0;
-  return leading_zero && dot > first + 1 ? 0 : kNumberForm;
-#else
-  (void)p, (void)n, (void)end;
-  return 0;
-#endif
-}
-
 // Whether the n bytes at `p`, a string's text without quote, backslash or control byte (ScanPlain
 // stopped after them), are ASCII: then it is written between quotes as it is. 16 bytes at a
 // time, all read inside the text (or before `end` for a short one).
@@ -144,6 +116,43 @@ bool AsciiText(const char* p, size_t n, const char* end) {
   }
 #endif
   return std::all_of(p, p + n, [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+#if defined(__SSE2__)
+// kNumberForm | kIntegerForm, kNumberForm or 0 for the n bytes (1 to 15) at `p`, loaded in `v`.
+uint8_t NumberForm(__m128i v, const char* p, size_t n) {
+  __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+  unsigned sign = p[0] == '-' ? 1U : 0U;  // the only other byte allowed besides one '.'
+  unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(digit)) & ((1U << n) - 1) & ~sign;
+  size_t first = sign;  // the first digit
+  if (n == first) return 0;
+  bool leading_zero = p[first] == '0';
+  if (other == 0) {
+    bool minus_zero = sign != 0 && n == 2 && leading_zero;
+    return (leading_zero && n - first > 1) || minus_zero ? 0 : kNumberForm | kIntegerForm;
+  }
+  if ((other & (other - 1)) != 0) return 0;  // more than one byte that is not a digit
+  auto dot = static_cast<size_t>(__builtin_ctz(other));
+  if (p[dot] != '.' || dot == first || dot == n - 1) return 0;
+  return leading_zero && dot > first + 1 ? 0 : kNumberForm;
+}
+#endif
+
+// What the n bytes at `p` (a value's text, without quote, backslash or control byte) are known
+// to be (see RowTable): kPlainForm when they are ASCII; kNumberForm and kIntegerForm when n is at
+// most 15 and 16 bytes can be read from `p` before `end`. One load and a few mask operations for
+// most values: it is done for every value of every table row.
+uint8_t FormOf(const char* p, size_t n, const char* end) {
+#if defined(__SSE2__)
+  if (n == 0 || n > 15 || end - p < 16) return AsciiText(p, n, end) ? kPlainForm : 0;
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  uint8_t plain = (_mm_movemask_epi8(v) & ((1U << n) - 1)) == 0 ? kPlainForm : 0;
+  uint8_t number = NumberForm(v, p, n);
+  return plain | number;
+#else
+  return AsciiText(p, n, end) ? kPlainForm : 0;
+#endif
 }
 
 // Decodes a string's escapes in place (no escape is shorter than what it stands for), from its
@@ -569,7 +578,6 @@ bool InPlaceParser::RowKey(Cursor& c, std::vector<KeyHint>& hints, size_t index,
 bool InPlaceParser::RowValue(Cursor& c, rapidjson::Value& value, uint8_t& form) {
   char* start = c.p;
   char* end = nullptr;
-  uint8_t plain = kPlainForm;  // a number's characters are all printable ASCII
   if (c.At('"')) {
     ++start;
     end = ScanPlain(start, c.end);
@@ -579,7 +587,6 @@ bool InPlaceParser::RowValue(Cursor& c, rapidjson::Value& value, uint8_t& form) 
     }
     if (end == c.end || *end != '"') return false;
     c.p = end + 1;
-    if (!AsciiText(start, static_cast<size_t>(end - start), c.end)) plain = 0;
   } else if (size_t n = LiteralLength(c.p, c.end); n > 0) {
     form = 0;
     if (*c.p == 'n') {
@@ -597,7 +604,7 @@ bool InPlaceParser::RowValue(Cursor& c, rapidjson::Value& value, uint8_t& form) 
     c.p = end;
   }
   SetStringRef(value, start, static_cast<rapidjson::SizeType>(end - start));
-  form = FormOf(start, static_cast<size_t>(end - start), c.end) | plain;
+  form = FormOf(start, static_cast<size_t>(end - start), c.end);
   row_ends_.push_back(end);
   return true;
 }
