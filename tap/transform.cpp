@@ -330,21 +330,29 @@ void Transformer::WriteBound(JsonWriter& out) {
 }
 
 // The record's keys and commas never change: each member's head is copied whole, and only the
-// values are converted.
+// values are converted. The tables are read through local pointers: a member's would be reloaded
+// after every byte written (a char store may alias it).
 void Transformer::AppendBound(rapidjson::StringBuffer& buffer) {
   JsonTokenSink out(buffer);
   out.Raw("{");
-  for (size_t i = 0; i < shape_.names.size(); ++i) {
-    out.Padded(heads_.data() + head_starts_[i], head_starts_[i + 1] - head_starts_[i]);
-    const rapidjson::Value* v = slots_[i];
-    if (injected_[i]) {
-      out.String(injected_[i]->data(), static_cast<rapidjson::SizeType>(injected_[i]->size()));
+  const char* heads = heads_.data();
+  const uint32_t* starts = head_starts_.data();
+  const std::optional<std::string>* injected = injected_.data();
+  const rapidjson::Value* const* slots = slots_.data();
+  const Shape* children = shape_.children.data();
+  const uint8_t* forms = forms_;
+  const size_t count = shape_.names.size(), local_time = local_time_slot_;
+  for (size_t i = 0; i < count; ++i) {
+    out.Padded(heads + starts[i], starts[i + 1] - starts[i]);
+    const rapidjson::Value* v = slots[i];
+    if (injected[i]) {
+      out.String(injected[i]->data(), static_cast<rapidjson::SizeType>(injected[i]->size()));
     } else if (v == nullptr) {
       out.Null();
-    } else if (i == local_time_slot_ && v->IsString()) {
+    } else if (i == local_time && v->IsString()) {
       WriteLocalTime(*v, shape_.names[i], out);
-    } else if (!WriteAsItIs(*v, shape_.children[i].type, forms_ != nullptr ? forms_[i] : 0, out)) {
-      WriteValue(*v, shape_.children[i], shape_.names[i], out);
+    } else if (!WriteAsItIs(*v, children[i].type, forms != nullptr ? forms[i] : 0, out)) {
+      WriteValue(*v, children[i], shape_.names[i], out);
     }
   }
   out.Raw("}");
