@@ -1,6 +1,7 @@
 #include "tap/row_table.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "tap/json.h"
 
@@ -24,7 +25,7 @@ const rapidjson::Value* RowTable::Document(size_t i) const {
 }
 
 const rapidjson::Value* RowTable::Values(size_t i) const {
-  return blocks_[i / kRowsPerBlock].get() + (i % kRowsPerBlock) * width_;
+  return blocks_[i / kRowsPerBlock] + (i % kRowsPerBlock) * width_;
 }
 
 std::string RowTable::Text(size_t i) const {
@@ -45,13 +46,24 @@ const uint8_t* RowTable::Forms(size_t i) const {
   return form_blocks_[i / kRowsPerBlock].get() + (i % kRowsPerBlock) * width_;
 }
 
+RowTable::~RowTable() {
+  std::allocator<rapidjson::Value> values;
+  for (size_t b = 0; b < blocks_.size(); ++b) {
+    size_t made = std::min(kRowsPerBlock, rows_ - b * kRowsPerBlock) * width_;
+    std::destroy_n(blocks_[b], made);
+    values.deallocate(blocks_[b], kRowsPerBlock * width_);
+  }
+}
+
 void RowTable::AddRow() {
   if (rows_ % kRowsPerBlock == 0) {
-    // Value-initialized: every value null, every form 0.
-    blocks_.push_back(std::make_unique<rapidjson::Value[]>(kRowsPerBlock * width_));
-    form_blocks_.push_back(std::make_unique<uint8_t[]>(kRowsPerBlock * width_));
+    blocks_.reserve(blocks_.size() + 1);  // so that the push cannot throw and leak the block
+    blocks_.push_back(std::allocator<rapidjson::Value>().allocate(kRowsPerBlock * width_));
+    form_blocks_.push_back(std::make_unique_for_overwrite<uint8_t[]>(kRowsPerBlock * width_));
   }
   ++rows_;
+  std::uninitialized_value_construct_n(LastValues(), width_);  // every value null
+  std::fill_n(LastForms(), width_, uint8_t{0});
 }
 
 void RowTable::ClearLast() {

@@ -58,6 +58,7 @@ class RowTable {
   explicit RowTable(size_t width) : width_(width) {}
   RowTable(const RowTable&) = delete;
   RowTable& operator=(const RowTable&) = delete;
+  ~RowTable();
 
   size_t size() const { return rows_; }
   size_t width() const { return width_; }
@@ -85,7 +86,10 @@ class RowTable {
   static constexpr size_t kRowsPerBlock = 64;  // blocks: rows are added without moving others
   size_t width_;
   size_t rows_ = 0;
-  std::vector<std::unique_ptr<rapidjson::Value[]>> blocks_;
+  // Allocated whole, a row's values made (null) as the row is added: the row is then in cache
+  // when the parser fills it, where making a block's at once (72 KiB for 71 properties) evicted
+  // them (measured: 3 % of a sync's CPU, for 1 % of its instructions).
+  std::vector<rapidjson::Value*> blocks_;
   std::vector<std::unique_ptr<uint8_t[]>> form_blocks_;
   std::vector<uint32_t> document_of_;  // by row: 0, or 1 + its index in documents_
   std::vector<rapidjson::Value> documents_;
