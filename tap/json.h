@@ -180,6 +180,15 @@ class JsonWriter
     CopyShort(os_->Push(n), json, n);
     return EndValue(true);
   }
+  /// A string of printable ASCII only (nothing to escape), between quotes as it is.
+  bool PlainString(const char* s, size_t n) {
+    Prefix(rapidjson::kStringType);
+    char* out = os_->Push(n + 2);
+    out[0] = '"';
+    CopyShort(out + 1, s, n);
+    out[n + 1] = '"';
+    return EndValue(true);
+  }
   bool Key(const char* s, rapidjson::SizeType n, bool copy = false) { return String(s, n, copy); }
   bool Key(const char* s) { return String(s); }
 

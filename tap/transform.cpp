@@ -180,8 +180,13 @@ Transformer::Transformer(Shape shape) : shape_(std::move(shape)) {
 }
 
 void Transformer::SetInjected(std::string property, std::string value) {
-  // A property outside the schema is not written, so there is nothing to inject.
-  if (auto it = index_.find(property); it != index_.end()) injected_[it->second] = std::move(value);
+  // A property outside the schema is not written, so there is nothing to inject. Kept as the
+  // JSON string it is written as, escaped once rather than in every record.
+  if (auto it = index_.find(property); it != index_.end()) {
+    rapidjson::StringBuffer json;
+    AppendJsonString(json, value.data(), value.size());
+    injected_[it->second] = std::string(json.GetString(), json.GetSize());
+  }
 }
 
 void Transformer::SetLocalTime(std::string property, const TimeZone* zone) {
@@ -346,7 +351,7 @@ void Transformer::AppendBound(rapidjson::StringBuffer& buffer) {
     out.Padded(heads + starts[i], starts[i + 1] - starts[i]);
     const rapidjson::Value* v = slots[i];
     if (injected[i]) {
-      out.String(injected[i]->data(), static_cast<rapidjson::SizeType>(injected[i]->size()));
+      out.Raw(*injected[i]);
     } else if (v == nullptr) {
       out.Null();
     } else if (i == local_time && v->IsString()) {
@@ -457,7 +462,8 @@ void Transformer::WriteTime(const rapidjson::Value& v, bool date, std::string_vi
   if (v.IsString()) t = ParseTimestamp(text);
   if (!t && !date && !text.empty() && IsDigit(text[0])) t = ParseEpochSeconds(text);
   if (!t) return Fail(path, v, date ? "a date" : "a timestamp", out);
-  WriteText(date ? FormatDate(*t) : FormatRfc3339(*t), out);
+  std::string time = date ? FormatDate(*t) : FormatRfc3339(*t);
+  out.PlainString(time.data(), time.size());  // digits, '-', ':', 'T' and 'Z' only
 }
 
 template <typename Out>

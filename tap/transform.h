@@ -139,7 +139,7 @@ class Transformer {
   // for JsonTokenSink::Padded) from head_starts_[i] to head_starts_[i + 1].
   std::string heads_;
   std::vector<uint32_t> head_starts_;
-  std::vector<std::optional<std::string>> injected_;  // by position
+  std::vector<std::optional<std::string>> injected_;  // by position, as JSON strings
   size_t local_time_slot_ = kNoSlot;
   TimeZone local_zone_ = TimeZone::Utc();
   std::vector<const rapidjson::Value*> slots_;

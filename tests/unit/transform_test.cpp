@@ -169,6 +169,12 @@ TEST(Transformer, InjectedValuesWin) {
   JsonWriter w(buffer);
   ASSERT_TRUE(t.Write(*row, w));
   EXPECT_STREQ(buffer.GetString(), R"({"advertiser_id":"42","x":"y"})");
+  // Escaped as any string is (once, when injected).
+  t.SetInjected("advertiser_id", "4\"2\xC3\xA9");
+  rapidjson::StringBuffer escaped;
+  JsonWriter e(escaped);
+  ASSERT_TRUE(t.Write(*row, e));
+  EXPECT_STREQ(escaped.GetString(), R"({"advertiser_id":"4\"2\u00E9","x":"y"})");
 }
 
 // A record is laid out by the Transformer itself (its keys and commas copied whole): inside a
