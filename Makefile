@@ -76,9 +76,13 @@ deb: deps
 wheel: deps
 	scripts/wheel.sh build-wheel
 
+# Without the one test that syncs every report stream and compares it with the simulator's own
+# data (18 s optimised, over 10 minutes and 3.6 GB under ASan's Debug build on a slow machine):
+# test-release and test-hours run it five times; the other report tests run here.
+ASAN_SKIP ?= ReportTest.EveryReportStreamEqualsWhatTheSimulatorServes
 test-asan: build-asan
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j $(JOBS)
+	  ctest --output-on-failure -j $(JOBS) -E '$(ASAN_SKIP)'
 
 # The concurrent parts (engine, rate limiter, scheduler, committer, id directory, sync core) and
 # end-to-end runs of the binary whose workers race for real (faults, signals, pacing, timeouts),
