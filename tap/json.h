@@ -115,6 +115,14 @@ inline void AppendJsonString(rapidjson::StringBuffer& out, const char* s, size_t
   out.Pop(room - static_cast<size_t>(end - start));
 }
 
+/// Appends `n` bytes of printable ASCII only (nothing to escape) between quotes, as they are.
+inline void AppendPlainString(rapidjson::StringBuffer& out, const char* s, size_t n) {
+  char* to = out.Push(n + 2);
+  to[0] = '"';
+  CopyShort(to + 1, s, n);
+  to[n + 1] = '"';
+}
+
 /// Appends JSON tokens to a buffer with no separators and no nesting bookkeeping: for a record
 /// whose layout (keys, commas) the caller writes itself. The same value methods as JsonWriter,
 /// so a value converter serves both.
@@ -142,13 +150,7 @@ class JsonTokenSink {
   }
   bool String(const char* s) { return String(s, static_cast<rapidjson::SizeType>(std::strlen(s))); }
   /// A string of printable ASCII only (nothing to escape), between quotes as it is.
-  bool PlainString(const char* s, size_t n) {
-    char* out = out_.Push(n + 2);
-    out[0] = '"';
-    CopyShort(out + 1, s, n);
-    out[n + 1] = '"';
-    return true;
-  }
+  bool PlainString(const char* s, size_t n) { return AppendPlainString(out_, s, n), true; }
   rapidjson::StringBuffer& buffer() { return out_; }
 
  private:
@@ -183,10 +185,7 @@ class JsonWriter
   /// A string of printable ASCII only (nothing to escape), between quotes as it is.
   bool PlainString(const char* s, size_t n) {
     Prefix(rapidjson::kStringType);
-    char* out = os_->Push(n + 2);
-    out[0] = '"';
-    CopyShort(out + 1, s, n);
-    out[n + 1] = '"';
+    AppendPlainString(*os_, s, n);
     return EndValue(true);
   }
   bool Key(const char* s, rapidjson::SizeType n, bool copy = false) { return String(s, n, copy); }
