@@ -234,10 +234,6 @@ rapidjson::ParseResult InPlaceParser::Parse(rapidjson::Document& doc) {
   return {};
 }
 
-void InPlaceParser::SkipSpace() {
-  while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
-}
-
 bool InPlaceParser::Fail(ParseErrorCode code, const char* at) {
   if (!error_.IsError()) error_.Set(code, static_cast<size_t>(at - begin_));
   return false;

@@ -62,7 +62,7 @@ class InPlaceParser {
     /// Whether `c` is next, after any white space.
     bool Sees(char c) {
       if (At(c)) return true;
-      while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+      p = PastSpace(p, end);
       return At(c);
     }
     /// Sees(c), and then steps over it.
@@ -88,7 +88,12 @@ class InPlaceParser {
   bool Enter();
   bool Fail(rapidjson::ParseErrorCode code, const char* at);
   bool At(char c) const { return p_ < end_ && *p_ == c; }
-  void SkipSpace();
+  void SkipSpace() { p_ = PastSpace(p_, end_); }
+  /// The first byte at or after `p` that is not JSON white space.
+  static char* PastSpace(char* p, const char* end) {
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) ++p;
+    return p;
+  }
 
   char* p_;
   char* const begin_;
