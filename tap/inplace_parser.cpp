@@ -40,6 +40,25 @@ bool Special(char c) { return c == '"' || c == '\\' || static_cast<unsigned char
   return p;
 }
 
+// Whether the `n` bytes at `p` are `head`'s, which is followed by kHeadPadding readable bytes;
+// `mask` has the low `n` bits set. A row's key and colon: three 16-byte compares where the text
+// has 48 bytes, without branching on the length, which changes key by key.
+[[gnu::always_inline]] inline bool SameHead(const char* p, const char* end, const char* head,
+                                            size_t n, uint64_t mask) {
+#if defined(__SSE2__)
+  static_assert(InPlaceParser::kHeadPadding >= 48);
+  if (n <= 48 && end - p >= 48) {
+    auto same = [&](size_t i) {
+      __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(head + i));
+      return static_cast<uint64_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(a, b))) << i;
+    };
+    return (~(same(0) | same(16) | same(32)) & mask) == 0;
+  }
+#endif
+  return static_cast<size_t>(end - p) >= n && SameBytes(p, head, n);
+}
+
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -477,35 +496,44 @@ bool InPlaceParser::Diverts() {
 bool InPlaceParser::Row() {
   char* start = p_;
   table_->AddRow();
-  if (TableRow(table_->LastValues(), table_->LastForms())) return true;
+  // TableRow reads up to the NUL after the text without bounds checks (Cursor).
+  if (*end_ == '\0' && TableRow(table_->LastValues(), table_->LastForms())) return true;
   table_->ClearLast();
   p_ = start;
   return DocumentRow();
 }
 
 // A row of the layout's shape into `values`; false, with the text unchanged, for anything else.
-// Read with a local cursor, which stays in a register: p_ would be reloaded after every store of
-// a value or its form (a byte store may alias it).
 bool InPlaceParser::TableRow(rapidjson::Value* values, uint8_t* forms) {
   Cursor c{p_, end_};
-  if (!c.Take('{')) return false;
   row_ends_.clear();
   row_mended_ = 0;
-  if (!c.Take('}')) {
-    for (size_t next = 0;;) {
-      size_t part = RowPart(c, next);
-      if (part == RowLayout::kNoSlot) return false;
-      if (!c.Take(':') || !PartMembers(c, part, values, forms)) return false;
-      next = part + 1;
-      if (c.Take('}')) break;
-      if (!c.Take(',')) return false;
-    }
+  if (!RowMembers(c, values, forms)) {
+    // Only the closing quotes of its strings were overwritten (RowValue): the parser passes no
+    // NUL byte of the text, so every NUL it passed is one of those.
+    for (char* q = p_; q < c.p; ++q) *q = *q == '\0' ? '"' : *q;
+    return false;
   }
   p_ = c.p;
-  // Terminated like every string and number of the document (their values end there).
+  // Numbers are terminated once the row fits: the byte after one is the next to read.
   for (char* end : row_ends_) *end = '\0';
   mended_ += row_mended_;
   return true;
+}
+
+// The row's parts at the cursor. Read with a local cursor, which stays in a register: p_ would
+// be reloaded after every store of a value or its form (a byte store may alias it).
+bool InPlaceParser::RowMembers(Cursor& c, rapidjson::Value* values, uint8_t* forms) {
+  if (!c.Take('{')) return false;
+  if (c.Take('}')) return true;
+  for (size_t next = 0;;) {
+    size_t part = RowPart(c, next);
+    if (part == RowLayout::kNoSlot) return false;
+    if (!c.Take(':') || !PartMembers(c, part, values, forms)) return false;
+    next = part + 1;
+    if (c.Take('}')) return true;
+    if (!c.Take(',')) return false;
+  }
 }
 
 // The part whose plain key is at the cursor, at or after part `from` (parts come once, in
@@ -531,9 +559,19 @@ size_t InPlaceParser::RowPart(Cursor& c, size_t from) const {
   rapidjson::Value dropped;
   uint8_t dropped_form = 0;
   std::vector<KeyHint>& hints = row_hints_[part];
-  for (size_t index = 0;; ++index) {
+  // The keys of the previous row, which a row of the same shape has at the same places.
+  const KeyHint* hint = hints.data();
+  const KeyHint* hints_end = hint + hints.size();
+  for (size_t index = 0;; ++index, ++hint) {
     size_t slot = RowLayout::kNoSlot;
-    if (!c.Sees('"') || !RowKey(c, hints, index, &slot) || !c.Take(':')) return false;
+    if (hint != hints_end && SameHead(c.p, c.end, hint->head.data(), hint->length, hint->mask)) {
+      slot = hint->slot;
+      c.p += hint->length;
+    } else {
+      if (!c.Sees('"') || !RowKey(c, hints, index, &slot) || !c.Take(':')) return false;
+      hint = hints.data() + index;
+      hints_end = hints.data() + hints.size();
+    }
     bool kept = slot != RowLayout::kNoSlot;
     // A value starts with a quote, a digit, '-' or a literal's letter: anything else is white
     // space or an error, which Sees steps over or leaves.
@@ -546,24 +584,20 @@ size_t InPlaceParser::RowPart(Cursor& c, size_t from) const {
   }
 }
 
-// A plain key at the cursor, first compared with the key at its place in the previous row (as
-// Key()).
+// A plain key at the cursor other than the one at its place (`index`) in the previous row: read,
+// looked up, and remembered as the key at that place.
 bool InPlaceParser::RowKey(Cursor& c, std::vector<KeyHint>& hints, size_t index, size_t* slot) {
-  if (index < hints.size()) {
-    const KeyHint& hint = hints[index];
-    if (KeyAt(c.p, c.end, hint.key)) {
-      *slot = hint.slot;
-      c.p += hint.key.size() + 2;
-      return true;
-    }
-  } else {
-    hints.emplace_back();
-  }
   char* start = c.p + 1;
   char* stop = ScanPlain(start, c.end);
   if (stop == c.end || *stop != '"') return false;
   std::string_view key(start, static_cast<size_t>(stop - start));
-  hints[index] = {std::string(key), layout_->Slot(key)};
+  if (index == hints.size()) hints.emplace_back();
+  // As it reads in compact text: quoted, then its colon.
+  std::string head = '"' + std::string(key) + "\":";
+  size_t length = head.size();
+  head.append(kHeadPadding, '\0');
+  uint64_t mask = length >= 64 ? ~uint64_t{0} : (uint64_t{1} << length) - 1;
+  hints[index] = {std::move(head), length, mask, layout_->Slot(key)};
   *slot = hints[index].slot;
   c.p = stop + 1;
   return true;
@@ -582,6 +616,7 @@ bool InPlaceParser::RowValue(Cursor& c, rapidjson::Value& value, uint8_t& form) 
       return EscapedRowValue(c, start, end, value);
     }
     if (end == c.end || *end != '"') return false;
+    *end = '\0';  // at once, as the reader is past it (TableRow puts it back if the row fails)
     c.p = end + 1;
   } else if (size_t n = LiteralLength(c.p, c.end); n > 0) {
     form = 0;
@@ -597,11 +632,12 @@ bool InPlaceParser::RowValue(Cursor& c, rapidjson::Value& value, uint8_t& form) 
     char* at = nullptr;
     end = NumberEnd(c.p, &code, &at);
     if (end == nullptr) return false;
+    row_ends_.push_back(end);  // once the row fits: the byte after a number is the next to read
     c.p = end;
   }
   SetStringRef(value, start, static_cast<rapidjson::SizeType>(end - start));
-  form = FormOf(start, static_cast<size_t>(end - start), c.end);
-  row_ends_.push_back(end);
+  form = FormOf(start, static_cast<size_t>(end - start), c.end) |
+         (c.end - start >= 32 ? kPaddedForm : 0);
   return true;
 }
 

@@ -4,6 +4,7 @@
 #include <rapidjson/error/error.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,10 @@ namespace tap {
 /// byte at a time up to 16-byte alignment, while this scans every string 16 bytes at a time.
 /// It also accepts numbers beyond double range (kept as their digits, like any other number).
 ///
-/// The text must be valid UTF-8. A surrogate escape without its pair becomes U+FFFD, as
-/// MendSurrogates would write it; mended() counts them. Nesting deeper than kMaxJsonDepth fails.
+/// The text must be valid UTF-8 and followed by a NUL byte, as a std::string's data() and size()
+/// are (rows are read without a bounds check before each structural byte). A surrogate escape
+/// without its pair becomes U+FFFD, as MendSurrogates would write it; mended() counts them. Nesting
+/// deeper than kMaxJsonDepth fails.
 class InPlaceParser {
  public:
   InPlaceParser(char* text, size_t size) : p_(text), begin_(text), end_(text + size) {
@@ -40,6 +43,8 @@ class InPlaceParser {
   bool too_deep() const { return too_deep_; }
   /// How many unpaired surrogate escapes were read as U+FFFD.
   long long mended() const { return mended_; }
+  /// Bytes readable after a row key's text in its hint, for block compares.
+  static constexpr size_t kHeadPadding = 48;
 
  private:
   bool Value();
@@ -54,11 +59,12 @@ class InPlaceParser {
   bool Rows();
   bool Row();
   // Where a table row is read, and where its text ends. API text is compact: white space is
-  // looked for only where the expected byte is not there.
+  // looked for only where the expected byte is not there. p never passes end, and the byte at
+  // end is the text's terminating NUL, which At never expects: no bounds check is needed.
   struct Cursor {
     char* p;
     char* end;
-    bool At(char c) const { return p < end && *p == c; }
+    bool At(char c) const { return *p == c; }
     /// Whether `c` is next, after any white space.
     bool Sees(char c) {
       if (At(c)) return true;
@@ -69,10 +75,13 @@ class InPlaceParser {
     bool Take(char c) { return Sees(c) && (++p, true); }
   };
   struct KeyHint {
-    std::string key;
+    std::string head;  // `"key":`, then kHeadPadding NUL bytes
+    size_t length;     // of `"key":`
+    uint64_t mask;     // the low `length` bits
     size_t slot;
   };
   bool TableRow(rapidjson::Value* values, uint8_t* forms);
+  bool RowMembers(Cursor& c, rapidjson::Value* values, uint8_t* forms);
   size_t RowPart(Cursor& c, size_t from) const;
   bool PartMembers(Cursor& c, size_t part, rapidjson::Value* values, uint8_t* forms);
   bool RowKey(Cursor& c, std::vector<KeyHint>& hints, size_t index, size_t* slot);
@@ -109,7 +118,7 @@ class InPlaceParser {
   RowTable* table_ = nullptr;
   bool in_data_ = false, data_seen_ = false, list_seen_ = false, diverted_ = false;
   std::vector<std::vector<KeyHint>> row_hints_;  // by part, by position: Key() for row members
-  std::vector<char*> row_ends_;                  // a table row's values, terminated once it fits
+  std::vector<char*> row_ends_;                  // a table row's numbers, terminated once it fits
   long long row_mended_ = 0;  // a table row's unpaired surrogates, counted once it fits
   bool too_deep_ = false;
   long long mended_ = 0;

@@ -44,10 +44,12 @@ class RowLayout {
 /// JSON number as the Transformer writes a number as it is (no exponent, no leading zero, not
 /// "-0"), and also an integer (only a value's first 15 bytes are looked at for these two); text
 /// of printable ASCII only, which a JSON string holds as it is (no quote, backslash, control or
-/// non-ASCII byte to escape).
+/// non-ASCII byte to escape). kPaddedForm: 32 bytes (JsonTokenSink::kPadding) can be read from
+/// the value's text, inside the page's, whatever its length.
 inline constexpr uint8_t kNumberForm = 1;
 inline constexpr uint8_t kIntegerForm = 2;
 inline constexpr uint8_t kPlainForm = 4;
+inline constexpr uint8_t kPaddedForm = 8;
 
 /// The rows of one page as a RowLayout reads them: each row its slots' values (string values
 /// point into the page's text; a value the row lacks is null, which the Transformer reads the
@@ -66,7 +68,7 @@ class RowTable {
   const rapidjson::Value* Document(size_t i) const;
   /// Row `i`'s values by slot (width() of them); all null for a row kept as a document.
   const rapidjson::Value* Values(size_t i) const;
-  /// Row `i`'s values' forms (kNumberForm, kIntegerForm, kPlainForm), by slot.
+  /// Row `i`'s values' forms (kNumberForm, kIntegerForm, kPlainForm, kPaddedForm), by slot.
   const uint8_t* Forms(size_t i) const;
   /// Row `i` as text that two equal rows share and two different rows almost never do.
   std::string Text(size_t i) const;

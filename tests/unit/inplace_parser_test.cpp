@@ -263,6 +263,7 @@ TEST(InPlaceParser, KeepsRowsOfAnotherShapeAsDocuments) {
       R"({"dimensions":{"ad\u005fid":"1"}})",
       R"({"dimen\u0073ions":{"ad_id":"1"}})",
       R"({"dimensions":{"ad_id":"\ud800"},"metrics":{"spend":{}}})",
+      R"({"dimensions":{"ad_id":""},"metrics":{"name":"a b","spend":2,"other":"","x":[]}})",
       R"(17)",
       R"("row")",
       R"(null)",
@@ -278,6 +279,21 @@ TEST(InPlaceParser, KeepsRowsOfAnotherShapeAsDocuments) {
         << row;
     EXPECT_EQ(mended, row.find("\\ud800") != std::string::npos ? 1 : 0) << row;
   }
+}
+
+// Rows are read to the text's end without bounds checks, which the NUL after a std::string's
+// text makes safe; a text followed by anything else has its rows read as documents.
+TEST(InPlaceParser, ReadsRowsAsDocumentsWhenTheTextIsNotFollowedByNul) {
+  const std::string row = R"({"dimensions":{"ad_id":"1"},"metrics":{"spend":"2"}})";
+  std::string text = Page(row) + "}";
+  RowLayout layout{"list", {"dimensions", "metrics"}, kNames};
+  RowTable table{layout.width()};
+  rapidjson::Document doc;
+  InPlaceParser parser(text.data(), text.size() - 1);
+  parser.DivertRows(&layout, &table);
+  ASSERT_FALSE(parser.Parse(doc).IsError());
+  ASSERT_EQ(table.size(), 1u);
+  EXPECT_EQ(RowText(table, 0), "D:" + InPlace(row));
 }
 
 TEST(InPlaceParser, DivertsOnlyTheRootsFirstDataList) {
@@ -403,6 +419,23 @@ TEST(InPlaceParser, TableRowsKnowWhichStringsNeedNoEscaping) {
       DivertedParse parse(text);
       ASSERT_EQ(parse.table.size(), 1u) << value;
       EXPECT_EQ((parse.table.Forms(0)[1] & kPlainForm) != 0, plain) << value;
+    }
+  }
+}
+
+// kPaddedForm: 32 bytes of the text can be read from the value's start, whatever its length.
+TEST(InPlaceParser, TableRowsKnowWhichValuesHave32BytesOfTextFromTheirStart) {
+  for (std::string value : {R"("")", R"("Summer sale")", R"(12.5)"}) {
+    std::string tail = "}}]}}";  // after the value in the short text
+    std::string short_text = R"({"data":{"list":[{"metrics":{"spend":)" + value + tail;
+    std::string row = R"({"metrics":{"spend":)" + value + "}}";
+    std::string long_text = Page(row + "," + row);
+    EXPECT_GE(long_text.size() - long_text.find(value), 32u + 1);
+    for (std::string text : {short_text, long_text}) {
+      size_t after = text.size() - text.find(value) - (value[0] == '"' ? 1 : 0);
+      DivertedParse parse(text);
+      ASSERT_GE(parse.table.size(), 1u) << value;
+      EXPECT_EQ((parse.table.Forms(0)[1] & kPaddedForm) != 0, after >= 32) << text;
     }
   }
 }
