@@ -140,6 +140,25 @@ class JsonTokenSink {
     out_.Reserve(kPadding);
     std::memcpy(out_.PushUnsafe(n), p, kPadding);
   }
+  /// Padded(head, head_n), then `n` bytes of text, between quotes when `quoted` (printable
+  /// ASCII only, as PlainString), in one reservation: a record member written as it came. With
+  /// `padded`, kPadding bytes can be read from `s`, so that short text is copied as one block.
+  void PaddedThenText(const char* head, size_t head_n, const char* s, size_t n, bool quoted,
+                      bool padded) {
+    if (head_n > kPadding || n > kPadding || !padded) {
+      Padded(head, head_n);
+      return quoted ? AppendPlainString(out_, s, n) : Raw({s, n});
+    }
+    const size_t q = quoted ? 1 : 0;
+    out_.Reserve(2 * kPadding + 2);
+    char* to = out_.PushUnsafe(head_n + n + 2 * q);
+    std::memcpy(to, head, kPadding);
+    // Both quotes are stored either way: unquoted text overwrites the first, and the second
+    // falls past the pushed bytes, in reserved room that the next write overwrites.
+    to[head_n] = '"';
+    std::memcpy(to + head_n + q, s, kPadding);
+    to[head_n + q + n] = '"';
+  }
   bool Null() { return Raw("null"), true; }
   bool Bool(bool b) { return Raw(b ? std::string_view("true") : "false"), true; }
   bool RawValue(const char* json, size_t n, rapidjson::Type /*type*/) {

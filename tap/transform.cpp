@@ -177,6 +177,30 @@ Transformer::Transformer(Shape shape) : shape_(std::move(shape)) {
   heads_.append(JsonTokenSink::kPadding, ' ');
   slots_.resize(shape_.names.size());
   injected_.resize(shape_.names.size());
+  FindAsIs();
+}
+
+// By position, the form a value needs to be written as its text: plain text for a string, a
+// number written as JSON writes it for a number, an integer for an integer. Injected values and
+// the local time are written otherwise.
+void Transformer::FindAsIs() {
+  as_is_.assign(shape_.names.size(), 0);
+  for (size_t i = 0; i < as_is_.size(); ++i) {
+    if (injected_[i] || i == local_time_slot_) continue;
+    switch (shape_.children[i].type) {
+      case ValueType::kString:
+        as_is_[i] = kPlainForm;
+        break;
+      case ValueType::kNumber:
+        as_is_[i] = kNumberForm;
+        break;
+      case ValueType::kInteger:
+        as_is_[i] = kIntegerForm;
+        break;
+      default:
+        break;
+    }
+  }
 }
 
 void Transformer::SetInjected(std::string property, std::string value) {
@@ -186,6 +210,7 @@ void Transformer::SetInjected(std::string property, std::string value) {
     rapidjson::StringBuffer json;
     AppendJsonString(json, value.data(), value.size());
     injected_[it->second] = std::string(json.GetString(), json.GetSize());
+    FindAsIs();
   }
 }
 
@@ -193,6 +218,7 @@ void Transformer::SetLocalTime(std::string property, const TimeZone* zone) {
   auto it = index_.find(property);
   local_time_slot_ = it != index_.end() ? it->second : kNoSlot;
   local_zone_ = zone != nullptr ? *zone : TimeZone::Utc();
+  FindAsIs();
 }
 
 void Transformer::SetFallback(std::string property, std::string fallback) {
@@ -268,7 +294,8 @@ void Transformer::BindValues(const rapidjson::Value* values, const uint8_t* form
   // A null value reads as an absent one everywhere (Present, AppendBound): no need to tell them
   // apart.
   for (size_t i = 0; i < slots_.size(); ++i) slots_[i] = &values[i];
-  forms_ = forms;
+  // A fallback puts one slot's value in another's place, where the form is not that value's.
+  forms_ = fallback_for_ == kNoSlot ? forms : nullptr;
   fallback_value_ = nullptr;
   ApplyFallback();
 }
@@ -347,9 +374,16 @@ void Transformer::AppendBound(rapidjson::StringBuffer& buffer) {
   const Shape* children = shape_.children.data();
   const uint8_t* forms = forms_;
   const size_t count = shape_.names.size(), local_time = local_time_slot_;
+  const uint8_t* as_is = as_is_.data();
   for (size_t i = 0; i < count; ++i) {
-    out.Padded(heads + starts[i], starts[i + 1] - starts[i]);
     const rapidjson::Value* v = slots[i];
+    // Most values of a report row: a string or number whose text is what the record wants.
+    if (uint8_t taken = forms != nullptr ? forms[i] & as_is[i] : 0; taken != 0) {
+      out.PaddedThenText(heads + starts[i], starts[i + 1] - starts[i], v->GetString(),
+                         v->GetStringLength(), taken == kPlainForm, (forms[i] & kPaddedForm) != 0);
+      continue;
+    }
+    out.Padded(heads + starts[i], starts[i + 1] - starts[i]);
     if (injected[i]) {
       out.Raw(*injected[i]);
     } else if (v == nullptr) {

@@ -133,6 +133,7 @@ class Transformer {
   size_t SlotOf(size_t position, std::string_view name);
   void ApplyFallback();
   size_t LookUpSlot(size_t position, std::string_view name);
+  void FindAsIs();
 
   std::unordered_map<std::string_view, size_t> index_;  // top-level property -> position
   // By position, a comma (but first), the key and ':', one after another in `heads_` (padded
@@ -143,7 +144,8 @@ class Transformer {
   size_t local_time_slot_ = kNoSlot;
   TimeZone local_zone_ = TimeZone::Utc();
   std::vector<const rapidjson::Value*> slots_;
-  const uint8_t* forms_ = nullptr;  // BindValues: the bound values' number forms
+  const uint8_t* forms_ = nullptr;  // BindValues: the bound values' forms
+  std::vector<uint8_t> as_is_;      // by position: the form written as it is (FindAsIs)
   std::vector<size_t> hints_;       // member position in the last row -> slot
   size_t fallback_for_ = kNoSlot;   // the slot that has a fallback
   size_t fallback_slot_ = kNoSlot;  // the fallback's slot, when it is in the schema

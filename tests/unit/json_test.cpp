@@ -242,6 +242,29 @@ TEST(Json, EscapingMatchesRapidJsonOnEveryKindOfText) {
   }
 }
 
+// A member written as it came: its head then its text, quoted or not, from a padded head table
+// and padded text or not, heads and texts short or longer than the padding.
+TEST(Json, PaddedThenTextWritesTheHeadThenTheText) {
+  for (std::string head : {std::string(",\"a\":"), "," + std::string(40, 'k') + ":"}) {
+    for (std::string text : {std::string(""), std::string("12.5"), std::string(45, 't')}) {
+      for (bool quoted : {false, true}) {
+        for (bool padded : {false, true}) {
+          std::string heads = head + std::string(JsonTokenSink::kPadding, ' ');
+          std::string page = text + std::string(padded ? JsonTokenSink::kPadding : 0, 'x');
+          rapidjson::StringBuffer out;
+          JsonTokenSink sink(out);
+          sink.Raw("{");
+          sink.PaddedThenText(heads.data(), head.size(), page.data(), text.size(), quoted, padded);
+          sink.Raw("}");
+          std::string q = quoted ? "\"" : "";
+          EXPECT_EQ(std::string(out.GetString(), out.GetSize()), "{" + head + q + text + q + "}")
+              << head << " " << text << " " << quoted << " " << padded;
+        }
+      }
+    }
+  }
+}
+
 TEST(Json, WriterCopiesPlainStringsAndEscapesTheRest) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);

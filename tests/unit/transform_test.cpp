@@ -303,6 +303,77 @@ TEST(Transformer, APlainStringIsWrittenAsTheEscapingWriterWritesIt) {
   EXPECT_EQ(write("caf\xC3\xA9 \"x\"", 0), R"({"name":"caf\u00E9 \"x\""})");
 }
 
+// kPaddedForm lets a short value be copied as one block of 32 bytes: the record is the same,
+// whatever the bytes after the value.
+TEST(Transformer, APaddedValueIsWrittenAsAnyOther) {
+  auto schema = ParseJson(R"({"type":"object","properties":{"name":{"type":["null","string"]},)"
+                          R"("spend":{"type":["null","number"]}}})",
+                          "schema");
+  ASSERT_TRUE(schema.ok());
+  Transformer transformer(CompileShape(*schema));
+  auto write = [&](const std::string& name, const std::string& spend, bool padded) {
+    // Each value followed by 40 bytes of other text, as a value inside a page is.
+    std::string text = name + std::string(40, 'Z') + spend + std::string(40, 'Y');
+    rapidjson::Value values[2];
+    values[0].SetString(rapidjson::StringRef(text.data(), name.size()));
+    values[1].SetString(rapidjson::StringRef(text.data() + name.size() + 40, spend.size()));
+    const uint8_t extra = padded ? kPaddedForm : 0;
+    const uint8_t forms[] = {static_cast<uint8_t>(kPlainForm | extra),
+                             static_cast<uint8_t>(kNumberForm | extra)};
+    transformer.BindValues(values, forms);
+    rapidjson::StringBuffer out;
+    transformer.AppendBound(out);
+    return std::string(out.GetString());
+  };
+  for (std::string name : {"", "a", "Summer sale", "exactly thirty-two bytes of text",
+                           "a name that is longer than thirty-two bytes, by some way"}) {
+    EXPECT_EQ(write(name, "12.5", true), write(name, "12.5", false)) << name;
+    EXPECT_EQ(write(name, "12.5", true), R"({"name":")" + name + R"(","spend":12.5})");
+  }
+}
+
+// The form of a row's value never stands in for what the record must hold instead: an injected
+// value, the local time a value is converted to, or a fallback value, whose form is not known.
+TEST(Transformer, AFormNeverBypassesInjectionLocalTimeOrFallback) {
+  auto schema = ParseJson(R"({"type":"object","properties":{"id":{"type":["null","string"]},)"
+                          R"("hour":{"type":["null","string"]},"name":{"type":["null","string"]},)"
+                          R"("alias":{"type":["null","string"]}}})",
+                          "schema");
+  ASSERT_TRUE(schema.ok());
+  // Each value terminated, as the parser leaves it, and followed by other text.
+  const std::string after = '\0' + std::string(39, ' ');
+  std::string text = "1" + after + "2026-01-02 03:00:00" + after + "a \"quoted\" alias" + after;
+  rapidjson::Value values[4];
+  values[0].SetString(rapidjson::StringRef(text.data(), 1));
+  values[1].SetString(rapidjson::StringRef(text.data() + 41, 19));
+  values[2].SetString("");
+  values[3].SetString(rapidjson::StringRef(text.data() + 100, 16));
+  const uint8_t plain = kPlainForm | kPaddedForm;
+  const uint8_t forms[] = {plain, plain, plain, 0};
+  // The record with the values' forms, and without.
+  auto write = [&](Transformer& transformer, const uint8_t* with) {
+    transformer.BindValues(values, with);
+    rapidjson::StringBuffer out;
+    transformer.AppendBound(out);
+    return std::string(out.GetString());
+  };
+  Transformer converted(CompileShape(*schema));
+  converted.SetInjected("id", "7");
+  TimeZone zone = TimeZone::Utc();
+  converted.SetLocalTime("hour", &zone);
+  std::string record = write(converted, forms);
+  EXPECT_EQ(record, write(converted, nullptr));
+  EXPECT_NE(record.find(R"("id":"7")"), std::string::npos) << record;
+  EXPECT_NE(record.find(R"("hour":"2026-01-02T03:00:00)"), std::string::npos) << record;
+
+  Transformer fallback(CompileShape(*schema));
+  fallback.SetFallback("name", "alias");
+  record = write(fallback, forms);
+  EXPECT_EQ(record, write(fallback, nullptr));
+  EXPECT_NE(record.find(R"("name":"a \"quoted\" alias")"), std::string::npos) << record;
+  EXPECT_TRUE(ParseJson(record, "record").ok()) << record;
+}
+
 TEST(Transformer, RejectsRowsThatAreNotObjects) {
   auto schema = ParseJson(R"({"properties":{}})", "s");
   Transformer t(CompileShape(*schema));
