@@ -531,8 +531,7 @@ bool InPlaceParser::RowMembers(Cursor& c, rapidjson::Value* values, uint8_t* for
     if (part == RowLayout::kNoSlot) return false;
     if (!c.Take(':') || !PartMembers(c, part, values, forms)) return false;
     next = part + 1;
-    if (c.Take('}')) return true;
-    if (!c.Take(',')) return false;
+    if (!c.Take(',')) return c.Take('}');  // a comma first: it follows all but the last
   }
 }
 
@@ -579,8 +578,7 @@ size_t InPlaceParser::RowPart(Cursor& c, size_t from) const {
     if (!RowValue(c, kept ? values[slot] : dropped, kept ? forms[slot] : dropped_form)) {
       return false;
     }
-    if (c.Take('}')) return true;
-    if (!c.Take(',')) return false;
+    if (!c.Take(',')) return c.Take('}');
   }
 }
 
