@@ -22,6 +22,22 @@ std::string Convert(const char* schema_json, const char* row_json, Transformer**
   return buffer.GetString();
 }
 
+// The compiled shape of a test's schema.
+Shape ShapeOf(const std::string& schema_json) {
+  auto schema = ParseJson(schema_json, "schema");
+  EXPECT_TRUE(schema.ok());
+  return schema.ok() ? CompileShape(*schema) : Shape{};
+}
+
+// The record `transformer` writes for a table row: `values` by slot, with their `forms`.
+std::string BoundRecord(Transformer& transformer, const rapidjson::Value* values,
+                        const uint8_t* forms) {
+  transformer.BindValues(values, forms);
+  rapidjson::StringBuffer out;
+  transformer.AppendBound(out);
+  return out.GetString();
+}
+
 TEST(NumberToken, KeepsTikTokDigits) {
   EXPECT_EQ(NumberToken("20.000", false), "20.000");
   EXPECT_EQ(NumberToken("0.1", false), "0.1");
@@ -258,20 +274,15 @@ TEST(Transformer, ARowBoundBySlotIsWrittenAsTheSameRowBoundFromObjects) {
 // A value known to be a number in the form written as it is (RowTable::Forms) is written as it
 // is; one whose form is not known is checked as before.
 TEST(Transformer, ANumberFormSkipsTheCheckNotTheConversion) {
-  auto schema = ParseJson(R"({"type":"object","properties":{"spend":{"type":["null","number"]},)"
-                          R"("clicks":{"type":["null","integer"]}}})",
-                          "schema");
-  ASSERT_TRUE(schema.ok());
-  Transformer transformer(CompileShape(*schema));
+  Transformer transformer(
+      ShapeOf(R"({"type":"object","properties":{"spend":{"type":["null","number"]},)"
+              R"("clicks":{"type":["null","integer"]}}})"));
   rapidjson::Value values[2];
   auto write = [&](const char* spend, const char* clicks, uint8_t spend_form, uint8_t clicks_form) {
     values[0].SetString(rapidjson::StringRef(spend));
     values[1].SetString(rapidjson::StringRef(clicks));
     const uint8_t forms[] = {spend_form, clicks_form};
-    transformer.BindValues(values, forms);
-    rapidjson::StringBuffer out;
-    transformer.AppendBound(out);
-    return std::string(out.GetString());
+    return BoundRecord(transformer, values, forms);
   };
   const uint8_t both = kNumberForm | kIntegerForm;
   EXPECT_EQ(write("2.50", "7", kNumberForm, both), R"({"spend":2.50,"clicks":7})");
@@ -290,10 +301,7 @@ TEST(Transformer, APlainStringIsWrittenAsTheEscapingWriterWritesIt) {
   auto write = [&](const std::string& name, uint8_t form) {
     rapidjson::Value value;
     value.SetString(name.data(), static_cast<rapidjson::SizeType>(name.size()));
-    transformer.BindValues(&value, &form);
-    rapidjson::StringBuffer out;
-    transformer.AppendBound(out);
-    return std::string(out.GetString());
+    return BoundRecord(transformer, &value, &form);
   };
   for (std::string name : {"", "Summer sale", "2025-01-31 00:00:00",
                            "a name that is longer than thirty-two bytes, by some way"}) {
@@ -306,11 +314,9 @@ TEST(Transformer, APlainStringIsWrittenAsTheEscapingWriterWritesIt) {
 // kPaddedForm lets a short value be copied as one block of 32 bytes: the record is the same,
 // whatever the bytes after the value.
 TEST(Transformer, APaddedValueIsWrittenAsAnyOther) {
-  auto schema = ParseJson(R"({"type":"object","properties":{"name":{"type":["null","string"]},)"
-                          R"("spend":{"type":["null","number"]}}})",
-                          "schema");
-  ASSERT_TRUE(schema.ok());
-  Transformer transformer(CompileShape(*schema));
+  Transformer transformer(
+      ShapeOf(R"({"type":"object","properties":{"name":{"type":["null","string"]},)"
+              R"("spend":{"type":["null","number"]}}})"));
   auto write = [&](const std::string& name, const std::string& spend, bool padded) {
     // Each value followed by 40 bytes of other text, as a value inside a page is.
     std::string text = name + std::string(40, 'Z') + spend + std::string(40, 'Y');
@@ -320,10 +326,7 @@ TEST(Transformer, APaddedValueIsWrittenAsAnyOther) {
     const uint8_t extra = padded ? kPaddedForm : 0;
     const uint8_t forms[] = {static_cast<uint8_t>(kPlainForm | extra),
                              static_cast<uint8_t>(kNumberForm | extra)};
-    transformer.BindValues(values, forms);
-    rapidjson::StringBuffer out;
-    transformer.AppendBound(out);
-    return std::string(out.GetString());
+    return BoundRecord(transformer, values, forms);
   };
   for (std::string name : {"", "a", "Summer sale", "exactly thirty-two bytes of text",
                            "a name that is longer than thirty-two bytes, by some way"}) {
@@ -335,11 +338,10 @@ TEST(Transformer, APaddedValueIsWrittenAsAnyOther) {
 // The form of a row's value never stands in for what the record must hold instead: an injected
 // value, the local time a value is converted to, or a fallback value, whose form is not known.
 TEST(Transformer, AFormNeverBypassesInjectionLocalTimeOrFallback) {
-  auto schema = ParseJson(R"({"type":"object","properties":{"id":{"type":["null","string"]},)"
-                          R"("hour":{"type":["null","string"]},"name":{"type":["null","string"]},)"
-                          R"("alias":{"type":["null","string"]}}})",
-                          "schema");
-  ASSERT_TRUE(schema.ok());
+  const Shape shape =
+      ShapeOf(R"({"type":"object","properties":{"id":{"type":["null","string"]},)"
+              R"("hour":{"type":["null","string"]},"name":{"type":["null","string"]},)"
+              R"("alias":{"type":["null","string"]}}})");
   // Each value terminated, as the parser leaves it, and followed by other text.
   const std::string after = '\0' + std::string(39, ' ');
   std::string text = "1" + after + "2026-01-02 03:00:00" + after + "a \"quoted\" alias" + after;
@@ -352,12 +354,9 @@ TEST(Transformer, AFormNeverBypassesInjectionLocalTimeOrFallback) {
   const uint8_t forms[] = {plain, plain, plain, 0};
   // The record with the values' forms, and without.
   auto write = [&](Transformer& transformer, const uint8_t* with) {
-    transformer.BindValues(values, with);
-    rapidjson::StringBuffer out;
-    transformer.AppendBound(out);
-    return std::string(out.GetString());
+    return BoundRecord(transformer, values, with);
   };
-  Transformer converted(CompileShape(*schema));
+  Transformer converted(shape);
   converted.SetInjected("id", "7");
   TimeZone zone = TimeZone::Utc();
   converted.SetLocalTime("hour", &zone);
@@ -366,7 +365,7 @@ TEST(Transformer, AFormNeverBypassesInjectionLocalTimeOrFallback) {
   EXPECT_NE(record.find(R"("id":"7")"), std::string::npos) << record;
   EXPECT_NE(record.find(R"("hour":"2026-01-02T03:00:00)"), std::string::npos) << record;
 
-  Transformer fallback(CompileShape(*schema));
+  Transformer fallback(shape);
   fallback.SetFallback("name", "alias");
   record = write(fallback, forms);
   EXPECT_EQ(record, write(fallback, nullptr));
