@@ -348,7 +348,7 @@ TEST(Transformer, AFormNeverBypassesInjectionLocalTimeOrFallback) {
   rapidjson::Value values[4];
   values[0].SetString(rapidjson::StringRef(text.data(), 1));
   values[1].SetString(rapidjson::StringRef(text.data() + 41, 19));
-  values[2].SetString("");
+  values[2].SetString(rapidjson::StringRef(text.data() + 1, 0));  // "", inside the text
   values[3].SetString(rapidjson::StringRef(text.data() + 100, 16));
   const uint8_t plain = kPlainForm | kPaddedForm;
   const uint8_t forms[] = {plain, plain, plain, 0};
