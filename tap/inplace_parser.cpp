@@ -635,7 +635,7 @@ bool InPlaceParser::RowValue(Cursor& c, rapidjson::Value& value, uint8_t& form) 
   }
   SetStringRef(value, start, static_cast<rapidjson::SizeType>(end - start));
   form = FormOf(start, static_cast<size_t>(end - start), c.end) |
-         (c.end - start >= 32 ? kPaddedForm : 0);
+         (static_cast<size_t>(c.end - start) >= JsonTokenSink::kPadding ? kPaddedForm : 0);
   return true;
 }
 

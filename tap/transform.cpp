@@ -334,21 +334,17 @@ namespace {
 
 // Most values of a report row are already what the schema wants: a string for a string, a
 // number's digits for a number. Those are written here, inline; false leaves the rest (nulls,
-// "-", dates, values to convert) to WriteValue. `form`: what the value is known to be, as a
-// number or as text with nothing to escape (RowTable::Forms; 0: not known).
+// "-", dates, values to convert) to WriteValue. Values whose form the parser already knows never
+// get here (Transformer::FindAsIs).
 [[gnu::always_inline]] inline bool WriteAsItIs(const rapidjson::Value& v, ValueType type,
-                                               uint8_t form, JsonTokenSink& out) {
+                                               JsonTokenSink& out) {
   if (!v.IsString()) return false;
   std::string_view text(v.GetString(), v.GetStringLength());
   switch (type) {
     case ValueType::kString:
-      if ((form & kPlainForm) != 0) return out.PlainString(text.data(), text.size());
       return out.String(text.data(), v.GetStringLength());
     case ValueType::kNumber:
     case ValueType::kInteger:
-      if ((form & (type == ValueType::kInteger ? kIntegerForm : kNumberForm)) != 0) {
-        return out.RawValue(text.data(), text.size(), rapidjson::kNumberType);
-      }
       return WriteNumberAsItIs(text, type == ValueType::kInteger, out);
     default:
       return false;
@@ -390,7 +386,7 @@ void Transformer::AppendBound(rapidjson::StringBuffer& buffer) {
       out.Null();
     } else if (i == local_time && v->IsString()) {
       WriteLocalTime(*v, shape_.names[i], out);
-    } else if (!WriteAsItIs(*v, children[i].type, forms != nullptr ? forms[i] : 0, out)) {
+    } else if (!WriteAsItIs(*v, children[i].type, out)) {
       WriteValue(*v, children[i], shape_.names[i], out);
     }
   }
