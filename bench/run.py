@@ -10,6 +10,9 @@ Scenarios (each case run --repeats times; medians reported):
               advertisers, 365 days), by endpoint, from the simulator's request log;
   latency     150 ms per response, default rate limits: wall time against the rate-limit bound
               (requests / max_requests_per_second);
+  instructions this tap's instructions per report row under valgrind (cachegrind) for one
+              advertiser of the throughput case: a count that, unlike CPU seconds, does not move
+              with the machine's load, so that a change's effect can be told from noise;
   memory      peak RSS of this tap at 10x, 100x and 1000x data;
   core        what the sync core holds, at default settings (rate limits aside): peak RSS of
               (a) 200 advertisers from 2020-01-01 with the default catalog, for a bounded time,
@@ -484,6 +487,24 @@ def latency(args, tap, peer, catalog, workdir):
     return out
 
 
+def instructions(args, tap, sim, catalog, workdir):
+    """Instructions per report row of one advertiser's sync of the throughput case, counted by
+    cachegrind (the whole process: start-up, receiving, parsing, writing). Two threads, so the
+    count is that of a typical small sync."""
+    size = SIZES[args.size]
+    config = ours_config(workdir / "instructions.json", sim, sim.advertiser_ids()[:1],
+                         size["days"], max_concurrency=2)
+    counts = workdir / "cachegrind.out"
+    cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", f"--cachegrind-out-file={counts}",
+           tap, "--config", config, "--catalog", catalog]
+    rows = count_records(cmd)
+    summary = [l for l in counts.read_text().splitlines() if l.startswith("summary:")]
+    if rows == 0 or not summary:
+        sys.exit(f"bench: cachegrind gave no count ({rows} rows; see {counts})")
+    total = int(summary[0].split()[1])
+    return {"rows": rows, "instructions": total, "per_row": total / rows}
+
+
 def memory(args, tap, sim, catalog, workdir, throughput_result):
     """Peak RSS of this tap as the data grows 10x, 100x and 1000x: the same advertisers over
     1/100, 1/10 and all of the throughput scenario's days (which is the 1000x point), and the
@@ -652,6 +673,10 @@ def report(results):
     for name, r in rows:
         lines.append(f"| {name} | {fmt(r['wall_s'])} | {fmt(r['cpu_s'])} | "
                      f"{fmt(r['rss_mb'], 1)} | {fmt(r['rows_per_s'], 0)} | {r['requests']:.0f} |")
+    ins = results.get("instructions")
+    if ins:
+        lines += ["", f"Instructions (cachegrind, whole process, 1 advertiser, {ins['rows']:,} "
+                  f"rows): {ins['per_row']:,.0f} per report row"]
     lines += request_table(results.get("requests"), names)
     lat = results["latency"]
     lines += ["", f"Latency: {lat['latency_ms']} ms per response, "
@@ -764,6 +789,7 @@ def main():
     try:
         results["throughput"] = throughput(args, tap, peer, sim, catalog, workdir)
         results["airbyte"] = airbyte_side(args, tap, airbyte, sim, workdir)
+        results["instructions"] = instructions(args, tap, sim, catalog, workdir)
         results["memory"], results["memory_max_concurrency_2"] = memory(
             args, tap, sim, catalog, workdir, results["throughput"])
     finally:

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tap-tiktok-ads needs to build, test and benchmark (PostgreSQL and
-# Python for the ecosystem tests; Google Benchmark, curl and GNU time for `make bench`; faketime
-# for the any-hour tests; clang-tidy for `make lint`; debootstrap for the test of `make wheel` in a
-# minimal Debian root); does
-# nothing when all are present. Used by `make deps` (and so by `make test` and `make demo`).
+# Python for the ecosystem tests; Google Benchmark, curl, GNU time and valgrind for `make bench`;
+# faketime for the any-hour tests; clang-tidy for `make lint`; debootstrap for the test of
+# `make wheel` in a minimal Debian root); does nothing when all are present. Used by `make deps`
+# (and so by `make test` and `make demo`).
 set -euo pipefail
 
 packages=(
@@ -13,7 +13,7 @@ packages=(
   clang-format clang-14 libclang-rt-14-dev
   dpkg-dev python3 python3-venv postgresql postgresql-client
   libbenchmark-dev curl time faketime libfaketime clang-tidy-14
-  debootstrap
+  debootstrap valgrind
 )
 
 missing=()
