@@ -399,6 +399,9 @@ TEST(InPlaceParser, TableRowsKnowWhichStringsNeedNoEscaping) {
   const std::vector<std::pair<std::string, bool>> cases = {
       {R"("")", true},
       {R"("Summer sale")", true},
+      {R"("fifteen bytes..")", true},                  // the quote in the first 16 bytes
+      {R"("sixteen bytes...")", true},                 // the quote just after them
+      {"\"thirteen byte\xC3\xA9\"", false},            // 15 bytes, the last two not ASCII
       {R"("2025-01-31 00:00:00")", true},              // 19 bytes
       {R"("a name of exactly thirty-two b.")", true},  // 32 bytes
       {R"("a name that is longer than thirty-three bytes, by far")", true},
