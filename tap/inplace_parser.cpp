@@ -23,17 +23,24 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // Whether `c` ends the plain run of a string: its closing quote, an escape or a control byte.
 bool Special(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
 
+#if defined(__SSE2__)
+// A bit for each of the 16 bytes in `v` that is Special.
+[[gnu::always_inline]] inline unsigned SpecialBits(__m128i v) {
+  const __m128i control = _mm_set1_epi8(0x1F);
+  __m128i hits = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+      _mm_cmpeq_epi8(_mm_max_epu8(v, control), control));
+  return static_cast<unsigned>(_mm_movemask_epi8(hits));
+}
+#endif
+
 // The first special byte of a string from `p`, or `end`. Unaligned 16-byte loads, which stay
 // inside the text: most strings of a page (keys, ids, metric values) fit in one.
 [[gnu::always_inline]] inline char* ScanPlain(char* p, const char* end) {
 #if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\');
-  const __m128i control = _mm_set1_epi8(0x1F);
   for (; end - p >= 16; p += 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, slash)),
-                                _mm_cmpeq_epi8(_mm_max_epu8(v, control), control));
-    if (int mask = _mm_movemask_epi8(hits); mask != 0) return p + __builtin_ctz(mask);
+    unsigned bits = SpecialBits(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    if (bits != 0) return p + __builtin_ctz(bits);
   }
 #endif
   while (p < end && !Special(*p)) ++p;
@@ -181,13 +188,9 @@ uint8_t FormOf(const char* p, size_t n, const char* end) {
 #if defined(__SSE2__)
   if (end - p < 16) return nullptr;
   __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i control = _mm_set1_epi8(0x1F);
-  __m128i hits = _mm_or_si128(
-      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-      _mm_cmpeq_epi8(_mm_max_epu8(v, control), control));
-  int mask = _mm_movemask_epi8(hits);
-  if (mask == 0) return nullptr;
-  auto n = static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  unsigned bits = SpecialBits(v);
+  if (bits == 0) return nullptr;
+  auto n = static_cast<size_t>(__builtin_ctz(bits));
   if (p[n] != '"') return nullptr;
   uint8_t plain = (_mm_movemask_epi8(v) & ((1U << n) - 1)) == 0 ? kPlainForm : 0;
   *form = plain | NumberForm(v, p, n);
