@@ -27,15 +27,6 @@ struct Report {
   std::vector<bool> integer;  // by metric: the schema types it as an integer
 };
 
-bool IntegerTyped(const rapidjson::Value& property) {
-  const auto& type = property["type"];
-  if (type.IsString()) return type == "integer";
-  for (const auto& t : type.GetArray()) {
-    if (t == "integer") return true;
-  }
-  return false;
-}
-
 Report DefaultReport() {
   static const std::vector<tap::StreamDef> streams = tap::AllStreams({});
   const tap::StreamDef* def = nullptr;
@@ -53,7 +44,7 @@ Report DefaultReport() {
     }
     if (name != "advertiser_id" && name != "ad_id" && name != "stat_time_day") {
       r.metrics.push_back(name);
-      r.integer.push_back(IntegerTyped(it->value));
+      r.integer.push_back(tap::CompileShape(it->value).type == tap::ValueType::kInteger);
     }
     ++it;
   }
@@ -72,12 +63,8 @@ std::string Page(const Report& report) {
                        i ? "," : "", 1720000001000000007ULL + static_cast<unsigned>(i) * 11,
                        i % 28 + 1);
     for (size_t m = 0; m < metrics.size(); ++m) {
-      if (report.integer[m]) {
-        out += fmt::format(R"({}"{}":"{}")", m ? "," : "", metrics[m], (i * 7 + m) % 997);
-      } else {
-        out += fmt::format(R"({}"{}":"{}.{:03d}")", m ? "," : "", metrics[m], (i * 7 + m) % 997,
-                           (i + m) % 1000);
-      }
+      std::string fraction = report.integer[m] ? "" : fmt::format(".{:03d}", (i + m) % 1000);
+      out += fmt::format(R"({}"{}":"{}{}")", m ? "," : "", metrics[m], (i * 7 + m) % 997, fraction);
     }
     out += "}}";
   }

@@ -169,13 +169,18 @@ uint8_t NumberForm(__m128i v, const char* p, size_t n) {
 // to be (see RowTable): kPlainForm when they are ASCII; kNumberForm and kIntegerForm when n is at
 // most 15 and 16 bytes can be read from `p` before `end`. One load and a few mask operations for
 // most values: it is done for every value of every table row.
+#if defined(__SSE2__)
+// FormOf for the n bytes (0 to 15) at `p`, loaded in `v`.
+[[gnu::always_inline]] inline uint8_t LoadedForm(__m128i v, const char* p, size_t n) {
+  uint8_t plain = (_mm_movemask_epi8(v) & ((1U << n) - 1)) == 0 ? kPlainForm : 0;
+  return plain | NumberForm(v, p, n);
+}
+#endif
+
 uint8_t FormOf(const char* p, size_t n, const char* end) {
 #if defined(__SSE2__)
   if (n == 0 || n > 15 || end - p < 16) return AsciiText(p, n, end) ? kPlainForm : 0;
-  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  uint8_t plain = (_mm_movemask_epi8(v) & ((1U << n) - 1)) == 0 ? kPlainForm : 0;
-  uint8_t number = NumberForm(v, p, n);
-  return plain | number;
+  return LoadedForm(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), p, n);
 #else
   return AsciiText(p, n, end) ? kPlainForm : 0;
 #endif
@@ -192,8 +197,7 @@ uint8_t FormOf(const char* p, size_t n, const char* end) {
   if (bits == 0) return nullptr;
   auto n = static_cast<size_t>(__builtin_ctz(bits));
   if (p[n] != '"') return nullptr;
-  uint8_t plain = (_mm_movemask_epi8(v) & ((1U << n) - 1)) == 0 ? kPlainForm : 0;
-  *form = plain | NumberForm(v, p, n);
+  *form = LoadedForm(v, p, n);
   return p + n;
 #else
   (void)p, (void)end, (void)form;
@@ -635,19 +639,16 @@ bool InPlaceParser::RowValue(Cursor& c, rapidjson::Value& value, uint8_t& form) 
   char* end = nullptr;
   if (c.At('"')) {
     ++start;
-    if (end = ShortString(start, c.end, &form); end != nullptr) {
-      *end = '\0';  // as below
-      c.p = end + 1;
-      SetStringRef(value, start, static_cast<rapidjson::SizeType>(end - start));
-      if (static_cast<size_t>(c.end - start) >= JsonTokenSink::kPadding) form |= kPaddedForm;
-      return true;
+    // Most strings end within 16 bytes, and get their form from the same load.
+    if (end = ShortString(start, c.end, &form); end == nullptr) {
+      end = ScanPlain(start, c.end);
+      if (end != c.end && *end == '\\') {
+        form = 0;
+        return EscapedRowValue(c, start, end, value);
+      }
+      if (end == c.end || *end != '"') return false;
+      form = FormOf(start, static_cast<size_t>(end - start), c.end);
     }
-    end = ScanPlain(start, c.end);
-    if (end != c.end && *end == '\\') {
-      form = 0;
-      return EscapedRowValue(c, start, end, value);
-    }
-    if (end == c.end || *end != '"') return false;
     *end = '\0';  // at once, as the reader is past it (TableRow puts it back if the row fails)
     c.p = end + 1;
   } else if (size_t n = LiteralLength(c.p, c.end); n > 0) {
@@ -666,10 +667,10 @@ bool InPlaceParser::RowValue(Cursor& c, rapidjson::Value& value, uint8_t& form) 
     if (end == nullptr) return false;
     row_ends_.push_back(end);  // once the row fits: the byte after a number is the next to read
     c.p = end;
+    form = FormOf(start, static_cast<size_t>(end - start), c.end);
   }
   SetStringRef(value, start, static_cast<rapidjson::SizeType>(end - start));
-  form = FormOf(start, static_cast<size_t>(end - start), c.end) |
-         (static_cast<size_t>(c.end - start) >= JsonTokenSink::kPadding ? kPaddedForm : 0);
+  if (static_cast<size_t>(c.end - start) >= JsonTokenSink::kPadding) form |= kPaddedForm;
   return true;
 }
 
