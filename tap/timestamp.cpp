@@ -32,10 +32,8 @@ bool Expect(std::string_view s, size_t& pos, char c) {
   return true;
 }
 
-}  // namespace
-
-std::optional<Timestamp> ParseTimestamp(std::string_view s) {
-  size_t pos = 0;
+// The calendar date "YYYY-MM-DD" at the start of `s`, when it is a real day; pos after it.
+std::optional<std::chrono::year_month_day> DatePart(std::string_view s, size_t& pos) {
   int y = 0, mo = 0, d = 0;
   if (!Digits(s, pos, 4, &y) || !Expect(s, pos, '-') || !Digits(s, pos, 2, &mo) ||
       !Expect(s, pos, '-') || !Digits(s, pos, 2, &d)) {
@@ -44,8 +42,16 @@ std::optional<Timestamp> ParseTimestamp(std::string_view s) {
   std::chrono::year_month_day ymd{std::chrono::year{y},
                                   std::chrono::month{static_cast<unsigned>(mo)},
                                   std::chrono::day{static_cast<unsigned>(d)}};
-  if (!ymd.ok()) return std::nullopt;
-  Timestamp t{std::chrono::sys_days{ymd}};
+  return ymd.ok() ? std::optional(ymd) : std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Timestamp> ParseTimestamp(std::string_view s) {
+  size_t pos = 0;
+  std::optional<std::chrono::year_month_day> ymd = DatePart(s, pos);
+  if (!ymd) return std::nullopt;
+  Timestamp t{std::chrono::sys_days{*ymd}};
   if (pos == s.size()) return t;
 
   if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return std::nullopt;
@@ -154,6 +160,15 @@ std::string FormatDate(Timestamp t) {
   std::chrono::year_month_day ymd{day};
   return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(ymd.year()),
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+// For every report row: its day's text is the date it writes (ParseTimestamp and FormatDate
+// took 2 % of a sync's instructions for it).
+std::string_view DateOfDay(std::string_view text) {
+  constexpr std::string_view kMidnight = " 00:00:00";
+  size_t pos = 0;
+  if (text.size() < 10 || (text.size() > 10 && text.substr(10) != kMidnight)) return {};
+  return DatePart(text, pos) ? text.substr(0, 10) : std::string_view();
 }
 
 }  // namespace tap

@@ -26,4 +26,9 @@ std::string FormatRfc3339(Timestamp t);
 /// The calendar date of `t` in UTC: "2024-03-01".
 std::string FormatDate(Timestamp t);
 
+/// FormatDate(*ParseTimestamp(text)) without the conversions, for the two forms whose date is
+/// their first ten bytes: "2024-03-01" and "2024-03-01 00:00:00" (a report row's day). Empty for
+/// any other text, which the caller parses in full.
+std::string_view DateOfDay(std::string_view text);
+
 }  // namespace tap

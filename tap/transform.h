@@ -133,6 +133,9 @@ class Transformer {
   size_t SlotOf(size_t position, std::string_view name);
   void ApplyFallback();
   size_t LookUpSlot(size_t position, std::string_view name);
+  const rapidjson::Value* At(size_t slot) const {
+    return values_ != nullptr ? values_ + slot : slots_[slot];
+  }
   void FindAsIs();
 
   std::unordered_map<std::string_view, size_t> index_;  // top-level property -> position
@@ -143,8 +146,11 @@ class Transformer {
   std::vector<std::optional<std::string>> injected_;  // by position, as JSON strings
   size_t local_time_slot_ = kNoSlot;
   TimeZone local_zone_ = TimeZone::Utc();
+  // A slot's value: values_[slot] when BindValues had a row without fallback (its forms in
+  // forms_), slots_[slot] otherwise.
   std::vector<const rapidjson::Value*> slots_;
-  const uint8_t* forms_ = nullptr;  // BindValues: the bound values' forms
+  const rapidjson::Value* values_ = nullptr;
+  const uint8_t* forms_ = nullptr;
   std::vector<uint8_t> as_is_;      // by position: the form written as it is (FindAsIs)
   std::vector<size_t> hints_;       // member position in the last row -> slot
   size_t fallback_for_ = kNoSlot;   // the slot that has a fallback

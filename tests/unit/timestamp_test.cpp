@@ -83,5 +83,31 @@ TEST(FormatDate, WritesWhatFmtWrites) {
   EXPECT_EQ(FormatRfc3339(Timestamp{std::chrono::seconds{253402300799LL}}), "9999-12-31T23:59:59Z");
 }
 
+// The short cut gives what parsing and formatting give, for the two forms it takes, and leaves
+// every other text (other times, offsets, impossible days, short or long text) to them.
+TEST(DateOfDay, IsFormatDateOfTheParsedText) {
+  EXPECT_EQ(DateOfDay("2024-02-29"), "2024-02-29");
+  EXPECT_EQ(DateOfDay("2024-02-29 00:00:00"), "2024-02-29");
+  EXPECT_EQ(DateOfDay("0000-01-01 00:00:00"), "0000-01-01");
+  for (std::string_view other :
+       {"", "2024-02-3", "2023-02-29", "2024-13-01", "2024-00-10", "2024-02-29 00:00:01",
+        "2024-02-29T00:00:00", "2024-02-29 00:00:00Z", "2024-02-29 00:00", "2024/02/29",
+        "2024-02-29 00:00:00+01:00", "x024-02-29", "2024-02-29 "}) {
+    EXPECT_EQ(DateOfDay(other), "") << other;
+  }
+  // Every day of four years, a leap year among them, and the days that are not.
+  for (int y : {1999, 2000, 2024, 2100}) {
+    for (int m = 1; m <= 12; ++m) {
+      for (int d = 0; d <= 32; ++d) {
+        for (std::string text : {fmt::format("{:04d}-{:02d}-{:02d}", y, m, d),
+                                 fmt::format("{:04d}-{:02d}-{:02d} 00:00:00", y, m, d)}) {
+          std::optional<Timestamp> t = ParseTimestamp(text);
+          ASSERT_EQ(DateOfDay(text), t ? FormatDate(*t) : "") << text;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tap
