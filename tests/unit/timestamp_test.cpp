@@ -39,7 +39,13 @@ INSTANTIATE_TEST_SUITE_P(
                       TimestampCase{"2024-03-01T25:00:00Z", nullptr},
                       TimestampCase{"2024-03-01T10:15:00Q", nullptr},
                       TimestampCase{"yesterday", nullptr}, TimestampCase{"", nullptr},
-                      TimestampCase{"2024-3-1", nullptr}),
+                      TimestampCase{"2024-3-1", nullptr},
+                      // Each of the date's ten bytes is checked, the digits' neighbours too.
+                      TimestampCase{"0000-01-01", "0000-01-01T00:00:00Z"},
+                      TimestampCase{"9999-12-31 23:59:59", "9999-12-31T23:59:59Z"},
+                      TimestampCase{"2024+03-01", nullptr}, TimestampCase{"20a4-03-01", nullptr},
+                      TimestampCase{"2024-03-0:", nullptr}, TimestampCase{"2024-03-/1", nullptr},
+                      TimestampCase{"2024-03-01x", nullptr}, TimestampCase{"2024-03-0", nullptr}),
     [](const auto& test) { return "Case" + std::to_string(test.index); });
 
 TEST(EpochSeconds, ConvertsAdvertiserCreateTime) {
